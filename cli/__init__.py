@@ -1,0 +1,1 @@
+"""Polity cli layer."""

@@ -1,0 +1,436 @@
+"""Load a constitution model file: YAML -> schema -> names and types checked -> ``System``.
+
+Every problem is a UserError located at ``file:line:col`` of the model file, naming the value
+that is wrong. The built-in model is the KZ-2026 draft in ``data/``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import Location, UserError
+from .expr import BOOL, INT, EnumType, ExprError, Node, Scope, Type, Value, check, evaluate, parse
+from .schema import Constitution, Event
+from .system import (
+    NOW,
+    TIME_PASSES,
+    WORLD,
+    ArgDef,
+    EffectDef,
+    Element,
+    EventDef,
+    GuardDef,
+    ObligationDef,
+    OfficeDef,
+    PermissionDef,
+    ProhibitionDef,
+    System,
+    VarDef,
+)
+from .yamlpos import PathKey, Positions, load_yaml, load_yaml_text
+
+DATA = Path(__file__).with_name("data")
+BUILTIN_MODEL = DATA / "kz-2026.yaml"
+RESERVED = {NOW, TIME_PASSES, WORLD, "true", "false"}
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A validated model file with the positions of what it says."""
+
+    constitution: Constitution
+    positions: Positions
+    path: Path
+
+    @property
+    def file(self) -> str:
+        return self.positions.file
+
+    def locate(self, path: PathKey) -> Location:
+        return self.positions.locate(path)
+
+    def source_path(self) -> Path:
+        return (self.path.parent / self.constitution.source.file).resolve()
+
+    def readings(self) -> list[dict[str, str]]:
+        """Every combination of reading options, the default one first."""
+        rs = self.constitution.readings
+        if not rs:
+            return [{}]
+        combos = [dict(zip([r.id for r in rs], opts, strict=True))
+                  for opts in itertools.product(*[[o.id for o in r.options] for r in rs])]
+        default = {r.id: r.default for r in rs}
+        combos.sort(key=lambda c: c != default)
+        return combos
+
+    def default_reading(self) -> dict[str, str]:
+        return {r.id: r.default for r in self.constitution.readings}
+
+
+def load_model(path: Path | str | None = None) -> LoadedModel:
+    """Load and fully check a model file (the built-in KZ-2026 model when ``path`` is None)."""
+    p = Path(path) if path is not None else BUILTIN_MODEL
+    label = str(path) if path is not None else f"<built-in>/{BUILTIN_MODEL.name}"
+    data, pos = load_yaml(p, label)
+    loaded = from_data(data, pos, p)
+    for reading in loaded.readings():
+        resolve(loaded, reading)  # type-check every reading once, so errors show at load time
+    return loaded
+
+
+def load_model_text(text: str, name: str = "<text>", base: Path | None = None) -> LoadedModel:
+    data, pos = load_yaml_text(text, name)
+    loaded = from_data(data, pos, (base or Path.cwd()) / name)
+    for reading in loaded.readings():
+        resolve(loaded, reading)
+    return loaded
+
+
+def from_data(data: Any, pos: Positions, path: Path) -> LoadedModel:
+    if not isinstance(data, dict):
+        raise UserError("a model file must be a mapping with keys polity, id, title, ...",
+                        pos.locate(()))
+    try:
+        constitution = Constitution.model_validate(data)
+    except ValidationError as exc:
+        raise schema_error(exc, pos, data) from None
+    return LoadedModel(constitution, pos, path)
+
+
+def schema_error(exc: ValidationError, pos: Positions, data: Any) -> UserError:
+    """The first pydantic error as one located line showing the offending value."""
+    err = exc.errors()[0]
+    loc = tuple(x for x in err["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+    clean: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and part in ("str", "int", "bool", "tuple", "list"):
+            continue  # union branch markers
+        clean.append(part)
+    where = ".".join(str(p) for p in clean) or "(top)"
+    msg = err["msg"]
+    if err["type"] == "missing":
+        return UserError(f"missing field '{clean[-1]}' in {'.'.join(map(str, clean[:-1])) or 'the file'}",
+                         pos.locate(tuple(clean[:-1])))
+    if err["type"] == "extra_forbidden":
+        return UserError(f"unknown field '{clean[-1]}'", pos.locate(tuple(clean)))
+    value = _lookup(data, clean)
+    shown = f" (got {value!r})" if value is not None and not isinstance(value, dict | list) else ""
+    return UserError(f"{where}: {msg}{shown}", pos.locate(tuple(clean)))
+
+
+def _lookup(data: Any, path: list[str | int]) -> Any:
+    cur = data
+    for p in path:
+        try:
+            cur = cur[p]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return cur
+
+
+class _Resolver:
+    """Builds a System from a validated Constitution under one reading."""
+
+    def __init__(self, loaded: LoadedModel, reading: dict[str, str]) -> None:
+        self.loaded = loaded
+        self.c = loaded.constitution
+        self.reading = reading
+        self.elements: dict[str, Element] = {}
+
+    def fail(self, msg: str, path: PathKey) -> UserError:
+        return UserError(msg, self.loaded.locate(path))
+
+    def applies(self, under: dict[str, str]) -> bool:
+        return all(self.reading.get(k) == v for k, v in under.items())
+
+    def expr(self, text: Any, path: PathKey, scope: Scope, want: Type | None) -> Node:
+        try:
+            node = parse(str(text))
+            check(node, scope, want)
+        except ExprError as exc:
+            loc = self.loaded.locate(path)
+            col = loc.col + (exc.expr_col - 1 if exc.expr_line == 1 else 0)
+            raise UserError(exc.message, Location(loc.file, loc.line + exc.expr_line - 1, col)) from None
+        return node
+
+    def const(self, text: Any, path: PathKey, scope: Scope, params: dict[str, Any],
+              want: Type | None = INT) -> Value:
+        node = self.expr(text, path, scope, want)
+        try:
+            return evaluate(node, params)
+        except (KeyError, ZeroDivisionError, ValueError) as exc:
+            raise self.fail(f"cannot compute {text!r}: {exc}", path) from None
+
+    def element(self, key: str, kind: str, cites: list[str], path: PathKey, summary: str = "") -> Element:
+        e = Element(key, kind, tuple(cites), path, summary)
+        self.elements[key] = e
+        return e
+
+    def run(self) -> System:
+        c = self.c
+        self.check_readings()
+        seen: dict[str, PathKey] = {}
+
+        def claim(name: str, path: PathKey) -> None:
+            if name in RESERVED:
+                raise self.fail(f"'{name}' is reserved and cannot be declared", path)
+            if name in seen:
+                raise self.fail(f"duplicate name '{name}' (already declared)", path)
+            seen[name] = path
+
+        # parameters, in order; each may use the earlier ones
+        params: dict[str, int | bool] = {}
+        for i, p in enumerate(c.parameters):
+            path = ("parameters", i, "value")
+            claim(p.id, ("parameters", i, "id"))
+            scope = Scope({k: (BOOL if isinstance(v, bool) else INT) for k, v in params.items()},
+                          frozenset(params))
+            value = self.const(p.value, path, scope, params, None)
+            assert isinstance(value, bool | int)
+            params[p.id] = value
+
+        actors = {WORLD: "the world"}
+        for i, a in enumerate(c.actors):
+            claim(a.id, ("actors", i, "id"))
+            actors[a.id] = a.name
+
+        # enums and state variables
+        enums: dict[str, EnumType] = {}
+        const_scope = Scope({k: (BOOL if isinstance(v, bool) else INT) for k, v in params.items()},
+                            frozenset(params))
+        for i, v in enumerate(c.state):
+            if v.type == "enum":
+                if len(v.values) < 2:
+                    raise self.fail(f"enum '{v.id}' needs at least two values", ("state", i, "values"))
+                for val in v.values:
+                    claim(val, ("state", i, "values"))
+                enums[v.id] = EnumType(v.id, tuple(v.values))
+        enum_values = {val: t for t in enums.values() for val in t.values}
+        const_scope = Scope(const_scope.names, const_scope.constants, enum_values)
+
+        vars_: list[VarDef] = []
+        for i, v in enumerate(c.state):
+            claim(v.id, ("state", i, "id"))
+            if not self.applies(v.under):
+                raise self.fail("state variables cannot depend on a reading", ("state", i, "under"))
+            t: Type = enums[v.id] if v.type == "enum" else (BOOL if v.type == "bool" else INT)
+            lo = hi = None
+            if v.type == "int":
+                if v.range is None:
+                    raise self.fail(f"int variable '{v.id}' needs a range [lo, hi]", ("state", i))
+                lo = int(self.const(v.range[0], ("state", i, "range", 0), const_scope, params))
+                hi = int(self.const(v.range[1], ("state", i, "range", 1), const_scope, params))
+                if lo > hi:
+                    raise self.fail(f"empty range [{lo}, {hi}] for '{v.id}'", ("state", i, "range"))
+            elif v.range is not None:
+                raise self.fail(f"only int variables take a range ('{v.id}' is {v.type})", ("state", i, "range"))
+            init = self.const(v.init, ("state", i, "init"), const_scope, params, t)
+            if lo is not None and hi is not None and not (lo <= int(init) <= hi):
+                raise self.fail(f"initial value {init} of '{v.id}' is outside [{lo}, {hi}]", ("state", i, "init"))
+            vars_.append(VarDef(v.id, t, lo, hi, init, tuple(v.cites), v.description))
+        self.vars = vars_
+        var_types = {v.id: v.type for v in vars_}
+        state_names: dict[str, Type] = {k: (BOOL if isinstance(p, bool) else INT) for k, p in params.items()}
+        state_names.update(var_types)
+        state_names[NOW] = INT
+        state_scope = Scope(state_names, frozenset(params), enum_values)
+
+        events: dict[str, EventDef] = {}
+        for i, ev in enumerate(c.events):
+            claim(ev.id, ("events", i, "id"))
+            if ev.actor not in actors:
+                raise self.fail(f"unknown actor '{ev.actor}' (declare it under actors)", ("events", i, "actor"))
+            if not self.applies(ev.under):
+                continue
+            events[ev.id] = self.event(ev, i, state_scope, const_scope, params, var_types)
+        events[TIME_PASSES] = EventDef(TIME_PASSES, WORLD, "time passes", (), (), (), (), ())
+
+        def known_events(ids: list[str], path: PathKey) -> tuple[str, ...]:
+            declared = {e.id for e in c.events}
+            for j, e in enumerate(ids):
+                if e not in declared:
+                    raise self.fail(f"unknown event '{e}'", (*path, j))
+            return tuple(e for e in ids if e in events)
+
+        obligations = []
+        for i, o in enumerate(c.obligations):
+            claim(o.id, ("obligations", i, "id"))
+            base: PathKey = ("obligations", i)
+            if o.actor not in actors:
+                raise self.fail(f"unknown actor '{o.actor}'", (*base, "actor"))
+            discharge = known_events(o.discharged_by, (*base, "discharged_by"))
+            for j, e in enumerate(o.discharged_by):
+                if e in events and events[e].args:
+                    raise self.fail(f"event '{e}' has arguments and cannot discharge an obligation",
+                                    (*base, "discharged_by", j))
+            if (o.within is None) != (o.since is None):
+                raise self.fail("'within' and 'since' go together", base)
+            if not self.applies(o.under):
+                continue
+            el = self.element(f"obligation:{o.id}", "obligation", o.cites, base, o.summary)
+            obligations.append(ObligationDef(
+                el, o.id, o.actor, o.summary,
+                self.expr(o.active_when, (*base, "active_when"), state_scope, BOOL),
+                discharge,
+                None if o.within is None else self.expr(o.within, (*base, "within"), state_scope, INT),
+                None if o.since is None else self.expr(o.since, (*base, "since"), state_scope, INT),
+            ))
+
+        prohibitions = []
+        for i, ph in enumerate(c.prohibitions):
+            claim(ph.id, ("prohibitions", i, "id"))
+            base = ("prohibitions", i)
+            targets = known_events(ph.events, (*base, "events"))
+            if not self.applies(ph.under):
+                continue
+            el = self.element(f"prohibition:{ph.id}", "prohibition", ph.cites, base, ph.summary)
+            prohibitions.append(ProhibitionDef(
+                el, ph.id, ph.summary, targets, self.expr(ph.when, (*base, "when"), state_scope, BOOL)))
+
+        permissions = []
+        for i, pm in enumerate(c.permissions):
+            claim(pm.id, ("permissions", i, "id"))
+            base = ("permissions", i)
+            if pm.actor not in actors:
+                raise self.fail(f"unknown actor '{pm.actor}'", (*base, "actor"))
+            targets = known_events(pm.events, (*base, "events"))
+            if not self.applies(pm.under):
+                continue
+            el = self.element(f"permission:{pm.id}", "permission", pm.cites, base, pm.summary)
+            permissions.append(PermissionDef(
+                el, pm.id, pm.actor, pm.summary, targets,
+                self.expr(pm.when, (*base, "when"), state_scope, BOOL)))
+
+        offices = []
+        for i, of in enumerate(c.offices):
+            claim(of.id, ("offices", i, "id"))
+            base = ("offices", i)
+            fills = known_events(of.filled_by, (*base, "filled_by"))
+            if not self.applies(of.under):
+                continue
+            offices.append(OfficeDef(
+                of.id, of.name, self.expr(of.vacant_when, (*base, "vacant_when"), state_scope, BOOL),
+                fills, of.continuous, tuple(of.cites), base))
+
+        for i, en in enumerate(c.entrenched):
+            if not any(en.id == x or x.startswith(en.id + "__") or en.id.startswith(x + "__")
+                       for x in self.all_cites()):
+                raise self.fail(f"entrenched provision {en.id} is not cited anywhere in the model",
+                                ("entrenched", i, "id"))
+
+        return System(
+            id=c.id, title=c.title, file=self.loaded.file,
+            reading=MappingProxyType(dict(self.reading)), params=MappingProxyType(params),
+            vars=tuple(vars_), events=MappingProxyType(events), actors=MappingProxyType(actors),
+            obligations=tuple(obligations), prohibitions=tuple(prohibitions),
+            permissions=tuple(permissions), offices=tuple(offices),
+            elements=MappingProxyType(dict(self.elements)), enums=MappingProxyType(enums),
+        )
+
+    def all_cites(self) -> set[str]:
+        out: set[str] = set()
+        c = self.c
+        for group in (c.state, c.events, c.obligations, c.prohibitions, c.permissions, c.offices):
+            for x in group:
+                out.update(x.cites)
+        for ev in c.events:
+            for g in ev.guard:
+                out.update(g.cites)
+            for e in ev.effects:
+                out.update(e.cites)
+        for p in c.parameters:
+            out.update(p.cites)
+        for r in c.readings:
+            out.update(r.cites)
+        return out
+
+    def event(self, ev: Event, i: int, state_scope: Scope, const_scope: Scope,
+              params: dict[str, Any], var_types: dict[str, Type]) -> EventDef:
+        base: PathKey = ("events", i)
+        args = []
+        arg_names: set[str] = set()
+        for j, a in enumerate(ev.args):
+            if a.id in state_scope.names or a.id in state_scope.enum_values or a.id in RESERVED:
+                raise self.fail(f"argument '{a.id}' shadows a declared name", (*base, "args", j, "id"))
+            if a.id in arg_names:
+                raise self.fail(f"duplicate argument '{a.id}'", (*base, "args", j, "id"))
+            arg_names.add(a.id)
+            lo = int(self.const(a.range[0], (*base, "args", j, "range", 0), const_scope, params))
+            hi = int(self.const(a.range[1], (*base, "args", j, "range", 1), const_scope, params))
+            if lo > hi:
+                raise self.fail(f"empty range [{lo}, {hi}]", (*base, "args", j, "range"))
+            args.append(ArgDef(a.id, lo, hi))
+        scope = state_scope.with_names({a.id: INT for a in args})
+        guards = []
+        for j, g in enumerate(ev.guard):
+            if not self.applies(g.under):
+                continue
+            el = self.element(f"event:{ev.id}:guard:{j}", "guard", g.cites, (*base, "guard", j),
+                              str(g.when))
+            guards.append(GuardDef(el, self.expr(g.when, (*base, "guard", j, "when"), scope, BOOL)))
+        effects = []
+        assigned_unconditionally: set[str] = set()
+        assigned: set[str] = set()
+        for j, e in enumerate(ev.effects):
+            epath: PathKey = (*base, "effects", j)
+            cond = None if e.if_ is None else self.expr(e.if_, (*epath, "if"), scope, BOOL)
+            assigns = []
+            for var, value in e.set.items():
+                if var not in var_types:
+                    raise self.fail(f"unknown state variable '{var}' in effect", (*epath, "set", var))
+                if var in assigned_unconditionally or (cond is None and var in assigned):
+                    raise self.fail(f"'{var}' is assigned twice by event '{ev.id}'; make the effects "
+                                    "conditional ('if') so they exclude each other", (*epath, "set", var))
+                assigns.append((var, self.expr(value, (*epath, "set", var), scope, var_types[var])))
+            if not self.applies(e.under):
+                continue
+            for var, _ in assigns:
+                assigned.add(var)
+                if cond is None:
+                    assigned_unconditionally.add(var)
+            el = self.element(f"event:{ev.id}:effect:{j}", "effect", e.cites, epath,
+                              ", ".join(f"{k} := {v}" for k, v in e.set.items()))
+            effects.append(EffectDef(el, cond, tuple(assigns)))
+        return EventDef(ev.id, ev.actor, ev.says, tuple(args), tuple(guards), tuple(effects),
+                        tuple(ev.cites), base)
+
+    def check_readings(self) -> None:
+        readings = {r.id: r for r in self.c.readings}
+        for i, r in enumerate(self.c.readings):
+            if r.default not in {o.id for o in r.options}:
+                raise self.fail(f"default '{r.default}' is not an option of reading '{r.id}'",
+                                ("readings", i, "default"))
+        for path, under in self.unders():
+            for k, v in under.items():
+                if k not in readings:
+                    raise self.fail(f"unknown reading '{k}'", (*path, "under", k))
+                if v not in {o.id for o in readings[k].options}:
+                    raise self.fail(f"'{v}' is not an option of reading '{k}'", (*path, "under", k))
+
+    def unders(self) -> Iterator[tuple[PathKey, dict[str, str]]]:
+        c = self.c
+        for name in ("state", "events", "obligations", "prohibitions", "permissions", "offices"):
+            for i, x in enumerate(getattr(c, name)):
+                yield (name, i), x.under
+        for i, ev in enumerate(c.events):
+            for j, g in enumerate(ev.guard):
+                yield ("events", i, "guard", j), g.under
+            for j, e in enumerate(ev.effects):
+                yield ("events", i, "effects", j), e.under
+
+
+def resolve(loaded: LoadedModel, reading: dict[str, str] | None = None) -> System:
+    """The System of ``loaded`` under ``reading`` (the default reading when None)."""
+    r = loaded.default_reading() if reading is None else reading
+    known = {x.id: {o.id for o in x.options} for x in loaded.constitution.readings}
+    for k, v in r.items():
+        if k not in known or v not in known[k]:
+            raise UserError(f"unknown reading {k}={v}", Location(loaded.file))
+    return _Resolver(loaded, {**loaded.default_reading(), **r}).run()
