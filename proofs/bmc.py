@@ -1,0 +1,120 @@
+"""Bounded model checking: one incremental solver unrolled depth by depth.
+
+Each depth's goal is guarded by a fresh literal and checked under assumptions (the literal and
+the provision switches) so learned clauses survive across depths (Z3-NOTES: incremental BMC).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import z3
+
+from ..model.system import NOW
+from ..properties.language import Property
+from .compiler import Encoding, MonitorVars, PropertyEncoding, StateVars, StepVars
+from .interpreter import Step
+
+
+@dataclass
+class Unrolling:
+    """Init plus k transitions, with the property monitor, asserted into one solver."""
+
+    enc: Encoding
+    penc: PropertyEncoding
+    solver: z3.Solver
+    eager: bool
+    states: list[StateVars] = field(default_factory=list)
+    steps: list[StepVars] = field(default_factory=list)
+    monitors: list[MonitorVars] = field(default_factory=list)
+    bads: list[z3.BoolRef] = field(default_factory=list)
+
+    def start(self) -> None:
+        s0 = self.enc.state(0)
+        self.solver.add(self.enc.init(s0))
+        m0 = self.penc.monitor(0)
+        bad, upd = self.penc.bad_and_update(s0, self.enc.no_step(), s0, self.penc.monitor_init(), m0)
+        self.solver.add(upd)
+        self.states, self.steps, self.monitors, self.bads = [s0], [self.enc.no_step()], [m0], [bad]
+
+    def extend(self) -> None:
+        k = len(self.states)
+        pre, post, st = self.states[-1], self.enc.state(k), self.enc.step(k)
+        self.solver.add(self.enc.trans(pre, st, post, self.eager))
+        m = self.penc.monitor(k)
+        bad, upd = self.penc.bad_and_update(pre, st, post, self.monitors[-1], m)
+        self.solver.add(upd)
+        self.states.append(post)
+        self.steps.append(st)
+        self.monitors.append(m)
+        self.bads.append(bad)
+
+    def trace(self, model: z3.ModelRef, upto: int) -> list[Step]:
+        out = []
+        for k in range(1, upto + 1):
+            st = self.steps[k]
+            idx = model.eval(st.ev, model_completion=True).as_long()  # type: ignore[attr-defined]
+            event = self.enc.events[idx]
+            day = model.eval(self.states[k][NOW], model_completion=True).as_long()  # type: ignore[attr-defined]
+            args = {a.id: model.eval(st.args[a.id], model_completion=True).as_long()  # type: ignore[attr-defined]
+                    for a in event.args}
+            out.append(Step(event.id, day, args))
+        return out
+
+
+@dataclass
+class BmcOutcome:
+    status: str  # "found", "none", "unknown"
+    depth: int
+    trace: list[Step] | None = None
+    reason: str = ""
+    solver_seconds: float = 0.0
+    depth_seconds: list[float] = field(default_factory=list)
+
+
+def new_solver(timeout_s: float | None, seed: int = 0) -> z3.Solver:
+    s = z3.Solver()
+    s.set("random_seed", seed)
+    s.set("ctrl_c", False)
+    s.set("core.minimize", True)
+    if timeout_s is not None:
+        s.set("timeout", max(1, int(timeout_s * 1000)))
+    return s
+
+
+def bmc(enc: Encoding, prop: Property, bound: int, deadline: float,
+        incremental: bool = True) -> BmcOutcome:
+    """Search for the shortest trace (up to ``bound`` steps) on which ``prop`` is bad."""
+    penc = PropertyEncoding(enc, prop)
+    switches = list(enc.switches.values())
+    solver_time = 0.0
+    per_depth: list[float] = []
+    unroll: Unrolling | None = None
+    for k in range(bound + 1):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return BmcOutcome("unknown", k, reason="timeout", solver_seconds=solver_time,
+                              depth_seconds=per_depth)
+        if unroll is None or not incremental:
+            unroll = Unrolling(enc, penc, new_solver(remaining), prop.eager)
+            unroll.start()
+            for _ in range(k):
+                unroll.extend()
+        else:
+            unroll.solver.set("timeout", max(1, int(remaining * 1000)))
+            unroll.extend()
+        goal = z3.Bool(f"goal!{k}")
+        unroll.solver.add(z3.Implies(goal, unroll.bads[k]))
+        t0 = time.perf_counter()
+        r = unroll.solver.check(goal, *switches)
+        dt = time.perf_counter() - t0
+        solver_time += dt
+        per_depth.append(dt)
+        if r == z3.sat:
+            return BmcOutcome("found", k, unroll.trace(unroll.solver.model(), k),
+                              solver_seconds=solver_time, depth_seconds=per_depth)
+        if r == z3.unknown:
+            return BmcOutcome("unknown", k, reason=unroll.solver.reason_unknown(),
+                              solver_seconds=solver_time, depth_seconds=per_depth)
+    return BmcOutcome("none", bound, solver_seconds=solver_time, depth_seconds=per_depth)

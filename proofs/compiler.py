@@ -1,0 +1,397 @@
+"""Compile a System (and a property) to Z3: states, the transition relation, property monitors.
+
+Enumerations become integers (the index of the value). Every element of law (guard clause,
+permission, prohibition, effect, obligation) is guarded by a switch literal; with all switches
+on this is the model, and switching one off *relaxes* the model (a guard or prohibition drops,
+an effect assigns an arbitrary value, an obligation never arises), so an unsat core over the
+switches names the provisions a proof relies on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import z3
+
+from ..model.expr import (
+    BOOL,
+    Binary,
+    Call,
+    EnumType,
+    Ite,
+    Lit,
+    Name,
+    Node,
+    Unary,
+    majority_of,
+    more_than_share,
+    share_of,
+)
+from ..model.expr import In as InNode
+from ..model.system import NOW, EventDef, ObligationDef, System
+from ..properties.language import Property
+
+Z = z3.ExprRef
+StateVars = dict[str, Z]
+Hook = Callable[[Call], Z]
+
+
+@dataclass
+class StepVars:
+    """The choice made at one step: which event and its arguments."""
+
+    ev: z3.ArithRef
+    args: dict[str, z3.ArithRef]
+
+
+class Encoding:
+    """Z3 terms for one System, built once per solver family (terms are cached per depth)."""
+
+    def __init__(self, system: System, switchable: bool = True) -> None:
+        self.system = system
+        self.events: list[EventDef] = list(system.events.values())
+        self.event_index = {e.id: i for i, e in enumerate(self.events)}
+        self.arg_names = sorted({a.id for e in self.events for a in e.args})
+        self.switchable = switchable
+        self.switches: dict[str, z3.BoolRef] = {
+            k: z3.Bool(f"sw!{k}") for k in system.elements
+        } if switchable else {}
+        self._states: dict[str, StateVars] = {}
+        self._steps: dict[str, StepVars] = {}
+        self._havoc = 0
+
+    # -- variables --------------------------------------------------------------------------
+    def state(self, tag: str | int) -> StateVars:
+        key = str(tag)
+        if key not in self._states:
+            sv: StateVars = {}
+            for v in self.system.vars:
+                sv[v.id] = z3.Bool(f"{v.id}@{key}") if v.type == BOOL else z3.Int(f"{v.id}@{key}")
+            sv[NOW] = z3.Int(f"now@{key}")
+            self._states[key] = sv
+        return self._states[key]
+
+    def step(self, tag: str | int) -> StepVars:
+        key = str(tag)
+        if key not in self._steps:
+            self._steps[key] = StepVars(z3.Int(f"ev@{key}"),
+                                        {a: z3.Int(f"{a}@{key}") for a in self.arg_names})
+        return self._steps[key]
+
+    def no_step(self) -> StepVars:
+        """The 'step' before the initial state: no event, all arguments 0."""
+        return StepVars(z3.IntVal(-1), {a: z3.IntVal(0) for a in self.arg_names})
+
+    def on(self, key: str) -> z3.BoolRef:
+        return self.switches[key] if self.switchable else z3.BoolVal(True)
+
+    def havoc(self, like: Z) -> Z:
+        self._havoc += 1
+        if z3.is_bool(like):
+            return z3.Bool(f"havoc!{self._havoc}")
+        return z3.Int(f"havoc!{self._havoc}")
+
+    # -- expressions ------------------------------------------------------------------------
+    def value(self, v: object) -> Z:
+        if isinstance(v, bool):
+            return z3.BoolVal(v)
+        if isinstance(v, int):
+            return z3.IntVal(v)
+        raise TypeError(v)
+
+    def enum_index(self, name: str) -> int | None:
+        for t in self.system.enums.values():
+            if name in t.values:
+                return t.values.index(name)
+        return None
+
+    def expr(self, node: Node, env: Mapping[str, Z], hook: Hook | None = None) -> Z:
+        """Translate an expression; names resolve in ``env``, then parameters, then enum values."""
+        if isinstance(node, Lit):
+            return self.value(node.value)
+        if isinstance(node, Name):
+            if node.id in env:
+                return env[node.id]
+            if node.id in self.system.params:
+                return self.value(self.system.params[node.id])
+            idx = self.enum_index(node.id)
+            if idx is None:
+                raise KeyError(node.id)
+            return z3.IntVal(idx)
+        if isinstance(node, Unary):
+            x = self.expr(node.x, env, hook)
+            return z3.Not(x) if node.op == "not" else -x  # type: ignore[operator]
+        if isinstance(node, Ite):
+            return z3.If(self.expr(node.cond, env, hook), self.expr(node.then, env, hook),
+                         self.expr(node.other, env, hook))
+        if isinstance(node, InNode):
+            x = self.expr(node.x, env, hook)
+            idxs = [self.enum_index(v) for v in node.values]
+            return z3.Or([x == i for i in idxs])
+        if isinstance(node, Binary):
+            a = self.expr(node.left, env, hook)
+            b = self.expr(node.right, env, hook)
+            return _binary(node.op, a, b)
+        if isinstance(node, Call):
+            if node.fn in ("majority_of", "share_of", "more_than_share", "min", "max"):
+                args = [self.expr(x, env, hook) for x in node.args]
+                if node.fn in ("min", "max"):
+                    x, y = args
+                    return z3.If(x <= y, x, y) if node.fn == "min" else z3.If(x >= y, x, y)
+                nums = [z3.simplify(x).as_long() for x in args]  # type: ignore[attr-defined]
+                fn = {"majority_of": majority_of, "share_of": share_of,
+                      "more_than_share": more_than_share}[node.fn]
+                return z3.IntVal(fn(*nums))
+            if hook is None:
+                raise KeyError(node.fn)
+            return hook(node)
+        raise TypeError(node)
+
+    def env(self, s: StateVars, day: Z | None = None, args: Mapping[str, Z] | None = None
+            ) -> dict[str, Z]:
+        env = dict(s)
+        if day is not None:
+            env[NOW] = day
+        if args:
+            env.update(args)
+        return env
+
+    # -- the transition system -------------------------------------------------------------
+    def init(self, s: StateVars) -> z3.BoolRef:
+        parts = [s[NOW] == 0]
+        for v in self.system.vars:
+            init = v.init
+            if isinstance(v.type, EnumType):
+                parts.append(s[v.id] == v.type.values.index(str(init)))
+            else:
+                parts.append(s[v.id] == self.value(init))
+        return z3.And(parts)
+
+    def ranges(self, s: StateVars) -> z3.BoolRef:
+        parts = []
+        for v in self.system.vars:
+            if isinstance(v.type, EnumType):
+                parts += [s[v.id] >= 0, s[v.id] < len(v.type.values)]
+            elif v.lo is not None and v.hi is not None:
+                parts += [s[v.id] >= v.lo, s[v.id] <= v.hi]
+        return z3.And(parts) if parts else z3.BoolVal(True)
+
+    def prohibited(self, event: EventDef, s: StateVars, day: Z, args: Mapping[str, Z]) -> z3.BoolRef:
+        env = self.env(s, day, args)
+        return z3.Or([z3.And(self.on(p.element.key), self.expr(p.when, env))
+                      for p in self.system.prohibitions_on(event.id)] or [z3.BoolVal(False)])
+
+    def enabled(self, event: EventDef, s: StateVars, day: Z, args: Mapping[str, Z]) -> z3.BoolRef:
+        """Guard clauses, permissions and no prohibition, on state ``s`` at ``day``."""
+        env = self.env(s, day, args)
+        parts: list[z3.BoolRef] = [day >= s[NOW]]  # type: ignore[list-item]
+        for a in event.args:
+            parts += [args[a.id] >= a.lo, args[a.id] <= a.hi]
+        for g in event.guards:
+            parts.append(z3.Implies(self.on(g.element.key), self.expr(g.cond, env)))
+        for p in self.system.permissions_on(event.id):
+            parts.append(z3.Implies(self.on(p.element.key), self.expr(p.when, env)))
+        parts.append(z3.Not(self.prohibited(event, s, day, args)))
+        return z3.And(parts)
+
+    def effects(self, event: EventDef, s: StateVars, day: Z, args: Mapping[str, Z], t: StateVars
+                ) -> z3.BoolRef:
+        env = self.env(s, day, args)
+        per_var: dict[str, list[tuple[Z | None, Z]]] = {}
+        for eff in event.effects:
+            cond = None if eff.cond is None else self.expr(eff.cond, env)
+            for var, node in eff.assigns:
+                val = self.expr(node, env)
+                if self.switchable:
+                    val = z3.If(self.on(eff.element.key), val, self.havoc(val))
+                per_var.setdefault(var, []).append((cond, val))
+        parts = [t[NOW] == day]
+        for v in self.system.vars:
+            options = per_var.get(v.id)
+            if not options:
+                parts.append(t[v.id] == s[v.id])
+                continue
+            new: Z = s[v.id]
+            for cond, val in reversed(options):
+                new = val if cond is None else z3.If(cond, val, new)
+            parts.append(t[v.id] == new)
+            conds = [(c, val) for c, val in options if c is not None]
+            for i in range(len(conds)):
+                for j in range(i + 1, len(conds)):
+                    ci, vi = conds[i]
+                    cj, vj = conds[j]
+                    parts.append(z3.Implies(z3.And(ci, cj), vi == vj))  # clashing effects refuse
+        return z3.And(parts)
+
+    def trans(self, s: StateVars, st: StepVars, t: StateVars, eager: bool = False) -> z3.BoolRef:
+        day = t[NOW]
+        parts: list[z3.BoolRef] = [st.ev >= 0, st.ev < len(self.events), self.ranges(t)]  # type: ignore[list-item]
+        for i, event in enumerate(self.events):
+            mine = {a.id for a in event.args}
+            body = [self.enabled(event, s, day, st.args), self.effects(event, s, day, st.args, t)]
+            body += [st.args[a] == 0 for a in self.arg_names if a not in mine]
+            parts.append(z3.Implies(st.ev == i, z3.And(body)))
+        if eager:
+            parts.append(self.eager(s, st, day))
+        return z3.And(parts)
+
+    def active(self, o: ObligationDef, s: StateVars) -> z3.BoolRef:
+        return z3.And(self.on(o.element.key), self.expr(o.active, self.env(s)))
+
+    def lapsed(self, o: ObligationDef, s: StateVars) -> z3.BoolRef:
+        due = self.due(o, s)
+        if due is None:
+            return z3.BoolVal(False)
+        return z3.And(self.active(o, s), s[NOW] > due)
+
+    def due(self, o: ObligationDef, s: StateVars) -> Z | None:
+        if o.within is None or o.since is None:
+            return None
+        env = self.env(s)
+        return self.expr(o.since, env) + self.expr(o.within, env)  # type: ignore[operator]
+
+    def eager(self, s: StateVars, st: StepVars, day: Z) -> z3.BoolRef:
+        """Compliant traces: a duty that can be done is done first, and not after its deadline.
+
+        The duty is tried at the next event's day, capped at its due day (never before today).
+        """
+        zero = {a: z3.IntVal(0) for a in self.arg_names}
+        doable_any = []
+        doing = []
+        parts = []
+        for o in self.system.obligations:
+            act = self.active(o, s)
+            due = self.due(o, s)
+            when = day if due is None else z3.If(day <= due, day,  # type: ignore[operator]
+                                                  z3.If(due >= s[NOW], due, s[NOW]))
+            doable = z3.And(act, z3.Or([self.enabled(self.system.events[e], s, when, zero)
+                                        for e in o.discharged_by]))
+            doable_any.append(doable)
+            doing += [z3.And(act, st.ev == self.event_index[e]) for e in o.discharged_by]
+            if due is not None:
+                parts.append(z3.Implies(doable, day <= when))  # type: ignore[operator]
+        if not doable_any:
+            return z3.BoolVal(True)
+        parts.append(z3.Implies(z3.Or(doable_any), z3.Or(doing)))
+        return z3.And(parts)
+
+    # -- properties ---------------------------------------------------------------------------
+    def state_hook(self, s: StateVars) -> Hook:
+        def hook(call: Call) -> Z:
+            name = call.args[0].id if call.args and isinstance(call.args[0], Name) else ""
+            zero = {a: z3.IntVal(0) for a in self.arg_names}
+            if call.fn == "active":
+                return self.active(self._obligation(name), s)
+            if call.fn == "lapsed":
+                return self.lapsed(self._obligation(name), s)
+            if call.fn == "prohibited":
+                return self.prohibited(self.system.events[name], s, s[NOW], zero)
+            if call.fn == "enabled":
+                return self.enabled(self.system.events[name], s, s[NOW], zero)
+            if call.fn == "vacant":
+                office = next(o for o in self.system.offices if o.id == name)
+                return self.expr(office.vacant, self.env(s), hook)
+            raise KeyError(call.fn)
+
+        return hook
+
+    def _obligation(self, oid: str) -> ObligationDef:
+        return next(o for o in self.system.obligations if o.id == oid)
+
+    def condition(self, node: Node, pre: StateVars, st: StepVars, post: StateVars) -> Z:
+        """A property expression on the step pre --st--> post."""
+        post_hook = self.state_hook(post)
+
+        def hook(call: Call) -> Z:
+            name = call.args[0].id if call.args and isinstance(call.args[0], Name) else ""
+            if call.fn == "happened":
+                return st.ev == self.event_index[name]
+            if call.fn == "arg":
+                return st.args[name]
+            if call.fn == "prev":
+                return self.expr(call.args[0], self.env(pre), self.state_hook(pre))
+            return post_hook(call)
+
+        return self.expr(node, self.env(post), hook)
+
+
+def _binary(op: str, a: Z, b: Z) -> Z:
+    match op:
+        case "and":
+            return z3.And(a, b)
+        case "or":
+            return z3.Or(a, b)
+        case "->":
+            return z3.Implies(a, b)
+        case "==":
+            return a == b
+        case "!=":
+            return a != b
+        case "<":
+            return a < b  # type: ignore[operator]
+        case "<=":
+            return a <= b  # type: ignore[operator]
+        case ">":
+            return a > b  # type: ignore[operator]
+        case ">=":
+            return a >= b  # type: ignore[operator]
+        case "+":
+            return a + b  # type: ignore[operator]
+        case "-":
+            return a - b  # type: ignore[operator]
+        case "*":
+            return a * b  # type: ignore[operator]
+        case "//":
+            return a / b  # type: ignore[operator]
+    raise ValueError(op)
+
+
+@dataclass
+class MonitorVars:
+    """The response monitor's state at one depth (unused for invariants)."""
+
+    pending: z3.BoolRef
+    since: z3.ArithRef
+
+
+class PropertyEncoding:
+    """A property as a safety monitor: ``bad(k)`` says it fails (or is witnessed) at step k."""
+
+    def __init__(self, enc: Encoding, prop: Property) -> None:
+        self.enc = enc
+        self.prop = prop
+        self._mon: dict[str, MonitorVars] = {}
+        self.within = 0
+        if prop.within is not None:
+            self.within = z3.simplify(enc.expr(prop.within, {})).as_long()  # type: ignore[attr-defined]
+
+    def monitor(self, tag: str | int) -> MonitorVars:
+        key = str(tag)
+        if key not in self._mon:
+            self._mon[key] = MonitorVars(z3.Bool(f"mon_pending@{key}"), z3.Int(f"mon_since@{key}"))
+        return self._mon[key]
+
+    def monitor_init(self) -> MonitorVars:
+        return MonitorVars(z3.BoolVal(False), z3.IntVal(0))
+
+    def bad_and_update(self, pre: StateVars, st: StepVars, post: StateVars,
+                       m_pre: MonitorVars, m_post: MonitorVars) -> tuple[z3.BoolRef, z3.BoolRef]:
+        """(bad at this step, monitor update constraint)."""
+        p = self.prop
+        target = self.enc.condition(p.target, pre, st, post)
+        if p.kind == "always":
+            return z3.Not(target), z3.BoolVal(True)
+        if p.kind in ("never", "reachable"):
+            return target, z3.BoolVal(True)  # type: ignore[return-value]
+        assert p.response is not None
+        answered = self.enc.condition(p.response, pre, st, post)
+        now = post[NOW]
+        late = z3.And(m_pre.pending, now > m_pre.since + self.within)  # type: ignore[operator]
+        start = z3.And(z3.Not(m_pre.pending), target, z3.Not(answered))
+        stop = z3.And(m_pre.pending, answered)
+        update = z3.And(
+            m_post.pending == z3.If(start, True, z3.If(stop, False, m_pre.pending)),
+            m_post.since == z3.If(start, now, m_pre.since),
+        )
+        return late, update

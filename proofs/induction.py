@@ -1,0 +1,184 @@
+"""Unbounded proofs: k-induction, and Spacer (Z3's CHC engine) for invariants it cannot find.
+
+A proof is only reported after its certificate is re-checked by separate solver calls on a
+freshly built encoding: for k-induction the base case (no bad step within k) and the step case;
+for Spacer the invariant: Init => Inv, Inv and T => Inv', Inv and T => not bad. The unsat core
+over provision switches of the re-check names the provisions the proof relies on.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import z3
+
+from ..model.system import System
+from ..properties.language import Property
+from .bmc import Unrolling, new_solver
+from .compiler import Encoding, MonitorVars, PropertyEncoding, StateVars
+
+
+@dataclass
+class ProofOutcome:
+    status: str  # "proved", "failed", "unknown"
+    method: str = ""
+    k: int | None = None
+    invariant: str | None = None
+    core: frozenset[str] = frozenset()
+    reason: str = ""
+    solver_seconds: float = 0.0
+
+
+def _core_keys(enc: Encoding, core: list[z3.BoolRef]) -> frozenset[str]:
+    by_name = {str(v): k for k, v in enc.switches.items()}
+    return frozenset(by_name[str(c)] for c in core if str(c) in by_name)
+
+
+def _step_case(enc: Encoding, prop: Property, k: int, solver: z3.Solver) -> None:
+    """Assert: k+1 free states, k transitions, prop good on steps 1..k-1, bad on step k."""
+    penc = PropertyEncoding(enc, prop)
+    states: list[StateVars] = [enc.state(f"i{j}") for j in range(k + 1)]
+    mons: list[MonitorVars] = [penc.monitor(f"i{j}") for j in range(k + 1)]
+    solver.add(enc.ranges(states[0]))
+    for j in range(1, k + 1):
+        st = enc.step(f"i{j}")
+        solver.add(enc.trans(states[j - 1], st, states[j], prop.eager))
+        bad, upd = penc.bad_and_update(states[j - 1], st, states[j], mons[j - 1], mons[j])
+        solver.add(upd)
+        solver.add(bad if j == k else z3.Not(bad))
+
+
+def _base_case(enc: Encoding, prop: Property, k: int, solver: z3.Solver) -> None:
+    """Assert: a trace from the initial state of at most k steps with some bad step."""
+    un = Unrolling(enc, PropertyEncoding(enc, prop), solver, prop.eager)
+    un.start()
+    for _ in range(k):
+        un.extend()
+    solver.add(z3.Or(un.bads))
+
+
+def k_induction(system: System, prop: Property, max_k: int, deadline: float) -> ProofOutcome:
+    """Try k = 1..max_k; the base case is assumed done by BMC to at least max_k and re-checked."""
+    spent = 0.0
+    for k in range(1, max_k + 1):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return ProofOutcome("unknown", reason="timeout", solver_seconds=spent)
+        enc = Encoding(system)
+        s = new_solver(remaining)
+        _step_case(enc, prop, k, s)
+        t0 = time.perf_counter()
+        r = s.check(*enc.switches.values())
+        spent += time.perf_counter() - t0
+        if r == z3.unknown:
+            return ProofOutcome("unknown", reason=s.reason_unknown(), solver_seconds=spent)
+        if r == z3.unsat:
+            recheck = recheck_k_induction(system, prop, k, deadline)
+            recheck.solver_seconds += spent
+            return recheck
+    return ProofOutcome("failed", solver_seconds=spent)
+
+
+def recheck_k_induction(system: System, prop: Property, k: int, deadline: float) -> ProofOutcome:
+    """Re-check base and step case on a fresh encoding; the step case's core is the reliance."""
+    spent = 0.0
+    core: set[str] = set()
+    for case in (_base_case, _step_case):
+        enc = Encoding(system)
+        s = new_solver(max(0.001, deadline - time.monotonic()))
+        case(enc, prop, k, s)
+        t0 = time.perf_counter()
+        r = s.check(*enc.switches.values())
+        spent += time.perf_counter() - t0
+        if r == z3.unknown:
+            return ProofOutcome("unknown", reason=f"re-check: {s.reason_unknown()}", solver_seconds=spent)
+        if r == z3.sat:
+            raise AssertionError(f"k-induction certificate k={k} failed its re-check ({case.__name__})")
+        core |= _core_keys(enc, s.unsat_core())  # type: ignore[arg-type]
+    return ProofOutcome("proved", "k-induction", k=k, core=frozenset(core), solver_seconds=spent)
+
+
+# ------------------------------------------------------------------------------- Spacer
+
+
+def _flat(s: StateVars, m: MonitorVars) -> list[z3.ExprRef]:
+    return [*s.values(), m.pending, m.since]
+
+
+def spacer(system: System, prop: Property, deadline: float, seed: int = 0) -> ProofOutcome:
+    """Ask Spacer for an inductive invariant, then re-check it independently."""
+    enc = Encoding(system, switchable=False)
+    penc = PropertyEncoding(enc, prop)
+    s_vars, t_vars = enc.state("s"), enc.state("t")
+    ms, mt = penc.monitor("s"), penc.monitor("t")
+    st = enc.step("x")
+    flat_s, flat_t = _flat(s_vars, ms), _flat(t_vars, mt)
+    inv = z3.Function("Inv", *[v.sort() for v in flat_s], z3.BoolSort())
+    h = z3.SolverFor("HORN")
+    h.set("random_seed", seed)
+    h.set("ctrl_c", False)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        return ProofOutcome("unknown", reason="timeout")
+    h.set("timeout", max(1, int(remaining * 1000)))
+    no = enc.no_step()
+    bad0, upd0 = penc.bad_and_update(s_vars, no, s_vars, penc.monitor_init(), ms)
+    all_vars = flat_s + flat_t + [st.ev, *st.args.values()]
+    h.add(z3.ForAll(flat_s, z3.Implies(z3.And(enc.init(s_vars), upd0), inv(*flat_s))))
+    h.add(z3.ForAll(flat_s, z3.Implies(z3.And(enc.init(s_vars), upd0, bad0), False)))
+    bad, upd = penc.bad_and_update(s_vars, st, t_vars, ms, mt)
+    step = z3.And(inv(*flat_s), enc.trans(s_vars, st, t_vars, prop.eager), upd)
+    h.add(z3.ForAll(all_vars, z3.Implies(step, inv(*flat_t))))
+    h.add(z3.ForAll(all_vars, z3.Implies(z3.And(step, bad), False)))
+    t0 = time.perf_counter()
+    r = h.check()
+    spent = time.perf_counter() - t0
+    if r == z3.unknown:
+        return ProofOutcome("unknown", reason=f"spacer: {h.reason_unknown()}", solver_seconds=spent)
+    if r == z3.unsat:
+        return ProofOutcome("failed", reason="spacer found the property false", solver_seconds=spent)
+    model = h.model()
+    invariant = model.eval(inv(*flat_s), model_completion=True)
+    out = recheck_invariant(system, prop, invariant, flat_s, deadline)
+    out.solver_seconds += spent
+    return out
+
+
+def recheck_invariant(system: System, prop: Property, invariant: z3.ExprRef,
+                      over: list[z3.ExprRef], deadline: float) -> ProofOutcome:
+    """Init => Inv, Inv and T => Inv', Inv and T => not bad, on a fresh switchable encoding."""
+    enc = Encoding(system)
+    penc = PropertyEncoding(enc, prop)
+    s, t = enc.state("s"), enc.state("t")
+    ms, mt = penc.monitor("s"), penc.monitor("t")
+    st = enc.step("x")
+    flat_s, flat_t = _flat(s, ms), _flat(t, mt)
+    inv_s = z3.substitute(invariant, *zip(over, flat_s, strict=True))
+    inv_t = z3.substitute(invariant, *zip(over, flat_t, strict=True))
+    bad0, upd0 = penc.bad_and_update(s, enc.no_step(), s, penc.monitor_init(), ms)
+    bad, upd = penc.bad_and_update(s, st, t, ms, mt)
+    step = z3.And(inv_s, enc.ranges(s), enc.trans(s, st, t, prop.eager), upd)
+    obligations = [
+        ("initiation", z3.And(enc.init(s), upd0, z3.Or(z3.Not(inv_s), bad0))),
+        ("consecution", z3.And(step, z3.Not(inv_t))),
+        ("safety", z3.And(step, bad)),
+    ]
+    core: set[str] = set()
+    spent = 0.0
+    for name, query in obligations:
+        solver = new_solver(max(0.001, deadline - time.monotonic()))
+        solver.add(query)
+        t0 = time.perf_counter()
+        r = solver.check(*enc.switches.values())
+        spent += time.perf_counter() - t0
+        if r == z3.unknown:
+            return ProofOutcome("unknown", reason=f"re-check {name}: {solver.reason_unknown()}",
+                                solver_seconds=spent)
+        if r == z3.sat:
+            return ProofOutcome("unknown", reason=f"spacer invariant failed its re-check ({name})",
+                                solver_seconds=spent)
+        core |= _core_keys(enc, solver.unsat_core())  # type: ignore[arg-type]
+    text = str(invariant)
+    return ProofOutcome("proved", "spacer-invariant", invariant=text if len(text) < 4000 else text[:4000] + "…",
+                        core=frozenset(core), solver_seconds=spent)

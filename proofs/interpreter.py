@@ -1,0 +1,199 @@
+"""An independent interpreter of a model: executes a trace event by event in plain Python.
+
+It shares the parsed model with the Z3 compiler but none of its code: every counterexample and
+witness the solver produces is replayed here before anyone sees it. Semantics (docs/semantics.md):
+a step is an event at a day no earlier than the last one; it is allowed when every guard clause
+and permission holds and no prohibition does, all on the old state with ``now`` = the event's
+day; effects are simultaneous; an int leaving its range makes the step impossible.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..model.expr import Call, EnumType, Name, Node, Value, evaluate
+from ..model.system import NOW, EventDef, ObligationDef, System
+
+State = dict[str, Value]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One event of a trace: what happened, on which day, with which arguments."""
+
+    event: str
+    day: int
+    args: Mapping[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {"event": self.event, "day": self.day, "args": dict(self.args)}
+
+
+class StepRefused(Exception):
+    """The interpreter refuses a step; the message says which provision stops it."""
+
+
+class Interpreter:
+    """Executes steps of one System."""
+
+    def __init__(self, system: System) -> None:
+        self.system = system
+        self.vars = system.var_map
+
+    # -- conditions -------------------------------------------------------------------------
+    def env(self, state: State, day: int | None = None, args: Mapping[str, int] | None = None
+            ) -> dict[str, Value]:
+        env: dict[str, Value] = dict(self.system.params)
+        env.update(state)
+        if day is not None:
+            env[NOW] = day
+        if args:
+            env.update(args)
+        return env
+
+    def holds(self, node: Node, env: Mapping[str, Value]) -> bool:
+        return bool(evaluate(node, env, self.state_hook(env)))
+
+    def state_hook(self, env: Mapping[str, Value]):  # type: ignore[no-untyped-def]
+        """Evaluate the functions a condition on a state may use (active, vacant, ...)."""
+
+        def hook(call: Call, e: Mapping[str, Value]) -> Value:
+            name = call.args[0].id if call.args and isinstance(call.args[0], Name) else ""
+            state = {k: e[k] for k in list(self.vars) + [NOW]}
+            if call.fn == "active":
+                return self.active(self.obligation(name), state)
+            if call.fn == "lapsed":
+                return self.lapsed(self.obligation(name), state)
+            if call.fn == "prohibited":
+                return bool(self.prohibitions_in_force(self.system.events[name], state, int(state[NOW]), {}))
+            if call.fn == "enabled":
+                return self.why_not(self.system.events[name], state, int(state[NOW]), {}) is None
+            if call.fn == "vacant":
+                office = next(o for o in self.system.offices if o.id == name)
+                return self.holds(office.vacant, e)
+            raise KeyError(call.fn)
+
+        return hook
+
+    def obligation(self, oid: str) -> ObligationDef:
+        return next(o for o in self.system.obligations if o.id == oid)
+
+    def active(self, o: ObligationDef, state: State) -> bool:
+        return self.holds(o.active, self.env(state))
+
+    def due(self, o: ObligationDef, state: State) -> int | None:
+        if o.within is None or o.since is None:
+            return None
+        env = self.env(state)
+        return int(evaluate(o.since, env)) + int(evaluate(o.within, env))
+
+    def lapsed(self, o: ObligationDef, state: State) -> bool:
+        due = self.due(o, state)
+        return due is not None and self.active(o, state) and int(state[NOW]) > due
+
+    def prohibitions_in_force(self, event: EventDef, state: State, day: int,
+                              args: Mapping[str, int]) -> list[str]:
+        env = self.env(state, day, args)
+        return [p.id for p in self.system.prohibitions_on(event.id) if self.holds(p.when, env)]
+
+    def why_not(self, event: EventDef, state: State, day: int, args: Mapping[str, int]) -> str | None:
+        """None if the step is allowed, else the reason (naming the element that refuses it)."""
+        if day < int(state[NOW]):
+            return f"day {day} is before day {state[NOW]}"
+        for a in event.args:
+            if a.id not in args:
+                return f"missing argument {a.id}"
+            if not a.lo <= args[a.id] <= a.hi:
+                return f"argument {a.id}={args[a.id]} outside [{a.lo}, {a.hi}]"
+        env = self.env(state, day, args)
+        for g in event.guards:
+            if not self.holds(g.cond, env):
+                return f"condition {g.element.summary!r} ({', '.join(g.element.cites)}) fails"
+        for p in self.system.permissions_on(event.id):
+            if not self.holds(p.when, env):
+                return f"permission {p.id} ({', '.join(p.element.cites)}) does not hold"
+        banned = self.prohibitions_in_force(event, state, day, args)
+        if banned:
+            return f"prohibited by {', '.join(banned)}"
+        try:
+            self.apply(event, state, day, args)
+        except StepRefused as exc:
+            return str(exc)
+        return None
+
+    # -- steps ------------------------------------------------------------------------------
+    def apply(self, event: EventDef, state: State, day: int, args: Mapping[str, int]) -> State:
+        """The successor state (no guard check); StepRefused if effects clash or leave ranges."""
+        env = self.env(state, day, args)
+        new: State = dict(state)
+        chosen: dict[str, Value] = {}
+        for eff in event.effects:
+            if eff.cond is not None and not self.holds(eff.cond, env):
+                continue
+            for var, value_node in eff.assigns:
+                value = evaluate(value_node, env)
+                if var in chosen and chosen[var] != value:
+                    raise StepRefused(f"effects of {event.id} give {var} two values")
+                chosen[var] = value
+        new.update(chosen)
+        new[NOW] = day
+        for var, v in chosen.items():
+            d = self.vars[var]
+            if d.lo is not None and d.hi is not None and not d.lo <= int(v) <= d.hi:
+                raise StepRefused(f"{var} = {v} leaves its range [{d.lo}, {d.hi}]")
+            if isinstance(d.type, EnumType) and v not in d.type.values:
+                raise StepRefused(f"{var} = {v!r} is not a value of {d.type}")
+        return new
+
+    def eager_violation(self, state: State, step: Step) -> str | None:
+        """Compliant traces: a duty that can be done is done first, and not after its deadline.
+
+        The duty is tried at the step's day, capped at its due day (never before today).
+        """
+        duties = [o for o in self.system.obligations if self.active(o, state)]
+        discharging = {e for o in duties for e in o.discharged_by}
+        doable = []
+        for o in duties:
+            due = self.due(o, state)
+            when = step.day if due is None or step.day <= due else max(due, int(state[NOW]))
+            if any(self.why_not(self.system.events[e], state, when, {}) is None
+                   for e in o.discharged_by):
+                doable.append(o)
+                if step.day > when:
+                    return f"the duty {o.id} could be done by day {when} but the trace waits"
+        if doable and step.event not in discharging:
+            return f"{step.event} happens while the duty {doable[0].id} can be done"
+        return None
+
+    def step(self, state: State, step: Step, eager: bool = False) -> State:
+        if step.event not in self.system.events:
+            raise StepRefused(f"unknown event {step.event}")
+        event = self.system.events[step.event]
+        reason = self.why_not(event, state, step.day, step.args)
+        if reason is not None:
+            raise StepRefused(f"{step.event} on day {step.day}: {reason}")
+        if eager:
+            skipped = self.eager_violation(state, step)
+            if skipped:
+                raise StepRefused(f"not a compliant trace: {skipped}")
+        return self.apply(event, state, step.day, step.args)
+
+    def run(self, steps: list[Step], eager: bool = False) -> list[State]:
+        """States before and after every step; StepRefused at the first step the law forbids."""
+        states = [self.system.initial_state()]
+        for s in steps:
+            states.append(self.step(states[-1], s, eager))
+        return states
+
+    def enabled_steps(self, state: State, day: int, arg_samples: int = 3) -> list[Step]:
+        """Some allowed steps at ``day`` (arguments sampled at their bounds), for random traces."""
+        out = []
+        for event in self.system.events.values():
+            choices = [sorted({a.lo, a.hi, (a.lo + a.hi) // 2})[:arg_samples] for a in event.args]
+            for combo in itertools.product(*choices):
+                args = {a.id: v for a, v in zip(event.args, combo, strict=True)}
+                if self.why_not(event, state, day, args) is None:
+                    out.append(Step(event.id, day, args))
+        return out

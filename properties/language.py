@@ -1,0 +1,156 @@
+"""The property language: what a lawyer asks of a model, parsed by a grammar and type-checked.
+
+Forms::
+
+    always EXPR                              an invariant of every step
+    never EXPR                               EXPR holds after no step
+    reachable EXPR                           a witness query: can EXPR ever hold?
+    whenever EXPR then EXPR within N days    bounded response (checked on compliant traces)
+
+EXPR is the model's expression language over the state after a step, plus:
+``happened(E)`` the step was event E; ``prev(X)`` X before the step; ``arg(A)`` the step's
+argument A (0 when the event has none); ``active(O)``, ``lapsed(O)`` an obligation is in force /
+past its deadline; ``prohibited(E)`` some prohibition forbids E now; ``enabled(E)`` E (an event
+without arguments) could happen now; ``vacant(F)`` office F is vacant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from lark import Lark, Token, UnexpectedInput
+
+from ..model.errors import UserError
+from ..model.expr import BOOL, GRAMMAR, INT, Call, ExprError, Name, Node, Scope, Type, check
+from ..model.system import System
+
+Kind = Literal["always", "never", "reachable", "response"]
+
+
+@dataclass(frozen=True)
+class Property:
+    """A parsed, checked property. ``target`` is the invariant / witness / trigger."""
+
+    kind: Kind
+    target: Node
+    response: Node | None = None
+    within: Node | None = None
+    text: str = ""
+
+    @property
+    def eager(self) -> bool:
+        """Response properties are judged on traces where duties are done as soon as allowed."""
+        return self.kind == "response"
+
+
+_PROPERTY_RULES = r"""
+start: "always" expr                                  -> always
+     | "never" expr                                   -> never
+     | "reachable" expr                               -> reachable
+     | "whenever" expr "then" expr "within" expr "days" -> response
+"""
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    expr_rules = GRAMMAR.read_text().replace("?start: expr", "")
+    return Lark(_PROPERTY_RULES + expr_rules, parser="lalr", propagate_positions=True)
+
+
+def parse_property(text: str, system: System) -> Property:
+    """Parse and type-check ``text`` against ``system``; errors are ExprErrors with a column."""
+    from ..model.expr import _ToAst  # the expression layer's tree builder
+
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        col = getattr(exc, "column", 1)
+        raise ExprError(
+            f"cannot read property {text!r} near column {col}: expected "
+            "'always EXPR', 'never EXPR', 'reachable EXPR' or "
+            "'whenever EXPR then EXPR within N days'", 1, col) from None
+    parts = [_ToAst().transform(c) if not isinstance(c, Token) else c for c in tree.children]
+    nodes = [p for p in parts if isinstance(p, Node)]
+    scope = property_scope(system)
+    kind: Kind = tree.data  # type: ignore[assignment]
+    if kind == "response":
+        trigger, response, within = nodes
+        check(trigger, scope, BOOL)
+        check(response, scope, BOOL)
+        check(within, scope, INT)
+        if not _constant(within, scope):
+            raise ExprError("the 'within' bound must be a constant number of days",
+                            within.line, within.col)
+        return Property("response", trigger, response, within, text)
+    check(nodes[0], scope, BOOL)
+    return Property(kind, nodes[0], text=text)
+
+
+def _constant(node: Node, scope: Scope) -> bool:
+    from ..model.expr import is_constant
+
+    return is_constant(node, scope)
+
+
+def property_scope(system: System) -> Scope:
+    """The model's state scope plus the property functions, checked against the model's names."""
+    base = system.state_scope()
+    events = set(system.events)
+    obligations = {o.id for o in system.obligations}
+    offices = {o.id for o in system.offices}
+    arg_names = {a.id for e in system.events.values() for a in e.args}
+
+    def one_name(call: Call, allowed: set[str], what: str) -> str:
+        if len(call.args) != 1 or not isinstance(call.args[0], Name):
+            raise ExprError(f"{call.fn}(...) takes one {what} name", call.line, call.col)
+        name = call.args[0].id
+        if name not in allowed:
+            raise ExprError(f"unknown {what} {name!r} in {call.fn}(...)", call.args[0].line,
+                            call.args[0].col)
+        return name
+
+    def event_fn(s: Scope, c: Call) -> Type:
+        one_name(c, events, "event")
+        return BOOL
+
+    def enabled_fn(s: Scope, c: Call) -> Type:
+        name = one_name(c, events, "event")
+        if system.events[name].args:
+            raise ExprError(f"enabled({name}) needs an event without arguments", c.line, c.col)
+        return BOOL
+
+    def obligation_fn(s: Scope, c: Call) -> Type:
+        one_name(c, obligations, "obligation")
+        return BOOL
+
+    def office_fn(s: Scope, c: Call) -> Type:
+        one_name(c, offices, "office")
+        return BOOL
+
+    def arg_fn(s: Scope, c: Call) -> Type:
+        one_name(c, arg_names, "event argument")
+        return INT
+
+    def prev_fn(s: Scope, c: Call) -> Type:
+        if len(c.args) != 1:
+            raise ExprError("prev(...) takes one expression", c.line, c.col)
+        return check(c.args[0], base)
+
+    functions = {
+        "happened": event_fn, "prohibited": event_fn, "enabled": enabled_fn,
+        "active": obligation_fn, "lapsed": obligation_fn, "vacant": office_fn,
+        "arg": arg_fn, "prev": prev_fn,
+    }
+    return Scope(base.names, base.constants, base.enum_values, functions)
+
+
+def parse_user_property(text: str, system: System, where: str = "--property") -> Property:
+    """Parse a property typed by a user; errors are located at ``where:1:col``."""
+    from ..model.errors import Location
+
+    try:
+        return parse_property(text, system)
+    except ExprError as exc:
+        raise UserError(exc.message, Location(where, exc.expr_line, exc.expr_col)) from None
