@@ -1,0 +1,277 @@
+"""The ``polity`` command.
+
+Exit codes: 0 as expected; 1 a verdict differs from its expectation, or a finding exists where
+none was allowed, or an amendment is inadmissible; 2 bad input or usage (one located line, no
+traceback); 3 internal error (Polity contradicted itself; traceback kept).
+
+Z3 is imported lazily, inside the commands that need it, so ``polity --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..model.errors import InternalError, UserError
+from . import output
+
+EXIT_CODES = """Exit codes: 0 as expected; 1 a verdict differs from its expectation, a finding
+exists, or an amendment is inadmissible; 2 bad input or usage; 3 internal error."""
+
+app = typer.Typer(
+    name="polity",
+    help="Formal verification of constitutional procedures with Z3.\n\n" + EXIT_CODES,
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+model_app = typer.Typer(help="Validate and inspect constitution models.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class SuiteFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    sarif = "sarif"
+
+
+ModelOpt = Annotated[Path | None, typer.Option("--model", help="Model file (default: built-in KZ-2026 draft).",
+                                               dir_okay=False)]
+BoundOpt = Annotated[int | None, typer.Option("--bound", min=0, max=200, help="Maximum number of events in a trace.")]
+TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.001, help="Seconds per property (a timeout is 'unknown').")]
+ReadingOpt = Annotated[list[str] | None, typer.Option("--reading", help="Choose a reading: ID=OPTION (repeatable).")]
+
+
+def _reading(items: list[str] | None) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise UserError(f"--reading expects ID=OPTION, got {item!r}")
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+@model_app.command("validate")
+def model_validate(path: Annotated[Path | None, typer.Argument(help="Model file (default: built-in).")] = None) -> None:
+    """Check a model file: schema, names, types, citations. Exit 0, or 2 with the located error."""
+    from ..model.loader import load_model
+    from ..model.source import load_source
+
+    loaded = load_model(path)
+    src = loaded.source_path()
+    if not src.exists():
+        raise UserError(f"source text {loaded.constitution.source.file!r} not found",
+                        loaded.locate(("source", "file")))
+    text = load_source(src, loaded.constitution.source.starts_at)
+    missing = sorted(c for c in output.all_citations(loaded) if c not in text)
+    if missing:
+        raise UserError(f"citation {missing[0]} does not exist in the source text "
+                        f"({len(missing)} missing)", loaded.locate(output.citation_path(loaded, missing[0])))
+    c = loaded.constitution
+    output.say(f"{loaded.file}: valid model '{c.id}' ({len(c.state)} state variables, {len(c.events)} events, "
+               f"{len(c.obligations)} obligations, {len(c.prohibitions)} prohibitions, "
+               f"{len(loaded.readings())} reading combination(s))")
+
+
+@model_app.command("show")
+def model_show(
+    path: Annotated[Path | None, typer.Argument(help="Model file (default: built-in).")] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.text,
+) -> None:
+    """List the model's provisions-bearing elements and what they cite."""
+    from ..model.loader import load_model
+
+    loaded = load_model(path)
+    provisions = output.provisions(loaded)
+    if fmt == Format.json:
+        output.emit_json({"model": loaded.constitution.id, "title": loaded.constitution.title,
+                          "provisions": provisions})
+        return
+    for p in provisions:
+        output.say(f"{p['id']:<60} {', '.join(p['cites'])}")
+
+
+@app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of model files (for editors)."""
+    from ..model.schema import Constitution
+
+    output.emit_json(Constitution.model_json_schema())
+
+
+@app.command("prove")
+def prove(
+    prop: Annotated[str, typer.Option("--property", help="e.g. \"never happened(x) and prev(emergency)\"")],
+    model: ModelOpt = None,
+    bound: BoundOpt = None,
+    timeout: TimeoutOpt = None,
+    reading: ReadingOpt = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.text,
+    quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
+) -> None:
+    """Check one property: proved, violated, holds_to_bound, reachable, unreachable or unknown."""
+    from ..model.loader import load_model, resolve
+    from ..properties.language import parse_user_property
+    from ..proofs.engine import DEFAULT_BOUND, DEFAULT_TIMEOUT, check_property
+    from ..proofs.suite import result_json
+
+    loaded = load_model(model)
+    system = resolve(loaded, _reading(reading))
+    p = parse_user_property(prop, system)
+    with output.spinner(f"checking {prop}", fmt == Format.text):
+        r = check_property(system, p, bound=DEFAULT_BOUND if bound is None else bound,
+                           timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+    data = result_json("--property", ",".join(f"{k}={v}" for k, v in system.reading.items()) or "default",
+                       r, system) | {"formula": prop}
+    if fmt == Format.json:
+        output.emit_json(data)
+    else:
+        output.print_result(data, output.source_for(loaded) if quote else None)
+
+
+@app.command("check")
+def check(
+    model: ModelOpt = None,
+    suite: Annotated[Path | None, typer.Option("--suite", help="Suite file (default: the model's built-in suite).",
+                                               dir_okay=False)] = None,
+    bound: BoundOpt = None,
+    timeout: TimeoutOpt = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Parallel processes.")] = 1,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Check only these property ids.")] = None,
+    fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
+    quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
+) -> None:
+    """Run a proof suite; exit 1 when a verdict differs from its expectation."""
+    from ..model.loader import load_model
+    from ..proofs.suite import builtin_suite_path, jobs_for, judge, load_suite, run_jobs
+
+    loaded = load_model(model)
+    suite_path = suite or builtin_suite_path(loaded.constitution.id)
+    if not suite_path.exists():
+        raise UserError(f"no suite given and no built-in suite for model '{loaded.constitution.id}'")
+    s = load_suite(suite_path, loaded)
+    if only:
+        ids = {p.id for p in s.catalog.spec.properties}
+        for pid in only:
+            if pid not in ids:
+                raise UserError(f"unknown property id {pid!r} (--only)")
+    model_arg = str(model) if model is not None else None
+    todo = jobs_for(s, loaded, model_arg, bound, timeout, only)
+    started = time.monotonic()
+    with output.progress_bar(len(todo), fmt == SuiteFormat.text) as tick:
+        results = judge(s, run_jobs(todo, jobs, lambda job, res: tick(f"{job.property_id} [{job.label}]: {res['verdict']}")))
+    wall = time.monotonic() - started
+    report = {"suite": s.spec.suite, "model": loaded.constitution.id, "results": results,
+              "seconds": round(wall, 2), "ok": all(r["ok"] for r in results),
+              "solver": output.solver_info()}
+    output.emit_suite(report, fmt.value, loaded, s, quote)
+    if not report["ok"]:
+        raise typer.Exit(1)
+
+
+@app.command("find")
+def find(
+    model: ModelOpt = None,
+    bound: BoundOpt = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=1.0, help="Seconds for the whole search, per reading.")] = 300.0,
+    reading: ReadingOpt = None,
+    all_readings: Annotated[bool, typer.Option("--all-readings", help="Search under every reading combination.")] = False,
+    kinds: Annotated[list[str] | None, typer.Option("--kind", help="conflict, deadlock, gap, dead-provision (repeatable).")] = None,
+    fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
+    quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
+    fail_on_findings: Annotated[bool, typer.Option("--fail-on-findings", help="Exit 1 if anything is found.")] = False,
+) -> None:
+    """Find conflicts, deadlocks, gaps and dead provisions without writing a property."""
+    from ..model.loader import load_model, resolve
+    from ..proofs.discover import KINDS, Discoverer
+
+    loaded = load_model(model)
+    chosen = tuple(kinds) if kinds else KINDS
+    for k in chosen:
+        if k not in KINDS:
+            raise UserError(f"unknown finding kind {k!r} (one of {', '.join(KINDS)})")
+    readings = loaded.readings() if all_readings else [{**loaded.default_reading(), **_reading(reading)}]
+    findings: list[dict[str, Any]] = []
+    started = time.monotonic()
+    with output.status_line(fmt == SuiteFormat.text) as status:
+        for r in readings:
+            system = resolve(loaded, r)
+            label = ",".join(f"{k}={v}" for k, v in sorted(r.items())) or "default"
+            d = Discoverer(system, label, 10 if bound is None else bound, time.monotonic() + timeout,
+                           progress=status)
+            findings += [f.to_json(system) for f in d.run(chosen)]
+    report = {"model": loaded.constitution.id, "findings": findings,
+              "seconds": round(time.monotonic() - started, 2)}
+    output.emit_findings(report, fmt.value, loaded, quote)
+    if fail_on_findings and findings:
+        raise typer.Exit(1)
+
+
+@app.command("explain")
+def explain(
+    property_id: Annotated[str, typer.Argument(help="A property id from the suite's catalog.")],
+    model: ModelOpt = None,
+    suite: Annotated[Path | None, typer.Option("--suite", dir_okay=False)] = None,
+    bound: BoundOpt = None,
+    timeout: TimeoutOpt = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.text,
+) -> None:
+    """One property: its statement, the provisions with their text, the verdict and its reasons."""
+    from ..model.loader import load_model
+    from ..proofs.suite import builtin_suite_path, jobs_for, judge, load_suite, run_jobs
+
+    loaded = load_model(model)
+    s = load_suite(suite or builtin_suite_path(loaded.constitution.id), loaded)
+    spec = s.catalog.get(property_id)
+    todo = jobs_for(s, loaded, str(model) if model else None, bound, timeout, [property_id])
+    with output.spinner(f"checking {property_id}", fmt == Format.text):
+        results = judge(s, run_jobs(todo))
+    if fmt == Format.json:
+        output.emit_json({"id": spec.id, "statement": spec.statement, "formula": spec.formula,
+                          "cites": spec.cites, "results": results})
+        return
+    output.print_explanation(spec, results, output.source_for(loaded))
+
+
+def run() -> None:
+    """Console entry point: map errors to exit codes."""
+    try:
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except UserError as exc:
+        output.error(str(exc))
+        sys.exit(2)
+    except InternalError as exc:
+        import traceback
+
+        traceback.print_exc()
+        output.error(f"internal error: {exc}")
+        sys.exit(3)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        output.error("aborted")
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors (typer vendors click) and anything unexpected
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()
+            sys.exit(2)
+        import traceback
+
+        traceback.print_exc()
+        output.error(f"internal error: {exc}")
+        sys.exit(3)

@@ -1,0 +1,258 @@
+"""Everything the CLI writes: JSON to stdout only, human text via rich, progress on stderr.
+
+``NO_COLOR`` and non-terminal output are respected by rich; progress is drawn only when stderr
+is a terminal (otherwise one plain line per finished item, on stderr).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from ..model.loader import LoadedModel, resolve
+from ..model.source import SourceText, load_source
+from ..model.system import citation_sort_key, human_cite
+from ..model.yamlpos import PathKey
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+VERDICT_STYLE = {
+    "proved": "bold green", "unreachable": "bold green", "violated": "bold red",
+    "reachable": "bold yellow", "holds_to_bound": "yellow", "unknown": "magenta",
+}
+
+
+def say(text: str) -> None:
+    out.print(text, markup=False)
+
+
+def error(text: str) -> None:
+    err.print(f"error: {text}", markup=False, style="red")
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _interactive() -> bool:
+    return err.is_terminal and not os.environ.get("CI")
+
+
+@contextlib.contextmanager
+def spinner(label: str, enabled: bool) -> Iterator[None]:
+    if enabled and _interactive():
+        with err.status(label):
+            yield
+    else:
+        if enabled:
+            err.print(f"{label} ...", markup=False)
+        yield
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar on a terminal; elsewhere '[i/n] item' lines on stderr."""
+    count = [0]
+    if enabled and _interactive():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as bar:
+            task = bar.add_task("checking", total=total)
+
+            def tick(msg: str) -> None:
+                bar.update(task, advance=1, description=msg[:60])
+
+            yield tick
+        return
+
+    def plain(msg: str) -> None:
+        count[0] += 1
+        err.print(f"[{count[0]}/{total}] {msg}", markup=False)
+
+    yield plain if enabled else (lambda _m: None)
+
+
+@contextlib.contextmanager
+def status_line(enabled: bool) -> Iterator[Callable[[str], None]]:
+    if enabled and _interactive():
+        with err.status("searching") as st:
+            yield lambda msg: st.update(f"searching: {msg}")
+        return
+    yield (lambda msg: err.print(f"searching: {msg}", markup=False)) if enabled else (lambda _m: None)
+
+
+def source_for(loaded: LoadedModel) -> SourceText | None:
+    path = loaded.source_path()
+    return load_source(path, loaded.constitution.source.starts_at) if path.exists() else None
+
+
+def solver_info() -> dict[str, Any]:
+    import z3
+
+    return {"z3": z3.get_version_string(), "seed": 0}
+
+
+# ----------------------------------------------------------------------------- model facts
+
+
+def all_citations(loaded: LoadedModel) -> set[str]:
+    found: set[str] = set()
+    for path in _citation_paths(loaded):
+        found.add(path[0])
+    return found
+
+
+def _citation_paths(loaded: LoadedModel) -> list[tuple[str, PathKey]]:
+    data = loaded.constitution.model_dump(by_alias=True)
+    hits: list[tuple[str, PathKey]] = []
+
+    def walk(node: Any, path: PathKey) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("cites", "by") and isinstance(v, list):
+                    hits.extend((c, (*path, k, i)) for i, c in enumerate(v))
+                else:
+                    walk(v, (*path, k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, (*path, i))
+
+    walk(data, ())
+    for i, e in enumerate(loaded.constitution.entrenched):
+        hits.append((e.id, ("entrenched", i, "id")))
+    return hits
+
+
+def citation_path(loaded: LoadedModel, cite: str) -> PathKey:
+    for c, path in _citation_paths(loaded):
+        if c == cite:
+            return path
+    return ()
+
+
+def provisions(loaded: LoadedModel) -> list[dict[str, Any]]:
+    """Every element of law in the model (under any reading) with its citations and line."""
+    seen: dict[str, dict[str, Any]] = {}
+    for reading in loaded.readings():
+        system = resolve(loaded, reading)
+        for key, el in system.elements.items():
+            if key not in seen:
+                loc = loaded.locate(el.path)
+                seen[key] = {"id": key, "kind": el.kind, "cites": list(el.cites), "line": loc.line}
+    return list(seen.values())
+
+
+# ----------------------------------------------------------------------------- text reports
+
+
+def _verdict(v: str) -> str:
+    return f"[{VERDICT_STYLE.get(v, '')}]{v}[/]"
+
+
+def print_result(r: dict[str, Any], source: SourceText | None) -> None:
+    out.print(f"{_verdict(r['verdict'])}  {r.get('formula', r['id'])}  "
+              f"[dim]({r['seconds']:.2f} s, bound {r['bound']})[/]")
+    if r.get("reason"):
+        out.print(f"  {r['reason']}", markup=False)
+    if r.get("timeline"):
+        out.print("  timeline:")
+        for line in r["timeline"]:
+            out.print(f"    {line}", markup=False)
+    if r.get("relies_on") is not None:
+        cites = r["relies_on"]
+        out.print("  relies on: " + (", ".join(human_cite(c) for c in cites) or "no provision (the model's structure alone)"),
+                  markup=False)
+    if source is not None:
+        cites = list(r.get("relies_on") or [])
+        for step in r.get("trace") or []:
+            cites += step["cites"]
+        for c in sorted(set(cites), key=citation_sort_key):
+            out.print(f"    {human_cite(c)}: \u201c{source.quote(c, 300)}\u201d", markup=False)
+    if r.get("certificate"):
+        cert = r["certificate"]
+        what = f"k-induction, k={cert['k']}" if cert["method"] == "k-induction" else "inductive invariant (Spacer)"
+        out.print(f"  certificate: {what}, re-checked", markup=False)
+
+
+def emit_suite(report: dict[str, Any], fmt: str, loaded: LoadedModel, suite: Any, quote: bool) -> None:
+    if fmt == "json":
+        emit_json(report)
+        return
+    if fmt in ("junit", "sarif"):
+        from . import reports
+
+        reports.emit(fmt, report, loaded, suite)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"suite {report['suite']} on {report['model']}", show_lines=False)
+    for col in ("property", "reading", "verdict", "expected", "s"):
+        table.add_column(col)
+    for r in report["results"]:
+        mark = "" if r["ok"] else " [bold red]CHANGED[/]"
+        table.add_row(r["id"], r["reading"], _verdict(r["verdict"]) + mark, r.get("expected") or "-",
+                      f"{r['seconds']:.2f}")
+    out.print(table)
+    bad = [r for r in report["results"] if not r["ok"]]
+    source = source_for(loaded) if quote else None
+    for r in bad:
+        out.print(f"\n[bold]{r['id']}[/] [{r['reading']}]: expected {r['expected']}, got {_verdict(r['verdict'])}")
+        print_result(r, source)
+    n = len(report["results"])
+    out.print(f"\n{n - len(bad)}/{n} as expected in {report['seconds']:.1f} s")
+
+
+def emit_findings(report: dict[str, Any], fmt: str, loaded: LoadedModel, quote: bool) -> None:
+    if fmt == "json":
+        emit_json(report["findings"])
+        return
+    if fmt in ("junit", "sarif"):
+        from . import reports
+
+        reports.emit_findings(fmt, report, loaded)
+        return
+    source = source_for(loaded) if quote else None
+    findings = report["findings"]
+    if not findings:
+        out.print(f"no findings ({report['seconds']:.1f} s)")
+        return
+    for f in findings:
+        out.print(f"\n[bold]{f['kind']}[/]: {f['summary']}", highlight=False)
+        out.print("  provisions: " + ", ".join(human_cite(c) for c in f["cites"]) + f"  [dim](reading {f['reading']})[/]")
+        for line in f["timeline"]:
+            out.print(f"    {line}", markup=False)
+        if f.get("note"):
+            out.print(f"  [dim]{f['note']}[/]")
+        if source is not None:
+            for c in f["cites"]:
+                out.print(f"    {human_cite(c)}: \u201c{source.quote(c, 300)}\u201d", markup=False)
+    kinds: dict[str, int] = {}
+    for f in findings:
+        kinds[f["kind"]] = kinds.get(f["kind"], 0) + 1
+    out.print("\n" + ", ".join(f"{n} {k}" for k, n in kinds.items()) + f" in {report['seconds']:.1f} s")
+
+
+def print_explanation(spec: Any, results: list[dict[str, Any]], source: SourceText | None) -> None:
+    out.print(f"[bold]{spec.id}[/]: {spec.statement}")
+    out.print(f"  formula: {spec.formula}", markup=False)
+    out.print("  about:")
+    for c in spec.cites:
+        text = source.quote(c, 400) if source else ""
+        out.print(f"    {human_cite(c)}: \u201c{text}\u201d", markup=False)
+    for r in results:
+        out.print(f"\n  reading {r['reading']}: ", end="")
+        print_result(r, source)
+
+
+def path_of(p: str | None) -> Path | None:
+    return Path(p) if p else None

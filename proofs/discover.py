@@ -1,0 +1,288 @@
+"""Automatic discovery: conflicts, deadlocks, gaps and dead provisions, with no user property.
+
+- conflict: a reachable state where an obligation is in force and every way to discharge it
+  is prohibited;
+- deadlock: a compliant trace (duties done as soon as the law permits) in which a deadline
+  lapses;
+- gap: a reachable state where a continuous office is vacant and nothing can fill it;
+- dead provision: a cited provision none of whose elements ever applies within the bound.
+
+Each query is a witness search (BMC) whose trace is replayed by the interpreter. Findings are
+deduplicated by cause, the set of provisions involved, keeping the shortest trace.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model.expr import Binary, Call, Name, Node, Unary
+from ..model.system import TIME_PASSES, Element, EventDef, System, citation_sort_key, human_cite
+from ..properties.language import Property
+from .bmc import bmc
+from .compiler import Encoding
+from .engine import replay_or_raise
+from .explain import timeline, trace_json
+from .interpreter import Interpreter, State, Step
+
+KINDS = ("conflict", "deadlock", "gap", "dead-provision")
+
+
+@dataclass
+class Finding:
+    kind: str
+    summary: str
+    cites: list[str]
+    reading: str
+    trace: list[Step] | None
+    note: str = ""
+    elements: list[str] = field(default_factory=list)
+
+    def to_json(self, system: System) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "summary": self.summary, "cites": self.cites, "reading": self.reading,
+            "trace": trace_json(system, self.trace) if self.trace is not None else None,
+            "timeline": timeline(system, self.trace) if self.trace is not None else [],
+            "replayed": self.trace is not None, "note": self.note,
+        }
+
+
+def _call(fn: str, name: str) -> Node:
+    return Call(fn, (Name(name),))
+
+
+def _and(nodes: list[Node]) -> Node:
+    out = nodes[0]
+    for n in nodes[1:]:
+        out = Binary("and", out, n)
+    return out
+
+
+def _or(nodes: list[Node]) -> Node:
+    out = nodes[0]
+    for n in nodes[1:]:
+        out = Binary("or", out, n)
+    return out
+
+
+class Discoverer:
+    """Runs the discovery queries for one System."""
+
+    def __init__(self, system: System, label: str, bound: int, deadline: float,
+                 progress: Callable[[str], None] | None = None) -> None:
+        self.system = system
+        self.label = label
+        self.bound = bound
+        self.deadline = deadline
+        self.interp = Interpreter(system)
+        self.progress = progress or (lambda _msg: None)
+        self.unknown: list[str] = []
+
+    def witness(self, target: Node, text: str, eager: bool = False) -> list[Step] | None:
+        """The shortest replayed trace reaching ``target`` (on compliant traces if ``eager``)."""
+        prop = _EagerReach(target, text) if eager else Property("reachable", target, text=text)
+        out = bmc(Encoding(self.system), prop, self.bound, self.deadline)
+        if out.status == "unknown":
+            self.unknown.append(text)
+            return None
+        if out.status == "none":
+            return None
+        assert out.trace is not None
+        replay_or_raise(self.system, prop, out.trace)
+        return out.trace
+
+    def final_state(self, trace: list[Step], eager: bool = False) -> State:
+        return self.interp.run(trace, eager=eager)[-1]
+
+    def blockers(self, event: EventDef, state: State) -> list[Element]:
+        """The elements that stop ``event`` in ``state`` today: failing guards, prohibitions."""
+        env = self.interp.env(state, int(state["now"]), {})
+        out = [g.element for g in event.guards if not self.interp.holds(g.cond, env)]
+        out += [p.element for p in self.system.permissions_on(event.id) if not self.interp.holds(p.when, env)]
+        out += [p.element for p in self.system.prohibitions_on(event.id) if self.interp.holds(p.when, env)]
+        return out
+
+    # -- the four kinds ----------------------------------------------------------------------
+    def conflicts(self) -> list[Finding]:
+        found = []
+        for o in self.system.obligations:
+            self.progress(f"conflict: {o.id}")
+            banned = [_call("prohibited", e) for e in o.discharged_by]
+            target = _and([_call("active", o.id), *banned])
+            seen_causes: list[frozenset[str]] = []
+            while True:
+                extra = [Unary("not", _and([p.when for p in self.system.prohibitions if p.id in cause]))
+                         for cause in seen_causes]
+                trace = self.witness(_and([target, *extra]), f"conflict {o.id}")
+                if trace is None:
+                    break
+                state = self.final_state(trace)
+                in_force = frozenset(p.id for e in o.discharged_by
+                                     for p in self.system.prohibitions_on(e)
+                                     if self.interp.holds(p.when, self.interp.env(state)))
+                if not in_force or in_force in seen_causes:
+                    break
+                seen_causes.append(in_force)
+                prohibs = [p for p in self.system.prohibitions if p.id in in_force]
+                cites = _cites([o.element, *[p.element for p in prohibs]])
+                found.append(Finding(
+                    "conflict",
+                    f"{_upper(self.system.actor_name(o.actor))} must {o.summary}, "
+                    f"but {'; '.join(p.summary for p in prohibs)}",
+                    cites, self.label, trace, elements=[o.element.key, *[p.element.key for p in prohibs]]))
+                if len(seen_causes) >= 6:
+                    break
+        return found
+
+    def deadlocks(self) -> list[Finding]:
+        found = []
+        for o in self.system.obligations:
+            if o.within is None:
+                continue
+            self.progress(f"deadlock: {o.id}")
+            trace = self.witness(_call("lapsed", o.id), f"deadlock {o.id}", eager=True)
+            if trace is None:
+                continue
+            states = self.interp.run(trace, eager=True)
+            # the state where the duty could not be done: the last one before the lapse
+            before = states[-2] if len(states) >= 2 else states[-1]
+            blocking = [b for e in o.discharged_by for b in self.blockers(self.system.events[e], before)]
+            cites = _cites([o.element, *blocking])
+            why = "; ".join(sorted({_element_phrase(b) for b in blocking})) or "nothing enables it in time"
+            found.append(Finding(
+                "deadlock",
+                f"{_upper(self.system.actor_name(o.actor))} must {o.summary} in time, "
+                f"but cannot: {why}", cites, self.label, trace,
+                elements=[o.element.key, *[b.key for b in blocking]]))
+        return found
+
+    def gaps(self) -> list[Finding]:
+        found = []
+        for office in self.system.offices:
+            if not office.continuous:
+                continue
+            self.progress(f"gap: {office.name}")
+            fills = [e for e in office.filled_by if not self.system.events[e].args]
+            conds: list[Node] = [_call("vacant", office.id)]
+            conds += [Unary("not", _call("enabled", e)) for e in fills]
+            trace = self.witness(_and(conds), f"gap {office.id}")
+            if trace is None:
+                continue
+            state = self.final_state(trace)
+            blocking = [b for e in fills for b in self.blockers(self.system.events[e], state)]
+            cites = _cites(blocking) + [c for c in office.cites]
+            found.append(Finding(
+                "gap", f"{_upper(office.name)} can be vacant with nobody "
+                "entitled to fill it", sorted(set(cites), key=citation_sort_key), self.label, trace,
+                elements=[b.key for b in blocking]))
+        return found
+
+    def dead_provisions(self) -> list[Finding]:
+        """Cover elements with witness traces; what no trace within the bound reaches is dead."""
+        self.progress("dead provisions")
+        pending: dict[str, Node] = {}
+        for e in self.system.events.values():
+            if e.id != TIME_PASSES:
+                pending[f"event:{e.id}"] = _call("happened", e.id)
+        for o in self.system.obligations:
+            pending[f"obligation:{o.id}"] = _call("active", o.id)
+        for p in self.system.prohibitions:
+            pending[f"prohibition:{p.id}"] = _or([_call("prohibited", e) for e in p.events])
+        covered: set[str] = set()
+        while pending and time.monotonic() < self.deadline:
+            trace = self.witness(_or(list(pending.values())), "coverage")
+            if trace is None:
+                break
+            hit = self._covered_by(trace)
+            if not hit & set(pending):
+                break
+            covered |= hit
+            for k in hit:
+                pending.pop(k, None)
+        dead_elements = set(pending)
+        out = []
+        by_cite: dict[str, list[str]] = {}
+        for key, el in self.system.elements.items():
+            owner = _owner(key)
+            for c in el.cites:
+                by_cite.setdefault(c, []).append(owner)
+        for cite, owners in sorted(by_cite.items(), key=lambda kv: citation_sort_key(kv[0])):
+            if owners and all(o in dead_elements for o in owners):
+                out.append(Finding(
+                    "dead-provision", f"{human_cite(cite)} never applies within {self.bound} events",
+                    [cite], self.label, None,
+                    note="no trace within the bound reaches any element citing it",
+                    elements=sorted(set(owners))))
+        return out
+
+    def _covered_by(self, trace: list[Step]) -> set[str]:
+        states = self.interp.run(trace)
+        hit = {f"event:{s.event}" for s in trace}
+        for st in states:
+            for o in self.system.obligations:
+                if self.interp.active(o, st):
+                    hit.add(f"obligation:{o.id}")
+            for p in self.system.prohibitions:
+                if any(p.id in self.interp.prohibitions_in_force(self.system.events[e], st,
+                                                                 int(st["now"]), {})
+                       for e in p.events):
+                    hit.add(f"prohibition:{p.id}")
+        return hit
+
+    def run(self, kinds: tuple[str, ...] = KINDS) -> list[Finding]:
+        out: list[Finding] = []
+        if "conflict" in kinds:
+            out += self.conflicts()
+        if "deadlock" in kinds:
+            out += self.deadlocks()
+        if "gap" in kinds:
+            out += self.gaps()
+        if "dead-provision" in kinds:
+            out += self.dead_provisions()
+        return dedupe(out)
+
+
+class _EagerReach(Property):
+    """A witness query judged on compliant traces (duties done as soon as allowed)."""
+
+    def __init__(self, target: Node, text: str) -> None:
+        super().__init__("reachable", target, text=text)
+
+    @property
+    def eager(self) -> bool:
+        return True
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _owner(key: str) -> str:
+    """Elements of an event count as the event; others are themselves."""
+    if key.startswith("event:"):
+        return "event:" + key.split(":")[1]
+    return key
+
+
+def _cites(elements: list[Element]) -> list[str]:
+    return sorted({c for e in elements for c in e.cites}, key=citation_sort_key)
+
+
+def _element_phrase(el: Element) -> str:
+    where = ", ".join(human_cite(c) for c in el.cites)
+    if el.kind == "prohibition":
+        return f"{el.summary} ({where})"
+    return f"the condition '{el.summary}' fails ({where})"
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per (kind, cause): the shortest trace wins."""
+    best: dict[tuple[str, tuple[str, ...], str], Finding] = {}
+    for f in findings:
+        key = (f.kind, tuple(f.cites), f.reading)
+        cur = best.get(key)
+        if cur is None or len(f.trace or []) < len(cur.trace or []):
+            best[key] = f
+    return list(best.values())

@@ -1,0 +1,49 @@
+"""Explanations in a lawyer's words: dated timelines of traces and the provisions a proof uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.source import SourceText
+from ..model.system import System, human_cite
+from .interpreter import Step
+
+
+def step_cites(system: System, step: Step) -> list[str]:
+    return list(system.events[step.event].cites)
+
+
+def narrate(system: System, step: Step) -> str:
+    """One timeline line: 'day 40: the Kurultai refuses consent ... (73 votes for) (Art. 46 item 4)'."""
+    event = system.events[step.event]
+    text = f"day {step.day}: {event.says}"
+    if step.args:
+        details = ", ".join(_arg_phrase(k, v) for k, v in step.args.items())
+        text += f" ({details})"
+    if event.cites:
+        text += " (" + ", ".join(human_cite(c) for c in event.cites) + ")"
+    return text
+
+
+def _arg_phrase(name: str, value: int) -> str:
+    if name == "yes":
+        return f"{value} vote{'' if value == 1 else 's'} for"
+    return f"{name.replace('_', ' ')} = {value}"
+
+
+def timeline(system: System, trace: list[Step] | tuple[Step, ...]) -> list[str]:
+    return [narrate(system, s) for s in trace]
+
+
+def trace_json(system: System, trace: list[Step] | tuple[Step, ...]) -> list[dict[str, Any]]:
+    return [{"day": s.day, "event": s.event, "args": dict(s.args), "cites": step_cites(system, s),
+             "says": narrate(system, s)} for s in trace]
+
+
+def quote_lines(source: SourceText | None, cites: list[str], limit: int = 240) -> list[str]:
+    """'Art. 62(3): "The Kurultai may not be dissolved ..."' for each citation."""
+    out = []
+    for c in cites:
+        text = source.quote(c, limit) if source is not None else ""
+        out.append(f"{human_cite(c)}: \u201c{text}\u201d" if text else human_cite(c))
+    return out

@@ -1,0 +1,189 @@
+"""Proof suites: properties with expected verdicts; a changed verdict is a failure.
+
+A suite names a catalog and, per property, the verdict expected under each reading. Running a
+suite checks every (property, reading) pair, in parallel processes when asked (Z3 objects do
+not pickle, so workers receive ids and return plain dicts; results are identical to one job).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..model.errors import Location, UserError
+from ..model.loader import LoadedModel, load_model, resolve, schema_error
+from ..model.yamlpos import Positions, load_yaml
+from ..properties.catalog import (
+    Catalog,
+    builtin_catalog_path,
+    load_catalog,
+    reading_label,
+    readings_for,
+)
+from ..properties.language import parse_property
+from .engine import DEFAULT_BOUND, check_property
+from .explain import timeline, trace_json
+from .verdicts import Result, Verdict
+
+SUITES = Path(__file__).with_name("suites")
+VERDICTS = [v.value for v in Verdict]
+
+
+class SuiteFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    suite: str
+    catalog: str = Field(description="Catalog file, relative to the suite, or a built-in catalog id.")
+    bound: int = Field(default=DEFAULT_BOUND, ge=0, le=200)
+    timeout: float = Field(default=60.0, gt=0, description="Seconds per property and reading.")
+    expect: dict[str, str | dict[str, str]] = Field(
+        description="Property id -> expected verdict, or reading label -> expected verdict.")
+
+
+@dataclass(frozen=True)
+class Suite:
+    spec: SuiteFile
+    positions: Positions
+    path: Path
+    catalog: Catalog
+
+    def expected(self, pid: str, label: str) -> str | None:
+        e = self.spec.expect.get(pid)
+        if e is None:
+            return None
+        if isinstance(e, str):
+            return e
+        return e.get(label)
+
+
+def builtin_suite_path(model_id: str) -> Path:
+    return SUITES / f"{model_id}.yaml"
+
+
+def load_suite(path: Path, model: LoadedModel) -> Suite:
+    data, pos = load_yaml(path)
+    try:
+        spec = SuiteFile.model_validate(data)
+    except ValidationError as exc:
+        raise schema_error(exc, pos, data) from None
+    cat_path = (path.parent / spec.catalog)
+    if not cat_path.exists():
+        cat_path = builtin_catalog_path(spec.catalog)
+    if not cat_path.exists():
+        raise UserError(f"catalog {spec.catalog!r} not found", pos.locate(("catalog",)))
+    catalog = load_catalog(cat_path, model)
+    ids = {p.id for p in catalog.spec.properties}
+    for pid, exp in spec.expect.items():
+        if pid not in ids:
+            raise UserError(f"unknown property id {pid!r} (not in catalog {spec.catalog})",
+                            pos.locate(("expect", pid)))
+        values = [exp] if isinstance(exp, str) else list(exp.values())
+        for v in values:
+            if v not in VERDICTS:
+                raise UserError(f"{v!r} is not a verdict (one of {', '.join(VERDICTS)})",
+                                pos.locate(("expect", pid)))
+    return Suite(spec, pos, path, catalog)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One (property, reading) check, described in plain data so it can cross processes."""
+
+    model_path: str | None
+    catalog_path: str
+    property_id: str
+    reading: tuple[tuple[str, str], ...]
+    label: str
+    bound: int
+    timeout: float
+
+
+@lru_cache(maxsize=4)
+def _model(path: str | None) -> LoadedModel:
+    return load_model(path)
+
+
+@lru_cache(maxsize=4)
+def _catalog(path: str, model_path: str | None) -> Catalog:
+    return load_catalog(Path(path), _model(model_path))
+
+
+def run_job(job: Job) -> dict[str, Any]:
+    model = _model(job.model_path)
+    spec = _catalog(job.catalog_path, job.model_path).get(job.property_id)
+    system = resolve(model, dict(job.reading))
+    prop = parse_property(spec.formula, system)
+    result = check_property(system, prop, bound=job.bound, timeout=job.timeout)
+    return result_json(job.property_id, job.label, result, system) | {
+        "statement": spec.statement, "cites": spec.cites, "formula": spec.formula}
+
+
+def result_json(pid: str, label: str, r: Result, system: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": pid, "reading": label, "verdict": r.verdict.value, "bound": r.bound,
+                           "seconds": round(r.seconds, 3)}
+    if r.trace is not None:
+        out["trace"] = trace_json(system, r.trace)
+        out["timeline"] = timeline(system, r.trace)
+    if r.verdict in (Verdict.PROVED, Verdict.UNREACHABLE):
+        out["relies_on"] = list(r.relies_on)
+    if r.certificate is not None:
+        out["certificate"] = r.certificate.to_json()
+    if r.reason:
+        out["reason"] = r.reason
+    out["solver_seconds"] = round(r.solver_seconds, 3)
+    return out
+
+
+def jobs_for(suite: Suite, model: LoadedModel, model_path: str | None, bound: int | None,
+             timeout: float | None, only: list[str] | None = None) -> list[Job]:
+    jobs = []
+    for p in suite.catalog.spec.properties:
+        if only and p.id not in only:
+            continue
+        for reading in readings_for(p, model):
+            jobs.append(Job(model_path, str(suite.catalog.path), p.id, tuple(sorted(reading.items())),
+                            reading_label(reading, p.readings),
+                            suite.spec.bound if bound is None else bound,
+                            suite.spec.timeout if timeout is None else timeout))
+    return jobs
+
+
+def run_jobs(jobs: list[Job], workers: int = 1,
+             progress: Callable[[Job, dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
+    """Run jobs, in ``workers`` processes; results come back in job order."""
+    results: list[dict[str, Any] | None] = [None] * len(jobs)
+    if workers <= 1:
+        for i, job in enumerate(jobs):
+            results[i] = run_job(job)
+            if progress:
+                progress(job, results[i])  # type: ignore[arg-type]
+    else:
+        ctx = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
+            for fut in cf.as_completed(futures):
+                i = futures[fut]
+                results[i] = fut.result()
+                if progress:
+                    progress(jobs[i], results[i])  # type: ignore[arg-type]
+    return [r for r in results if r is not None]
+
+
+def judge(suite: Suite, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add ``expected`` and ``ok`` to each result."""
+    for r in results:
+        exp = suite.expected(r["id"], r["reading"])
+        r["expected"] = exp
+        r["ok"] = exp is None or exp == r["verdict"]
+    return results
+
+
+def locate_expectation(suite: Suite, pid: str) -> Location:
+    return suite.positions.locate(("expect", pid))
