@@ -47,10 +47,12 @@ class SuiteFormat(str, Enum):
     sarif = "sarif"
 
 
-ModelOpt = Annotated[Path | None, typer.Option("--model", help="Model file (default: built-in KZ-2026 draft).",
-                                               dir_okay=False)]
-BoundOpt = Annotated[int | None, typer.Option("--bound", min=0, max=200, help="Maximum number of events in a trace.")]
-TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.001, help="Seconds per property (a timeout is 'unknown').")]
+ModelOpt = Annotated[Path | None, typer.Option(
+    "--model", help="Model file (default: the built-in model).", dir_okay=False)]
+BoundOpt = Annotated[int | None, typer.Option(
+    "--bound", min=0, max=200, help="Maximum number of events in a trace.")]
+TimeoutOpt = Annotated[float | None, typer.Option(
+    "--timeout", min=0.001, help="Seconds per property (a timeout is 'unknown').")]
 ReadingOpt = Annotated[list[str] | None, typer.Option("--reading", help="Choose a reading: ID=OPTION (repeatable).")]
 
 
@@ -124,9 +126,9 @@ def prove(
 ) -> None:
     """Check one property: proved, violated, holds_to_bound, reachable, unreachable or unknown."""
     from ..model.loader import load_model, resolve
-    from ..properties.language import parse_user_property
     from ..proofs.engine import DEFAULT_BOUND, DEFAULT_TIMEOUT, check_property
     from ..proofs.suite import result_json
+    from ..properties.language import parse_user_property
 
     loaded = load_model(model)
     system = resolve(loaded, _reading(reading))
@@ -172,7 +174,8 @@ def check(
     todo = jobs_for(s, loaded, model_arg, bound, timeout, only)
     started = time.monotonic()
     with output.progress_bar(len(todo), fmt == SuiteFormat.text) as tick:
-        results = judge(s, run_jobs(todo, jobs, lambda job, res: tick(f"{job.property_id} [{job.label}]: {res['verdict']}")))
+        results = judge(s, run_jobs(
+            todo, jobs, lambda job, res: tick(f"{job.property_id} [{job.label}]: {res['verdict']}")))
     wall = time.monotonic() - started
     report = {"suite": s.spec.suite, "model": loaded.constitution.id, "results": results,
               "seconds": round(wall, 2), "ok": all(r["ok"] for r in results),
@@ -186,10 +189,13 @@ def check(
 def find(
     model: ModelOpt = None,
     bound: BoundOpt = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=1.0, help="Seconds for the whole search, per reading.")] = 300.0,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=1.0, help="Seconds for the whole search, per reading.")] = 300.0,
     reading: ReadingOpt = None,
-    all_readings: Annotated[bool, typer.Option("--all-readings", help="Search under every reading combination.")] = False,
-    kinds: Annotated[list[str] | None, typer.Option("--kind", help="conflict, deadlock, gap, dead-provision (repeatable).")] = None,
+    all_readings: Annotated[bool, typer.Option(
+        "--all-readings", help="Search under every reading combination.")] = False,
+    kinds: Annotated[list[str] | None, typer.Option(
+        "--kind", help="conflict, deadlock, gap, dead-provision (repeatable).")] = None,
     fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
     fail_on_findings: Annotated[bool, typer.Option("--fail-on-findings", help="Exit 1 if anything is found.")] = False,

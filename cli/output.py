@@ -170,8 +170,8 @@ def print_result(r: dict[str, Any], source: SourceText | None) -> None:
             out.print(f"    {line}", markup=False)
     if r.get("relies_on") is not None:
         cites = r["relies_on"]
-        out.print("  relies on: " + (", ".join(human_cite(c) for c in cites) or "no provision (the model's structure alone)"),
-                  markup=False)
+        named = ", ".join(human_cite(c) for c in cites) or "no provision (the model's structure alone)"
+        out.print(f"  relies on: {named}", markup=False)
     if source is not None:
         cites = list(r.get("relies_on") or [])
         for step in r.get("trace") or []:
@@ -228,7 +228,8 @@ def emit_findings(report: dict[str, Any], fmt: str, loaded: LoadedModel, quote: 
         return
     for f in findings:
         out.print(f"\n[bold]{f['kind']}[/]: {f['summary']}", highlight=False)
-        out.print("  provisions: " + ", ".join(human_cite(c) for c in f["cites"]) + f"  [dim](reading {f['reading']})[/]")
+        cited = ", ".join(human_cite(c) for c in f["cites"])
+        out.print(f"  provisions: {cited}  [dim](reading {f['reading']})[/]")
         for line in f["timeline"]:
             out.print(f"    {line}", markup=False)
         if f.get("note"):

@@ -1,7 +1,7 @@
 """Load a constitution model file: YAML -> schema -> names and types checked -> ``System``.
 
 Every problem is a UserError located at ``file:line:col`` of the model file, naming the value
-that is wrong. The built-in model is the KZ-2026 draft in ``data/``.
+that is wrong. The built-in model is named by ``data/default-model``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from .system import (
 from .yamlpos import PathKey, Positions, load_yaml, load_yaml_text
 
 DATA = Path(__file__).with_name("data")
-BUILTIN_MODEL = DATA / "kz-2026.yaml"
+BUILTIN_MODEL = DATA / (DATA / "default-model").read_text().strip()
 RESERVED = {NOW, TIME_PASSES, WORLD, "true", "false"}
 
 
@@ -75,7 +75,7 @@ class LoadedModel:
 
 
 def load_model(path: Path | str | None = None) -> LoadedModel:
-    """Load and fully check a model file (the built-in KZ-2026 model when ``path`` is None)."""
+    """Load and fully check a model file (the built-in model when ``path`` is None)."""
     p = Path(path) if path is not None else BUILTIN_MODEL
     label = str(path) if path is not None else f"<built-in>/{BUILTIN_MODEL.name}"
     data, pos = load_yaml(p, label)

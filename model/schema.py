@@ -146,7 +146,7 @@ class Effect(Cited):
 class Event(Cited):
     id: str = Field(pattern=ID_RE)
     actor: str = Field(description="An actor id; 'world' events are facts (death, aggression).")
-    says: str = Field(description="Timeline phrase, e.g. 'the President dissolves the Kurultai'.")
+    says: str = Field(description="Timeline phrase, e.g. 'the President dissolves the Assembly'.")
     args: list[Arg] = Field(default_factory=list, description="Integer arguments (e.g. votes).")
     guard: list[Clause] = Field(default_factory=list)
     effects: list[Effect] = Field(default_factory=list)

@@ -54,10 +54,10 @@ class Unrolling:
         out = []
         for k in range(1, upto + 1):
             st = self.steps[k]
-            idx = model.eval(st.ev, model_completion=True).as_long()  # type: ignore[attr-defined]
+            idx = model.eval(st.ev, model_completion=True).as_long()
             event = self.enc.events[idx]
-            day = model.eval(self.states[k][NOW], model_completion=True).as_long()  # type: ignore[attr-defined]
-            args = {a.id: model.eval(st.args[a.id], model_completion=True).as_long()  # type: ignore[attr-defined]
+            day = model.eval(self.states[k][NOW], model_completion=True).as_long()
+            args = {a.id: model.eval(st.args[a.id], model_completion=True).as_long()
                     for a in event.args}
             out.append(Step(event.id, day, args))
         return out

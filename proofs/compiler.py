@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import z3
 
@@ -32,7 +33,7 @@ from ..model.expr import In as InNode
 from ..model.system import NOW, EventDef, ObligationDef, System
 from ..properties.language import Property
 
-Z = z3.ExprRef
+Z: TypeAlias = Any  # z3 ships no type information
 StateVars = dict[str, Z]
 Hook = Callable[[Call], Z]
 
@@ -121,7 +122,7 @@ class Encoding:
             return z3.IntVal(idx)
         if isinstance(node, Unary):
             x = self.expr(node.x, env, hook)
-            return z3.Not(x) if node.op == "not" else -x  # type: ignore[operator]
+            return z3.Not(x) if node.op == "not" else -x
         if isinstance(node, Ite):
             return z3.If(self.expr(node.cond, env, hook), self.expr(node.then, env, hook),
                          self.expr(node.other, env, hook))
@@ -139,10 +140,11 @@ class Encoding:
                 if node.fn in ("min", "max"):
                     x, y = args
                     return z3.If(x <= y, x, y) if node.fn == "min" else z3.If(x >= y, x, y)
-                nums = [z3.simplify(x).as_long() for x in args]  # type: ignore[attr-defined]
-                fn = {"majority_of": majority_of, "share_of": share_of,
-                      "more_than_share": more_than_share}[node.fn]
-                return z3.IntVal(fn(*nums))
+                nums = [z3.simplify(x).as_long() for x in args]
+                if node.fn == "majority_of":
+                    return z3.IntVal(majority_of(nums[0]))
+                fn = share_of if node.fn == "share_of" else more_than_share
+                return z3.IntVal(fn(nums[0], nums[1], nums[2]))
             if hook is None:
                 raise KeyError(node.fn)
             return hook(node)
@@ -185,7 +187,7 @@ class Encoding:
     def enabled(self, event: EventDef, s: StateVars, day: Z, args: Mapping[str, Z]) -> z3.BoolRef:
         """Guard clauses, permissions and no prohibition, on state ``s`` at ``day``."""
         env = self.env(s, day, args)
-        parts: list[z3.BoolRef] = [day >= s[NOW]]  # type: ignore[list-item]
+        parts: list[z3.BoolRef] = [day >= s[NOW]]
         for a in event.args:
             parts += [args[a.id] >= a.lo, args[a.id] <= a.hi]
         for g in event.guards:
@@ -226,7 +228,7 @@ class Encoding:
 
     def trans(self, s: StateVars, st: StepVars, t: StateVars, eager: bool = False) -> z3.BoolRef:
         day = t[NOW]
-        parts: list[z3.BoolRef] = [st.ev >= 0, st.ev < len(self.events), self.ranges(t)]  # type: ignore[list-item]
+        parts: list[z3.BoolRef] = [st.ev >= 0, st.ev < len(self.events), self.ranges(t)]
         for i, event in enumerate(self.events):
             mine = {a.id for a in event.args}
             body = [self.enabled(event, s, day, st.args), self.effects(event, s, day, st.args, t)]
@@ -249,7 +251,7 @@ class Encoding:
         if o.within is None or o.since is None:
             return None
         env = self.env(s)
-        return self.expr(o.since, env) + self.expr(o.within, env)  # type: ignore[operator]
+        return self.expr(o.since, env) + self.expr(o.within, env)
 
     def eager(self, s: StateVars, st: StepVars, day: Z) -> z3.BoolRef:
         """Compliant traces: a duty that can be done is done first, and not after its deadline.
@@ -263,14 +265,14 @@ class Encoding:
         for o in self.system.obligations:
             act = self.active(o, s)
             due = self.due(o, s)
-            when = day if due is None else z3.If(day <= due, day,  # type: ignore[operator]
+            when = day if due is None else z3.If(day <= due, day,
                                                   z3.If(due >= s[NOW], due, s[NOW]))
             doable = z3.And(act, z3.Or([self.enabled(self.system.events[e], s, when, zero)
                                         for e in o.discharged_by]))
             doable_any.append(doable)
             doing += [z3.And(act, st.ev == self.event_index[e]) for e in o.discharged_by]
             if due is not None:
-                parts.append(z3.Implies(doable, day <= when))  # type: ignore[operator]
+                parts.append(z3.Implies(doable, day <= when))
         if not doable_any:
             return z3.BoolVal(True)
         parts.append(z3.Implies(z3.Or(doable_any), z3.Or(doing)))
@@ -329,21 +331,21 @@ def _binary(op: str, a: Z, b: Z) -> Z:
         case "!=":
             return a != b
         case "<":
-            return a < b  # type: ignore[operator]
+            return a < b
         case "<=":
-            return a <= b  # type: ignore[operator]
+            return a <= b
         case ">":
-            return a > b  # type: ignore[operator]
+            return a > b
         case ">=":
-            return a >= b  # type: ignore[operator]
+            return a >= b
         case "+":
-            return a + b  # type: ignore[operator]
+            return a + b
         case "-":
-            return a - b  # type: ignore[operator]
+            return a - b
         case "*":
-            return a * b  # type: ignore[operator]
+            return a * b
         case "//":
-            return a / b  # type: ignore[operator]
+            return a / b
     raise ValueError(op)
 
 
@@ -364,7 +366,7 @@ class PropertyEncoding:
         self._mon: dict[str, MonitorVars] = {}
         self.within = 0
         if prop.within is not None:
-            self.within = z3.simplify(enc.expr(prop.within, {})).as_long()  # type: ignore[attr-defined]
+            self.within = z3.simplify(enc.expr(prop.within, {})).as_long()
 
     def monitor(self, tag: str | int) -> MonitorVars:
         key = str(tag)
@@ -383,11 +385,11 @@ class PropertyEncoding:
         if p.kind == "always":
             return z3.Not(target), z3.BoolVal(True)
         if p.kind in ("never", "reachable"):
-            return target, z3.BoolVal(True)  # type: ignore[return-value]
+            return target, z3.BoolVal(True)
         assert p.response is not None
         answered = self.enc.condition(p.response, pre, st, post)
         now = post[NOW]
-        late = z3.And(m_pre.pending, now > m_pre.since + self.within)  # type: ignore[operator]
+        late = z3.And(m_pre.pending, now > m_pre.since + self.within)
         start = z3.And(z3.Not(m_pre.pending), target, z3.Not(answered))
         stop = z3.And(m_pre.pending, answered)
         update = z3.And(

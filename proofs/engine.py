@@ -9,6 +9,7 @@ solvers cannot settle in time is ``unknown``; a clean bounded search without a p
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from ..model.errors import InternalError
 from ..model.system import System
@@ -34,9 +35,9 @@ def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
     solver_seconds = found.solver_seconds
     stats = {"bmc_depth_seconds": found.depth_seconds}
 
-    def done(verdict: Verdict, **kw: object) -> Result:
+    def done(verdict: Verdict, **kw: Any) -> Result:
         return Result(verdict, bound, time.monotonic() - started, solver_seconds=solver_seconds,
-                      stats=stats, **kw)  # type: ignore[arg-type]
+                      stats=stats, **kw)
 
     if found.status == "unknown":
         return done(Verdict.UNKNOWN, reason=f"bounded search stopped at depth {found.depth}: {found.reason}")
@@ -46,7 +47,8 @@ def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
         verdict = Verdict.REACHABLE if prop.kind == "reachable" else Verdict.VIOLATED
         return done(verdict, trace=tuple(found.trace))
     if not unbounded:
-        return done(Verdict.HOLDS_TO_BOUND, reason=f"no {'witness' if prop.kind == 'reachable' else 'counterexample'} within {bound} steps")
+        what = "witness" if prop.kind == "reachable" else "counterexample"
+        return done(Verdict.HOLDS_TO_BOUND, reason=f"no {what} within {bound} steps")
     safety = prop if prop.kind != "reachable" else Property("never", prop.target, text=prop.text)
     proof = k_induction(system, safety, min(MAX_K, max(1, bound)), deadline)
     solver_seconds += proof.solver_seconds
@@ -68,10 +70,11 @@ def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
     if time.monotonic() >= deadline:
         return done(Verdict.UNKNOWN, reason=f"timeout after a clean bounded search to depth {bound}")
     what = "witness" if prop.kind == "reachable" else "counterexample"
-    return done(Verdict.HOLDS_TO_BOUND, reason=f"no {what} within {bound} steps; no unbounded proof ({proof.reason or 'not inductive'})")
+    why = proof.reason or "not inductive"
+    return done(Verdict.HOLDS_TO_BOUND, reason=f"no {what} within {bound} steps; no unbounded proof ({why})")
 
 
-def replay_or_raise(system: System, prop: Property, trace: list) -> None:  # type: ignore[type-arg]
+def replay_or_raise(system: System, prop: Property, trace: list) -> None:
     """The interpreter must agree that ``trace`` executes and is bad exactly at its end."""
     interp = Interpreter(system)
     try:

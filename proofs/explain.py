@@ -14,7 +14,7 @@ def step_cites(system: System, step: Step) -> list[str]:
 
 
 def narrate(system: System, step: Step) -> str:
-    """One timeline line: 'day 40: the Kurultai refuses consent ... (73 votes for) (Art. 46 item 4)'."""
+    """One timeline line: 'day 40: the Assembly refuses consent ... (73 votes for) (Art. 46 item 4)'."""
     event = system.events[step.event]
     text = f"day {step.day}: {event.says}"
     if step.args:
@@ -41,7 +41,7 @@ def trace_json(system: System, trace: list[Step] | tuple[Step, ...]) -> list[dic
 
 
 def quote_lines(source: SourceText | None, cites: list[str], limit: int = 240) -> list[str]:
-    """'Art. 62(3): "The Kurultai may not be dissolved ..."' for each citation."""
+    """'Art. 62(3): "The Assembly may not be dissolved ..."' for each citation."""
     out = []
     for c in cites:
         text = source.quote(c, limit) if source is not None else ""

@@ -95,7 +95,7 @@ def recheck_k_induction(system: System, prop: Property, k: int, deadline: float)
             return ProofOutcome("unknown", reason=f"re-check: {s.reason_unknown()}", solver_seconds=spent)
         if r == z3.sat:
             raise AssertionError(f"k-induction certificate k={k} failed its re-check ({case.__name__})")
-        core |= _core_keys(enc, s.unsat_core())  # type: ignore[arg-type]
+        core |= _core_keys(enc, s.unsat_core())
     return ProofOutcome("proved", "k-induction", k=k, core=frozenset(core), solver_seconds=spent)
 
 
@@ -178,7 +178,7 @@ def recheck_invariant(system: System, prop: Property, invariant: z3.ExprRef,
         if r == z3.sat:
             return ProofOutcome("unknown", reason=f"spacer invariant failed its re-check ({name})",
                                 solver_seconds=spent)
-        core |= _core_keys(enc, solver.unsat_core())  # type: ignore[arg-type]
+        core |= _core_keys(enc, solver.unsat_core())
     text = str(invariant)
     return ProofOutcome("proved", "spacer-invariant", invariant=text if len(text) < 4000 else text[:4000] + "…",
                         core=frozenset(core), solver_seconds=spent)

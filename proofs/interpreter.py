@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..model.expr import Call, EnumType, Name, Node, Value, evaluate
+from ..model.expr import Call, CallHook, EnumType, Name, Node, Value, evaluate
 from ..model.system import NOW, EventDef, ObligationDef, System
 
 State = dict[str, Value]
@@ -56,7 +56,7 @@ class Interpreter:
     def holds(self, node: Node, env: Mapping[str, Value]) -> bool:
         return bool(evaluate(node, env, self.state_hook(env)))
 
-    def state_hook(self, env: Mapping[str, Value]):  # type: ignore[no-untyped-def]
+    def state_hook(self, env: Mapping[str, Value]) -> CallHook:
         """Evaluate the functions a condition on a state may use (active, vacant, ...)."""
 
         def hook(call: Call, e: Mapping[str, Value]) -> Value:

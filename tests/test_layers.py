@@ -1,0 +1,67 @@
+"""Repository-wide rules: imports only go down the layers; the interpreter never uses Z3;
+the engine never names a constitution; user input is never evaluated as code."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYERS = ["model", "properties", "proofs", "cli"]
+
+
+def python_files(layer: str) -> list[Path]:
+    return sorted((ROOT / layer).rglob("*.py"))
+
+
+def imported_layers(path: Path, layer: str) -> set[str]:
+    tree = ast.parse(path.read_text())
+    found: set[str] = set()
+    depth_of_file = len(path.relative_to(ROOT / layer).parts) - 1
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 0 and node.module and node.module.startswith("polity."):
+                found.add(node.module.split(".")[1])
+            elif node.level > depth_of_file + 1 and node.module:
+                found.add(node.module.split(".")[0])
+            elif node.level > 0:
+                found.add(layer)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("polity."):
+                    found.add(alias.name.split(".")[1])
+    return found
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_imports_only_go_down(layer: str) -> None:
+    allowed = set(LAYERS[: LAYERS.index(layer) + 1])
+    for path in python_files(layer):
+        upward = imported_layers(path, layer) - allowed
+        assert not upward, f"{path.relative_to(ROOT)} imports upward from {sorted(upward)}"
+
+
+@pytest.mark.parametrize("module", ["proofs/interpreter.py", "proofs/judge.py", "model/expr.py"])
+def test_independent_interpreter_never_imports_z3(module: str) -> None:
+    tree = ast.parse((ROOT / module).read_text())
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not any(n == "z3" or n.startswith("z3.") for n in names)
+
+
+def test_the_engine_never_names_a_constitution() -> None:
+    pattern = re.compile(r"kazakh|kurultai|kz-2026|kz_2026", re.IGNORECASE)
+    for layer in LAYERS:
+        for path in python_files(layer):
+            for i, line in enumerate(path.read_text().splitlines(), 1):
+                assert not pattern.search(line), f"{path.relative_to(ROOT)}:{i}: {line.strip()}"
+
+
+def test_no_eval_or_exec() -> None:
+    pattern = re.compile(r"(^|[^_.a-zA-Z])(eval|exec)\(")
+    for layer in LAYERS:
+        for path in python_files(layer):
+            assert not pattern.search(path.read_text()), path
