@@ -209,7 +209,7 @@ def find(
     for k in chosen:
         if k not in KINDS:
             raise UserError(f"unknown finding kind {k!r} (one of {', '.join(KINDS)})")
-    readings = loaded.readings() if all_readings else [{**loaded.default_reading(), **_reading(reading)}]
+    readings = loaded.reading_variants() if all_readings else [{**loaded.default_reading(), **_reading(reading)}]
     findings: list[dict[str, Any]] = []
     started = time.monotonic()
     with output.status_line(fmt == SuiteFormat.text) as status:
@@ -281,3 +281,8 @@ def run() -> None:
         traceback.print_exc()
         output.error(f"internal error: {exc}")
         sys.exit(3)
+from . import amend_cmd  # noqa: E402
+amend_cmd.register(app)
+
+from . import query_cmd  # noqa: E402
+query_cmd.register(app)

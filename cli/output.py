@@ -143,7 +143,7 @@ def citation_path(loaded: LoadedModel, cite: str) -> PathKey:
 def provisions(loaded: LoadedModel) -> list[dict[str, Any]]:
     """Every element of law in the model (under any reading) with its citations and line."""
     seen: dict[str, dict[str, Any]] = {}
-    for reading in loaded.readings():
+    for reading in loaded.reading_variants():
         system = resolve(loaded, reading)
         for key, el in system.elements.items():
             if key not in seen:

@@ -159,8 +159,11 @@ class _ToAst(Transformer[Token, Node]):
     prod = _chain
 
 
+@lru_cache(maxsize=8192)
 def parse(text: str) -> Node:
-    """Parse one expression; a syntax error becomes a UserError with the column in ``text``."""
+    """Parse one expression; a syntax error becomes a UserError with the column in ``text``.
+
+    Cached: the AST is immutable, and models are resolved once per reading."""
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:

@@ -70,6 +70,22 @@ class LoadedModel:
         combos.sort(key=lambda c: c != default)
         return combos
 
+    def reading_variants(self) -> list[dict[str, str]]:
+        """The default reading, then each option of each reading alone, then every combination
+        some element asks for: enough to check every element once without the full product."""
+        default = self.default_reading()
+        out = [default]
+        for r in self.constitution.readings:
+            for o in r.options:
+                variant = {**default, r.id: o.id}
+                if variant not in out:
+                    out.append(variant)
+        for under in _all_unders(self.constitution):
+            variant = {**default, **under}
+            if variant not in out:
+                out.append(variant)
+        return out
+
     def default_reading(self) -> dict[str, str]:
         return {r.id: r.default for r in self.constitution.readings}
 
@@ -80,15 +96,15 @@ def load_model(path: Path | str | None = None) -> LoadedModel:
     label = str(path) if path is not None else f"<built-in>/{BUILTIN_MODEL.name}"
     data, pos = load_yaml(p, label)
     loaded = from_data(data, pos, p)
-    for reading in loaded.readings():
-        resolve(loaded, reading)  # type-check every reading once, so errors show at load time
+    for reading in loaded.reading_variants():
+        resolve(loaded, reading)  # type-check every element once, so errors show at load time
     return loaded
 
 
 def load_model_text(text: str, name: str = "<text>", base: Path | None = None) -> LoadedModel:
     data, pos = load_yaml_text(text, name)
     loaded = from_data(data, pos, (base or Path.cwd()) / name)
-    for reading in loaded.readings():
+    for reading in loaded.reading_variants():
         resolve(loaded, reading)
     return loaded
 
@@ -424,6 +440,17 @@ class _Resolver:
                 yield ("events", i, "guard", j), g.under
             for j, e in enumerate(ev.effects):
                 yield ("events", i, "effects", j), e.under
+
+
+def _all_unders(c: Constitution) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    groups = (c.state, c.events, c.obligations, c.prohibitions, c.permissions, c.offices)
+    items = [x for g in groups for x in g]
+    items += [g for ev in c.events for g in ev.guard] + [e for ev in c.events for e in ev.effects]
+    for x in items:
+        if x.under and x.under not in out:
+            out.append(dict(x.under))
+    return out
 
 
 def resolve(loaded: LoadedModel, reading: dict[str, str] | None = None) -> System:
