@@ -1,0 +1,211 @@
+"""``polity amend`` and ``polity diff``: what a proposed change breaks or fixes.
+
+``amend`` applies an amendment file to a model, checks it against the entrenched provisions,
+then verifies the suite and runs ``find`` on the model before and after and reports the
+differences. ``diff`` compares two whole model files the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..model.errors import UserError
+from ..model.system import citation_sort_key, human_cite
+from . import output
+from .main import BoundOpt, Format, ModelOpt, TimeoutOpt
+
+CACHE_DIR = Path(".polity-cache")
+
+SuiteOpt = Annotated[Path | None, typer.Option(
+    "--suite", help="Suite file (default: the model's built-in suite).", dir_okay=False)]
+FormatOpt = Annotated[Format, typer.Option("--format")]
+CacheOpt = Annotated[bool, typer.Option(
+    "--cache/--no-cache", help=f"Keep results on disk under {CACHE_DIR}/ and reuse them.")]
+FindOpt = Annotated[bool, typer.Option(
+    "--find/--no-find", help="Also compare conflicts, deadlocks, gaps and dead provisions.")]
+FindTimeoutOpt = Annotated[float, typer.Option(
+    "--find-timeout", min=1.0, help="Seconds for the discovery search, per model.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("amend")(amend)
+    app.command("diff")(diff)
+
+
+def amend(
+    amendment: Annotated[Path, typer.Argument(help="Amendment file (YAML).", dir_okay=False)],
+    model: ModelOpt = None,
+    suite: SuiteOpt = None,
+    fmt: FormatOpt = Format.text,
+    ignore_entrenchment: Annotated[bool, typer.Option(
+        "--ignore-entrenchment", help="Analyse even if an entrenched provision is touched.")] = False,
+    bound: BoundOpt = None,
+    timeout: TimeoutOpt = None,
+    cache: CacheOpt = True,
+    find: FindOpt = True,
+    find_timeout: FindTimeoutOpt = 120.0,
+) -> None:
+    """Test an amendment: admissibility, then verdicts and findings before and after.
+
+    Exit 0 when analysed (admissible, or --ignore-entrenchment), 1 when it touches an
+    entrenched provision, 2 on bad input.
+    """
+    from ..model.amendment import apply_amendment, entrenchment, load_amendment
+    from ..model.loader import load_model
+
+    before = load_model(model)
+    am = load_amendment(amendment)
+    touches = entrenchment(before, am)
+    applied = apply_amendment(before, am)  # bad changes are bad input even when inadmissible
+    report: dict[str, Any] = {
+        "amendment": {"title": am.spec.title, "file": am.file, "changes": [
+            {"kind": ch.kind, "what": _change_phrase(ch), "rationale": ch.rationale,
+             "location": str(am.locate(i))} for i, ch in enumerate(am.spec.changes)]},
+        "model": before.constitution.id,
+        "admissible": not touches,
+        "entrenched_touched": sorted({t.provision for t in touches}, key=citation_sort_key),
+        "entrenchment": [t.to_json() for t in touches],
+        "notes": applied.notes,
+    }
+    if touches and not ignore_entrenchment:
+        report |= {"analysed": False, "verdict_changes": [], "findings_added": [],
+                   "findings_removed": [], "reliance_changes": []}
+        _emit(report, fmt)
+        raise typer.Exit(1)
+    report |= {"analysed": True}
+    report |= _analyse(before, applied.model, suite, fmt, bound, timeout, cache, find, find_timeout)
+    _emit(report, fmt)
+
+
+def diff(
+    model_a: Annotated[Path, typer.Argument(help="The model as it is.", dir_okay=False)],
+    model_b: Annotated[Path, typer.Argument(help="The model as proposed.", dir_okay=False)],
+    suite: SuiteOpt = None,
+    fmt: FormatOpt = Format.text,
+    bound: BoundOpt = None,
+    timeout: TimeoutOpt = None,
+    cache: CacheOpt = True,
+    find: FindOpt = True,
+    find_timeout: FindTimeoutOpt = 120.0,
+) -> None:
+    """Compare two model files: verdicts and findings of the first against the second.
+
+    An entrenched provision of the first model whose elements differ in the second makes the
+    change inadmissible (exit 1, after the comparison).
+    """
+    from ..model.amendment import entrenched_changes
+    from ..model.loader import load_model
+
+    a = load_model(model_a)
+    b = load_model(model_b)
+    touched = entrenched_changes(a, b)
+    report: dict[str, Any] = {
+        "model": a.constitution.id, "before": str(model_a), "after": str(model_b),
+        "admissible": not touched, "entrenched_touched": touched, "analysed": True,
+    }
+    report |= _analyse(a, b, suite, fmt, bound, timeout, cache, find, find_timeout)
+    _emit(report, fmt)
+    if touched:
+        raise typer.Exit(1)
+
+
+def _analyse(before: Any, after: Any, suite_path: Path | None, fmt: Format, bound: int | None,
+             timeout: float | None, cache: bool, find: bool, find_timeout: float) -> dict[str, Any]:
+    from ..proofs.impact import ResultCache, Verifier, impact
+    from ..proofs.suite import builtin_suite_path, load_suite
+
+    path = suite_path or builtin_suite_path(before.constitution.id)
+    if not path.exists():
+        raise UserError(f"no suite given and no built-in suite for model '{before.constitution.id}'"
+                        " (use --suite)")
+    s = load_suite(path, before)
+    store = ResultCache(CACHE_DIR if cache else None)
+    with output.status_line(fmt == Format.text) as status:
+        verifier = Verifier(s, store, bound, timeout, find_timeout=find_timeout, progress=status)
+        return impact(before, after, verifier, find) | {"suite": s.spec.suite}
+
+
+def _change_phrase(ch: Any) -> str:
+    if ch.set is not None:
+        return f"set {ch.set.parameter} = {ch.set.value}"
+    if ch.strike is not None:
+        return f"strike {human_cite(ch.strike)}"
+    if ch.add is not None:
+        return f"add to {ch.add.section}: {ch.add.element.get('id', '?')}"
+    return f"replace in {ch.replace.section}: {ch.replace.id}"
+
+
+# ----------------------------------------------------------------------------- text report
+
+
+def _emit(report: dict[str, Any], fmt: Format) -> None:
+    if fmt == Format.json:
+        output.emit_json(report)
+        return
+    out = output.out
+    if "amendment" in report:
+        am = report["amendment"]
+        out.print(f"[bold]{am['title']}[/]  [dim]({am['file']}, model {report['model']})[/]")
+        for i, ch in enumerate(am["changes"], 1):
+            out.print(f"  {i}. {ch['what']}", markup=False)
+            if ch["rationale"]:
+                out.print(f"     [dim]{ch['rationale']}[/]")
+    else:
+        out.print(f"[bold]{report['before']}[/] -> [bold]{report['after']}[/]  "
+                  f"[dim](model {report['model']})[/]")
+    for note in report.get("notes", []):
+        out.print(f"  [dim]note: {note}[/]")
+    if report["admissible"]:
+        out.print("[bold green]admissible[/]: no entrenched provision is touched")
+    else:
+        out.print("[bold red]inadmissible[/]: touches entrenched "
+                  + ", ".join(human_cite(c) for c in report["entrenched_touched"]))
+        for t in report.get("entrenchment", []):
+            out.print(f"  {t['location']}: change {t['change'] + 1} {t['how']} "
+                      f"({human_cite(t['provision'])}, entrenched by "
+                      f"{', '.join(human_cite(b) for b in t['by'])})", markup=False)
+    if not report.get("analysed"):
+        out.print("not analysed (use --ignore-entrenchment to analyse anyway)")
+        return
+    changes = report["verdict_changes"]
+    if changes:
+        from rich.table import Table
+
+        table = Table(title="verdicts that change")
+        for col in ("property", "reading", "before", "after"):
+            table.add_column(col)
+        for c in changes:
+            table.add_row(c["id"], c["reading"], output._verdict(c["before"]),
+                          output._verdict(c["after"]))
+        out.print(table)
+        for c in changes:
+            if c["after_timeline"] or c["reason"]:
+                out.print(f"\n[bold]{c['id']}[/] now {output._verdict(c['after'])}: "
+                          f"{c['statement']}")
+                if c["reason"]:
+                    out.print(f"  {c['reason']}", markup=False)
+                for line in c["after_timeline"]:
+                    out.print(f"    {line}", markup=False)
+    else:
+        out.print("no verdict changes")
+    for title, key in (("new finding", "findings_added"), ("finding gone", "findings_removed")):
+        for f in report[key]:
+            out.print(f"\n[bold]{title}[/] ({f['kind']}): {f['summary']}")
+            out.print("  provisions: " + ", ".join(human_cite(c) for c in f["cites"]),
+                      markup=False)
+            for line in f["timeline"]:
+                out.print(f"    {line}", markup=False)
+    for r in report["reliance_changes"]:
+        plus = ", ".join(human_cite(c) for c in r["added"]) or "-"
+        minus = ", ".join(human_cite(c) for c in r["removed"]) or "-"
+        out.print(f"\n[bold]{r['id']}[/] [{r['reading']}] relies on other provisions: "
+                  f"+ {plus}; - {minus}", highlight=False)
+    cache = report["cache"]
+    out.print(f"\n{len(changes)} verdict change(s), {len(report['findings_added'])} new finding(s), "
+              f"{len(report['findings_removed'])} gone, {len(report['reliance_changes'])} "
+              f"reliance change(s); {report['checked']} checks after the change, "
+              f"{report['reused_after']} reused ({cache['hits']} cache hits) in "
+              f"{report['seconds']:.1f} s")

@@ -1,0 +1,399 @@
+"""Impact analysis: what a change to a model does to the proof suite and to the findings.
+
+Both models are verified (the suite, then ``find``) and compared: verdicts that changed,
+findings added or removed (with their traces), properties whose proofs rely on other provisions.
+
+Speed comes from cones of influence. A property's verdict depends only on the names its formula
+mentions, closed under "an event that assigns a variable of the cone brings in its guards,
+effects, permissions and prohibitions" (and obligations, offices mentioned). The canonical JSON
+of those elements, the parameters they use, the bound, the timeout and the reading is hashed;
+a result whose hash is unchanged is reused (a reused trace is replayed on the new model first).
+The same holds for each witness query of ``find``. Results live in a ``ResultCache``: in memory
+for one run, and optionally on disk (``.polity-cache/``) across runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ..model.errors import InternalError
+from ..model.expr import ExprError, Node, names_in
+from ..model.loader import LoadedModel, resolve
+from ..model.system import System
+from ..properties.catalog import PropertySpec, reading_label, readings_for
+from ..properties.language import Property, parse_property
+from .discover import KINDS, Discoverer, Finding, _EagerReach
+from .engine import check_property, replay_or_raise
+from .interpreter import Step
+from .suite import Suite, result_json
+
+Progress = Callable[[str], None]
+NOT_APPLICABLE = "not_applicable"  # the property mentions something the model no longer has
+CACHE_VERSION = 1
+
+
+# ----------------------------------------------------------------------------- the cache
+
+
+class ResultCache:
+    """Results by cone hash: a dict, mirrored to ``directory`` (one JSON file per key) if given."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.memory: dict[str, Any] = {}
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Any | None:
+        if key in self.memory:
+            self.hits += 1
+            return self.memory[key]
+        if self.directory is not None:
+            f = self.directory / key[:2] / f"{key}.json"
+            if f.exists():
+                try:
+                    value = json.loads(f.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    value = None
+                if value is not None:
+                    self.memory[key] = value
+                    self.hits += 1
+                    return value
+        self.misses += 1
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        self.memory[key] = value
+        if self.directory is not None:
+            f = self.directory / key[:2] / f"{key}.json"
+            try:
+                f.parent.mkdir(parents=True, exist_ok=True)
+                tmp = f.with_suffix(".tmp")
+                tmp.write_text(json.dumps(value, sort_keys=True), encoding="utf-8")
+                tmp.replace(f)
+            except OSError:
+                pass  # a read-only checkout still works, just without the disk cache
+
+    def stats(self) -> dict[str, int]:
+        return {"hits": self.hits, "misses": self.misses}
+
+
+# ----------------------------------------------------------------------------- cones
+
+
+def node_key(node: Node | None) -> Any:
+    """A canonical, position-free rendering of an expression."""
+    if node is None:
+        return None
+    out: dict[str, Any] = {"node": type(node).__name__}
+    for f in fields(node):
+        if f.name in ("line", "col"):
+            continue
+        v = getattr(node, f.name)
+        if isinstance(v, Node):
+            out[f.name] = node_key(v)
+        elif isinstance(v, tuple):
+            out[f.name] = [node_key(x) if isinstance(x, Node) else x for x in v]
+        else:
+            out[f.name] = v
+    return out
+
+
+class Cones:
+    """Cones of influence in one model under one reading."""
+
+    def __init__(self, loaded: LoadedModel, system: System) -> None:
+        self.system = system
+        data = loaded.constitution.model_dump(mode="json", by_alias=True)
+        self.dump: dict[str, dict[str, Any]] = {}
+        for section in ("state", "events", "obligations", "prohibitions", "permissions", "offices"):
+            for x in data.get(section, []):
+                self.dump[f"{section}:{x['id']}"] = x
+        self.assigners: dict[str, set[str]] = {}
+        for e in system.events.values():
+            for eff in e.effects:
+                for var, _ in eff.assigns:
+                    self.assigners.setdefault(var, set()).add(e.id)
+
+    def closure(self, names: set[str], eager: bool) -> dict[str, set[str]]:
+        s = self.system
+        events_all = set(s.events)
+        obligations = {o.id: o for o in s.obligations}
+        offices = {o.id: o for o in s.offices}
+        vars_ = set(s.var_map)
+        cone: dict[str, set[str]] = {"events": set(), "obligations": set(), "offices": set(),
+                                     "state": set(), "params": set()}
+        todo = set(names)
+        if eager:
+            todo |= set(obligations)
+        seen: set[str] = set()
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            if n in s.params:
+                cone["params"].add(n)
+            if n in vars_:
+                cone["state"].add(n)
+                todo |= self.assigners.get(n, set())
+            if n in events_all:
+                cone["events"].add(n)
+                e = s.events[n]
+                for g in e.guards:
+                    todo |= names_in(g.cond)
+                for eff in e.effects:
+                    if eff.cond is not None:
+                        todo |= names_in(eff.cond)
+                    for _, value in eff.assigns:
+                        todo |= names_in(value)
+                for pm in s.permissions_on(n):
+                    todo |= names_in(pm.when)
+                for ph in s.prohibitions_on(n):
+                    todo |= names_in(ph.when)
+            if n in obligations:
+                cone["obligations"].add(n)
+                o = obligations[n]
+                for x in (o.active, o.within, o.since):
+                    if x is not None:
+                        todo |= names_in(x)
+                todo |= set(o.discharged_by)
+            if n in offices:
+                cone["offices"].add(n)
+                todo |= names_in(offices[n].vacant)
+                todo |= set(offices[n].filled_by)
+        return cone
+
+    def key(self, names: set[str], eager: bool, extra: dict[str, Any]) -> str:
+        """The hash of everything a query over ``names`` can depend on."""
+        s = self.system
+        cone = self.closure(names, eager)
+        on_events = cone["events"]
+        canon = {
+            "v": CACHE_VERSION,
+            "events": [self.dump.get(f"events:{e}", {"id": e}) for e in sorted(on_events)],
+            "prohibitions": sorted(p.id for p in s.prohibitions if set(p.events) & on_events),
+            "permissions": sorted(p.id for p in s.permissions if set(p.events) & on_events),
+            "obligations": [self.dump[f"obligations:{o}"] for o in sorted(cone["obligations"])],
+            "offices": [self.dump[f"offices:{o}"] for o in sorted(cone["offices"])],
+            "state": [self.dump[f"state:{v}"] for v in sorted(cone["state"])],
+            "params": {p: s.params[p] for p in sorted(cone["params"])},
+            "reading": dict(sorted(s.reading.items())),
+            **extra,
+        }
+        canon["prohibitions"] = [self.dump[f"prohibitions:{p}"] for p in canon["prohibitions"]]
+        canon["permissions"] = [self.dump[f"permissions:{p}"] for p in canon["permissions"]]
+        text = json.dumps(canon, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def property_names(prop: Property) -> set[str]:
+    out: set[str] = set()
+    for n in (prop.target, prop.response, prop.within):
+        if n is not None:
+            out |= names_in(n)
+    return out
+
+
+# ----------------------------------------------------------------------------- one model
+
+
+@dataclass
+class Verification:
+    """The suite results and findings of one model."""
+
+    loaded: LoadedModel
+    results: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    systems: dict[str, System] = field(default_factory=dict)
+    reused: int = 0
+    computed: int = 0
+
+
+class Verifier:
+    """Verifies models against one suite, sharing a cache between them."""
+
+    def __init__(self, suite: Suite, cache: ResultCache | None = None, bound: int | None = None,
+                 timeout: float | None = None, find_bound: int = 10, find_timeout: float = 120.0,
+                 find_kinds: tuple[str, ...] = KINDS, progress: Progress | None = None) -> None:
+        self.suite = suite
+        self.cache = cache if cache is not None else ResultCache()
+        self.bound = suite.spec.bound if bound is None else bound
+        self.timeout = suite.spec.timeout if timeout is None else timeout
+        self.find_bound = find_bound
+        self.find_timeout = find_timeout
+        self.find_kinds = find_kinds
+        self.progress = progress or (lambda _m: None)
+
+    def system(self, v: Verification, reading: dict[str, str]) -> tuple[System, Cones]:
+        label = json.dumps(sorted(reading.items()))
+        if label not in v.systems:
+            v.systems[label] = resolve(v.loaded, reading)
+        s = v.systems[label]
+        cones = s.extra.get("cones")
+        if cones is None:
+            cones = s.extra["cones"] = Cones(v.loaded, s)
+        return s, cones
+
+    def verify(self, loaded: LoadedModel, find: bool = True) -> Verification:
+        v = Verification(loaded)
+        for spec in self.suite.catalog.spec.properties:
+            for reading in readings_for(spec, loaded):
+                label = reading_label(reading, spec.readings)
+                self.progress(f"{loaded.constitution.id}: {spec.id} [{label}]")
+                v.results.append(self.check(v, spec, reading, label))
+        if find:
+            v.findings = self.find(v)
+        return v
+
+    def check(self, v: Verification, spec: PropertySpec, reading: dict[str, str],
+              label: str) -> dict[str, Any]:
+        system, cones = self.system(v, reading)
+        head = {"statement": spec.statement, "cites": spec.cites, "formula": spec.formula}
+        try:
+            prop = parse_property(spec.formula, system)
+        except ExprError as exc:
+            return {"id": spec.id, "reading": label, "verdict": NOT_APPLICABLE,
+                    "reason": f"the formula no longer fits the model: {exc.message}", **head}
+        key = cones.key(property_names(prop), prop.eager,
+                        {"property": [prop.kind, node_key(prop.target), node_key(prop.response),
+                                      node_key(prop.within)],
+                         "bound": self.bound, "timeout": self.timeout})
+        hit = self.cache.get(key)
+        if hit is not None and self._still_valid(system, prop, hit):
+            v.reused += 1
+            return _renew(hit, system) | head | {"cached": True}
+        v.computed += 1
+        r = check_property(system, prop, bound=self.bound, timeout=self.timeout)
+        out = result_json(spec.id, label, r, system) | head
+        self.cache.put(key, out)
+        return out | {"cached": False}
+
+    def _still_valid(self, system: System, prop: Property, hit: dict[str, Any]) -> bool:
+        trace = _steps(hit.get("trace"))
+        if trace is None:
+            return True
+        try:
+            replay_or_raise(system, prop, trace)
+        except (InternalError, KeyError):
+            return False
+        return True
+
+    def find(self, v: Verification) -> list[dict[str, Any]]:
+        loaded = v.loaded
+        reading = loaded.default_reading()
+        system, cones = self.system(v, reading)
+        label = ",".join(f"{k}={x}" for k, x in sorted(reading.items())) or "default"
+        d = CachedDiscoverer(system, label, self.find_bound, time.monotonic() + self.find_timeout,
+                             cones=cones, cache=self.cache,
+                             progress=lambda m: self.progress(f"{loaded.constitution.id}: find {m}"))
+        return [f.to_json(system) | {"elements": f.elements}
+                for f in _sorted_findings(d.run(self.find_kinds))]
+
+
+def _sorted_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.kind, f.summary, f.cites))
+
+
+def _steps(trace: Any) -> list[Step] | None:
+    if trace is None:
+        return None
+    return [Step(s["event"], int(s["day"]), dict(s.get("args") or {})) for s in trace]
+
+
+def _renew(hit: dict[str, Any], system: System) -> dict[str, Any]:
+    """A reused result, keeping only citations the model still has."""
+    out = dict(hit)
+    if "relies_on" in out:
+        present = {c for el in system.elements.values() for c in el.cites}
+        out["relies_on"] = [c for c in out["relies_on"] if c in present]
+    out["seconds"] = 0.0
+    return out
+
+
+class CachedDiscoverer(Discoverer):
+    """``find`` with each witness query cached by the cone of its target."""
+
+    def __init__(self, system: System, label: str, bound: int, deadline: float, *, cones: Cones,
+                 cache: ResultCache, progress: Progress | None = None) -> None:
+        super().__init__(system, label, bound, deadline, progress)
+        self.cones = cones
+        self.cache = cache
+
+    def witness(self, target: Node, text: str, eager: bool = False) -> list[Step] | None:
+        key = self.cones.key(names_in(target), eager,
+                             {"witness": node_key(target), "bound": self.bound})
+        hit = self.cache.get(key)
+        if hit is not None:
+            trace = _steps(hit["trace"])
+            if trace is None:
+                return None
+            prop = _EagerReach(target, text) if eager else Property("reachable", target, text=text)
+            try:
+                replay_or_raise(self.system, prop, trace)
+                return trace
+            except (InternalError, KeyError):
+                pass
+        unknown_before = len(self.unknown)
+        trace = super().witness(target, text, eager)
+        if len(self.unknown) == unknown_before:  # a timeout is not worth remembering
+            self.cache.put(key, {"trace": None if trace is None else [s.to_json() for s in trace]})
+        return trace
+
+
+# ----------------------------------------------------------------------------- comparison
+
+
+def compare(before: Verification, after: Verification) -> dict[str, Any]:
+    """Verdict changes, findings added / removed and reliance changes between two models."""
+    old = {(r["id"], r["reading"]): r for r in before.results}
+    changes = []
+    reliance = []
+    for r in after.results:
+        b = old.get((r["id"], r["reading"]))
+        if b is None:
+            continue
+        if b["verdict"] != r["verdict"]:
+            changes.append({
+                "id": r["id"], "reading": r["reading"], "before": b["verdict"],
+                "after": r["verdict"], "statement": r.get("statement", ""),
+                "formula": r.get("formula", ""),
+                "before_timeline": b.get("timeline", []), "after_timeline": r.get("timeline", []),
+                "after_trace": r.get("trace"), "reason": r.get("reason", ""),
+            })
+        if "relies_on" in b and "relies_on" in r and b["relies_on"] != r["relies_on"]:
+            bs, as_ = set(b.get("relies_on") or []), set(r.get("relies_on") or [])
+            reliance.append({"id": r["id"], "reading": r["reading"],
+                             "before": b.get("relies_on"), "after": r.get("relies_on"),
+                             "added": sorted(as_ - bs), "removed": sorted(bs - as_)})
+
+    def fkey(f: dict[str, Any]) -> tuple[Any, ...]:
+        return (f["kind"], f["summary"], tuple(f["cites"]), f["reading"])
+
+    bkeys = {fkey(f) for f in before.findings}
+    akeys = {fkey(f) for f in after.findings}
+    return {
+        "verdict_changes": changes,
+        "findings_added": [f for f in after.findings if fkey(f) not in bkeys],
+        "findings_removed": [f for f in before.findings if fkey(f) not in akeys],
+        "reliance_changes": reliance,
+        "unchanged": len(after.results) - len(changes),
+    }
+
+
+def impact(before: LoadedModel, after: LoadedModel, verifier: Verifier,
+           find: bool = True) -> dict[str, Any]:
+    started = time.monotonic()
+    b = verifier.verify(before, find)
+    a = verifier.verify(after, find)
+    return compare(b, a) | {
+        "checked": len(a.results),
+        "recomputed_after": a.computed, "reused_after": a.reused,
+        "cache": verifier.cache.stats(), "seconds": round(time.monotonic() - started, 2),
+    }
