@@ -401,12 +401,13 @@ class _Resolver:
             for var, value in e.set.items():
                 if var not in var_types:
                     raise self.fail(f"unknown state variable '{var}' in effect", (*epath, "set", var))
+                assigns.append((var, self.expr(value, (*epath, "set", var), scope, var_types[var])))
+            if not self.applies(e.under):
+                continue  # checked above, but not part of this reading
+            for var, _ in assigns:
                 if var in assigned_unconditionally or (cond is None and var in assigned):
                     raise self.fail(f"'{var}' is assigned twice by event '{ev.id}'; make the effects "
                                     "conditional ('if') so they exclude each other", (*epath, "set", var))
-                assigns.append((var, self.expr(value, (*epath, "set", var), scope, var_types[var])))
-            if not self.applies(e.under):
-                continue
             for var, _ in assigns:
                 assigned.add(var)
                 if cond is None:

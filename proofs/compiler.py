@@ -46,6 +46,10 @@ class StepVars:
     args: dict[str, z3.ArithRef]
 
 
+# Transition templates per System (terms are names, so encodings of one System can share them).
+_TEMPLATES: dict[tuple[int, bool, bool], tuple[System, z3.BoolRef, list[Any]]] = {}
+
+
 class Encoding:
     """Z3 terms for one System, built once per solver family (terms are cached per depth)."""
 
@@ -61,6 +65,7 @@ class Encoding:
         self._states: dict[str, StateVars] = {}
         self._steps: dict[str, StepVars] = {}
         self._havoc = 0
+        self._template_havocs: list[Z] = []
 
     # -- variables --------------------------------------------------------------------------
     def state(self, tag: str | int) -> StateVars:
@@ -86,12 +91,6 @@ class Encoding:
 
     def on(self, key: str) -> z3.BoolRef:
         return self.switches[key] if self.switchable else z3.BoolVal(True)
-
-    def havoc(self, like: Z) -> Z:
-        self._havoc += 1
-        if z3.is_bool(like):
-            return z3.Bool(f"havoc!{self._havoc}")
-        return z3.Int(f"havoc!{self._havoc}")
 
     # -- expressions ------------------------------------------------------------------------
     def value(self, v: object) -> Z:
@@ -197,46 +196,80 @@ class Encoding:
         parts.append(z3.Not(self.prohibited(event, s, day, args)))
         return z3.And(parts)
 
-    def effects(self, event: EventDef, s: StateVars, day: Z, args: Mapping[str, Z], t: StateVars
-                ) -> z3.BoolRef:
-        env = self.env(s, day, args)
-        per_var: dict[str, list[tuple[Z | None, Z]]] = {}
-        for eff in event.effects:
-            cond = None if eff.cond is None else self.expr(eff.cond, env)
-            for var, node in eff.assigns:
-                val = self.expr(node, env)
-                if self.switchable:
-                    val = z3.If(self.on(eff.element.key), val, self.havoc(val))
-                per_var.setdefault(var, []).append((cond, val))
-        parts = [t[NOW] == day]
-        for v in self.system.vars:
-            options = per_var.get(v.id)
-            if not options:
-                parts.append(t[v.id] == s[v.id])
-                continue
-            new: Z = s[v.id]
-            for cond, val in reversed(options):
-                new = val if cond is None else z3.If(cond, val, new)
-            parts.append(t[v.id] == new)
-            conds = [(c, val) for c, val in options if c is not None]
-            for i in range(len(conds)):
-                for j in range(i + 1, len(conds)):
-                    ci, vi = conds[i]
-                    cj, vj = conds[j]
-                    parts.append(z3.Implies(z3.And(ci, cj), vi == vj))  # clashing effects refuse
-        return z3.And(parts)
-
     def trans(self, s: StateVars, st: StepVars, t: StateVars, eager: bool = False) -> z3.BoolRef:
+        """The transition relation from ``s`` to ``t`` by the step ``st``.
+
+        Built once over template variables and instantiated by substitution: building Z3
+        terms in Python costs far more than substituting them (Z3-NOTES, z3#4993).
+        """
+        template = self._template(eager)
+        ts, tst, tt = self.state("__s"), self.step("__x"), self.state("__t")
+        pairs = [(ts[k], s[k]) for k in ts] + [(tt[k], t[k]) for k in tt]
+        pairs += [(tst.ev, st.ev)] + [(tst.args[a], st.args[a]) for a in self.arg_names]
+        tag = st.ev.decl().name().split("@", 1)[-1]
+        pairs += [(h, self._havoc_at(h, tag)) for h in self._template_havocs]
+        return z3.substitute(template, *pairs)
+
+    def _havoc_at(self, h: Z, tag: str) -> Z:
+        name = h.decl().name().split("@", 1)[0] + "@" + tag
+        return z3.Bool(name) if z3.is_bool(h) else z3.Int(name)
+
+    def _template(self, eager: bool) -> z3.BoolRef:
+        key = (id(self.system), self.switchable, eager)
+        if key in _TEMPLATES and _TEMPLATES[key][0] is self.system:
+            _, template, havocs = _TEMPLATES[key]
+            self._template_havocs = havocs
+            return template
+        template = self._build_trans(eager)
+        _TEMPLATES[key] = (self.system, template, list(self._template_havocs))
+        return template
+
+    def _build_trans(self, eager: bool) -> z3.BoolRef:
+        s, st, t = self.state("__s"), self.step("__x"), self.state("__t")
         day = t[NOW]
         parts: list[z3.BoolRef] = [st.ev >= 0, st.ev < len(self.events), self.ranges(t)]
+        # which event may happen: its guard, permissions, prohibitions; unused arguments are 0
         for i, event in enumerate(self.events):
             mine = {a.id for a in event.args}
-            body = [self.enabled(event, s, day, st.args), self.effects(event, s, day, st.args, t)]
+            body = [self.enabled(event, s, day, st.args)]
             body += [st.args[a] == 0 for a in self.arg_names if a not in mine]
             parts.append(z3.Implies(st.ev == i, z3.And(body)))
+        # what it changes: one equation per variable, a chain over the events that assign it
+        per_var: dict[str, list[tuple[Z, Z]]] = {}
+        for i, event in enumerate(self.events):
+            env = self.env(s, day, st.args)
+            conditional: dict[str, list[tuple[Z, Z]]] = {}
+            for eff in event.effects:
+                cond = None if eff.cond is None else self.expr(eff.cond, env)
+                for var, node in eff.assigns:
+                    val = self.expr(node, env)
+                    if self.switchable:
+                        havoc = self.havoc(val)
+                        self._template_havocs.append(havoc)
+                        val = z3.If(self.on(eff.element.key), val, havoc)
+                    when = st.ev == i if cond is None else z3.And(st.ev == i, cond)
+                    per_var.setdefault(var, []).append((when, val))
+                    if cond is not None:
+                        conditional.setdefault(var, []).append((cond, val))
+            for var, options in conditional.items():  # two applicable effects must agree
+                for a in range(len(options)):
+                    for b in range(a + 1, len(options)):
+                        (ca, va), (cb, vb) = options[a], options[b]
+                        parts.append(z3.Implies(z3.And(st.ev == i, ca, cb), va == vb))
+        parts.append(t[NOW] == day)
+        for v in self.system.vars:
+            new: Z = s[v.id]
+            for when, val in reversed(per_var.get(v.id, [])):
+                new = z3.If(when, val, new)
+            parts.append(t[v.id] == new)
         if eager:
             parts.append(self.eager(s, st, day))
         return z3.And(parts)
+
+    def havoc(self, like: Z) -> Z:
+        self._havoc += 1
+        name = f"havoc!{self._havoc}@__x"
+        return z3.Bool(name) if z3.is_bool(like) else z3.Int(name)
 
     def active(self, o: ObligationDef, s: StateVars) -> z3.BoolRef:
         return z3.And(self.on(o.element.key), self.expr(o.active, self.env(s)))

@@ -83,7 +83,7 @@ class Discoverer:
     def witness(self, target: Node, text: str, eager: bool = False) -> list[Step] | None:
         """The shortest replayed trace reaching ``target`` (on compliant traces if ``eager``)."""
         prop = _EagerReach(target, text) if eager else Property("reachable", target, text=text)
-        out = bmc(Encoding(self.system), prop, self.bound, self.deadline)
+        out = bmc(Encoding(self.system, switchable=False), prop, self.bound, self.deadline)
         if out.status == "unknown":
             self.unknown.append(text)
             return None

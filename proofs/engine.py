@@ -30,7 +30,7 @@ def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
                    timeout: float = DEFAULT_TIMEOUT, unbounded: bool = True) -> Result:
     started = time.monotonic()
     deadline = started + timeout
-    enc = Encoding(system)
+    enc = Encoding(system, switchable=False)  # switches matter only for proofs
     found = bmc(enc, prop, bound, deadline)
     solver_seconds = found.solver_seconds
     stats = {"bmc_depth_seconds": found.depth_seconds}

@@ -65,7 +65,7 @@ def k_induction(system: System, prop: Property, max_k: int, deadline: float) -> 
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return ProofOutcome("unknown", reason="timeout", solver_seconds=spent)
-        enc = Encoding(system)
+        enc = Encoding(system, switchable=False)  # the re-check names the provisions
         s = new_solver(remaining)
         _step_case(enc, prop, k, s)
         t0 = time.perf_counter()

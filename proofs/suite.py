@@ -115,10 +115,15 @@ def _catalog(path: str, model_path: str | None) -> Catalog:
     return load_catalog(Path(path), _model(model_path))
 
 
+@lru_cache(maxsize=16)
+def _system(path: str | None, reading: tuple[tuple[str, str], ...]) -> Any:
+    """One System per reading and process, so its Z3 transition template is built once."""
+    return resolve(_model(path), dict(reading))
+
+
 def run_job(job: Job) -> dict[str, Any]:
-    model = _model(job.model_path)
     spec = _catalog(job.catalog_path, job.model_path).get(job.property_id)
-    system = resolve(model, dict(job.reading))
+    system = _system(job.model_path, job.reading)
     prop = parse_property(spec.formula, system)
     result = check_property(system, prop, bound=job.bound, timeout=job.timeout)
     return result_json(job.property_id, job.label, result, system) | {
