@@ -1,0 +1,160 @@
+"""``polity query NAME``: quantitative questions from the model's query catalog.
+
+The catalog is data beside the model (``NAME.queries.yaml``); answers are exact integers (or
+exact fractions), each with the trace that attains it and the optimality check.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..model.errors import Location, UserError
+from . import output
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+ModelOpt = Annotated[Path | None, typer.Option("--model", dir_okay=False,
+                                               help="Model file (default: built-in KZ-2026 draft).")]
+BoundOpt = Annotated[int | None, typer.Option("--bound", min=1, max=60,
+                                              help="Most events in a trace (overrides the catalog).")]
+TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.001,
+                                                  help="Seconds for the whole query (a timeout is 'unknown').")]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("query")
+    def query(
+        name: Annotated[str, typer.Argument(help="A query id from the model's query catalog.")],
+        model: ModelOpt = None,
+        data: Annotated[Path | None, typer.Option(
+            "--data", dir_okay=False,
+            help="Units file for referendum queries (CSV or YAML: name, electorate[, turnout %]).")] = None,
+        reading: Annotated[list[str] | None, typer.Option(
+            "--reading", help="A model reading ID=OPTION, or a query reading (e.g. units_only); repeatable.")] = None,
+        queries: Annotated[Path | None, typer.Option(
+            "--queries", dir_okay=False, help="Query catalog (default: MODEL.queries.yaml beside the model).")] = None,
+        bound: BoundOpt = None,
+        timeout: TimeoutOpt = None,
+        fmt: Annotated[Format, typer.Option("--format")] = Format.text,
+    ) -> None:
+        """Answer a quantitative question (thresholds, coalitions, tenure, vacancies) exactly."""
+        from ..model.loader import BUILTIN_MODEL, load_model, resolve
+        from ..model.queries import catalog_path_for, load_queries, load_units
+        from ..proofs.optimize import DEFAULT_TIMEOUT, run_query
+
+        loaded = load_model(model)
+        cat_path = queries or catalog_path_for(model if model is not None else BUILTIN_MODEL)
+        if not cat_path.exists():
+            raise UserError(f"no query catalog for model '{loaded.constitution.id}' "
+                            f"(looked for {cat_path}; give one with --queries)")
+        lq = load_queries(cat_path, str(queries) if queries is not None
+                          else (f"<built-in>/{cat_path.name}" if model is None else str(cat_path)))
+        if lq.catalog.model != loaded.constitution.id:
+            raise UserError(f"the catalog is about model {lq.catalog.model!r}, not "
+                            f"{loaded.constitution.id!r}", lq.locate(("model",)))
+        q = lq.catalog.queries[lq.index(name)]
+        model_reading: dict[str, str] = {}
+        query_reading: str | None = None
+        for item in reading or []:
+            if "=" in item:
+                k, v = item.split("=", 1)
+                model_reading[k.strip()] = v.strip()
+            elif query_reading is None:
+                query_reading = item.strip()
+            else:
+                raise UserError(f"only one query reading may be chosen (got {query_reading!r} and {item!r})")
+        if query_reading is not None and query_reading not in {r.id for r in q.readings}:
+            known = ", ".join(r.id for r in q.readings) or "none"
+            raise UserError(f"unknown reading {query_reading!r} of query {name} (readings: {known}); "
+                            "model readings are written ID=OPTION")
+        system = resolve(loaded, model_reading)
+        units = None
+        if q.kind == "referendum":
+            units_path = data
+            if units_path is None and q.data is not None:
+                units_path = (cat_path.parent / q.data)
+            if units_path is None:
+                raise UserError(f"query {name} needs a units file: --data FILE", Location(str(cat_path)))
+            units = load_units(units_path, str(data) if data is not None else f"<catalog>/{q.data}")
+        elif data is not None:
+            raise UserError(f"--data is only for referendum queries ({name} is a {q.kind} query)")
+        label = ",".join(f"{k}={v}" for k, v in sorted(system.reading.items())) or "default"
+        with output.spinner(f"query {name}", fmt == Format.text):
+            answers = run_query(lq, name, system, units,
+                                timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+                                bound=bound, query_reading=query_reading)
+        report = {"query": name, "statement": q.statement, "model": loaded.constitution.id,
+                  "reading": label, "answers": [a.to_json() for a in answers],
+                  "solver": output.solver_info()}
+        if fmt == Format.json:
+            output.emit_json(report)
+        else:
+            _print(report, system)
+
+
+def _value_text(a: dict[str, Any]) -> str:
+    v = a["value"]
+    if v is None:
+        return a["status"]
+    if isinstance(v, dict) and "block" in v:
+        force = "-" if v["force"] is None else f"{v['force']} ({a['detail']['force_by']})"
+        block = "none" if v["block"] is None else f"{v['block']} ({a['detail']['block_by']})"
+        return f"block {block}, force {force}"
+    if a["unit"].startswith("share"):
+        return f"{v} = {a['detail']['percent_of_votes_cast']}% of votes cast"
+    return f"{v} {a['unit']}"
+
+
+def _print(report: dict[str, Any], system: Any) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..model.system import human_cite
+
+    out = output.out
+    out.print(f"[bold]{report['query']}[/] on {report['model']} (reading {report['reading']})")
+    out.print(f"  {report['statement']}", markup=False)
+    table = Table(show_lines=False)
+    for col in ("answer", "value", "status", "proof"):
+        table.add_column(col)
+    style = {"optimal": "green", "unbounded": "yellow", "infeasible": "dim", "unknown": "magenta"}
+    for a in report["answers"]:
+        tag = a["id"] + (f" (reading {a['reading']})" if a.get("reading") and a["reading"] != a["id"] else "")
+        proof = a["proof"]
+        ptext = proof.get("result", "") if isinstance(proof, dict) and "result" in proof else (
+            ", ".join(f"{k}: {p.get('result')}" for k, p in proof.items()) if isinstance(proof, dict) else "")
+        table.add_row(escape(tag), escape(_value_text(a)), f"[{style.get(a['status'], '')}]{a['status']}[/]", ptext)
+    out.print(table)
+    for a in report["answers"]:
+        tag = a["id"] + (f" (reading {a['reading']})" if a.get("reading") and a["reading"] != a["id"] else "")
+        out.print(f"\n[bold]{escape(tag)}[/]: {escape(_value_text(a))}", highlight=False)
+        out.print(f"  {a['statement']}", markup=False)
+        if a.get("cites"):
+            out.print("  about: " + ", ".join(human_cite(c) for c in a["cites"]), markup=False)
+        claim = a["proof"].get("claim") if isinstance(a["proof"], dict) else None
+        if claim:
+            out.print(f"  proof: {claim} ({a['proof'].get('result')})", markup=False)
+        for line in _trace_lines(a, system):
+            out.print(f"    {line}", markup=False)
+
+
+def _trace_lines(a: dict[str, Any], system: Any) -> list[str]:
+    trace = a.get("trace") or []
+    lines = []
+    for st in trace:
+        if "event" in st:
+            ev = system.events.get(st["event"])
+            says = ev.says if ev is not None else st["event"]
+            args = ", ".join(f"{k}={v}" for k, v in st["args"].items())
+            lines.append(f"day {st['day']:>6}: {says}{' (' + args + ')' if args else ''}")
+        else:
+            lines.append(", ".join(f"{k}={v}" for k, v in st.items()))
+    return lines
