@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 
 from polity.model.loader import load_model, resolve
-from polity.properties.catalog import builtin_catalog_path, load_catalog
-from polity.properties.language import parse_property
 from polity.proofs.bmc import bmc
 from polity.proofs.compiler import Encoding
 from polity.proofs.engine import check_property
+from polity.properties.catalog import builtin_catalog_path, load_catalog
+from polity.properties.language import parse_property
 
 
 def median(xs: list[float]) -> float:

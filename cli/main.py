@@ -219,7 +219,7 @@ def find(
             d = Discoverer(system, label, 10 if bound is None else bound, time.monotonic() + timeout,
                            progress=status)
             findings += [f.to_json(system) for f in d.run(chosen)]
-    report = {"model": loaded.constitution.id, "findings": findings,
+    report = {"model": loaded.constitution.id, "findings": findings, "kinds": list(chosen),
               "seconds": round(time.monotonic() - started, 2)}
     output.emit_findings(report, fmt.value, loaded, quote)
     if fail_on_findings and findings:
@@ -281,8 +281,8 @@ def run() -> None:
         traceback.print_exc()
         output.error(f"internal error: {exc}")
         sys.exit(3)
-from . import amend_cmd  # noqa: E402
-amend_cmd.register(app)
+# Commands that live in their own modules register themselves on the app.
+from . import amend_cmd, query_cmd  # noqa: E402
 
-from . import query_cmd  # noqa: E402
+amend_cmd.register(app)
 query_cmd.register(app)

@@ -21,8 +21,9 @@ from ..model.source import SourceText, load_source
 from ..model.system import citation_sort_key, human_cite
 from ..model.yamlpos import PathKey
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+_PLAIN = {"color_system": None, "no_color": True} if os.environ.get("NO_COLOR") else {}
+out = Console(highlight=False, soft_wrap=True, **_PLAIN)  # type: ignore[arg-type]
+err = Console(stderr=True, highlight=False, soft_wrap=True, **_PLAIN)  # type: ignore[arg-type]
 
 VERDICT_STYLE = {
     "proved": "bold green", "unreachable": "bold green", "violated": "bold red",

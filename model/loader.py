@@ -446,7 +446,7 @@ class _Resolver:
 def _all_unders(c: Constitution) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     groups = (c.state, c.events, c.obligations, c.prohibitions, c.permissions, c.offices)
-    items = [x for g in groups for x in g]
+    items: list[Any] = [x for g in groups for x in g]
     items += [g for ev in c.events for g in ev.guard] + [e for ev in c.events for e in ev.effects]
     for x in items:
         if x.under and x.under not in out:

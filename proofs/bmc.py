@@ -7,10 +7,12 @@ the provision switches) so learned clauses survive across depths (Z3-NOTES: incr
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import z3
 
+from ..model.errors import InternalError
 from ..model.system import NOW
 from ..properties.language import Property
 from .compiler import Encoding, MonitorVars, PropertyEncoding, StateVars, StepVars
@@ -118,3 +120,65 @@ def bmc(enc: Encoding, prop: Property, bound: int, deadline: float,
             return BmcOutcome("unknown", k, reason=unroll.solver.reason_unknown(),
                               solver_seconds=solver_time, depth_seconds=per_depth)
     return BmcOutcome("none", bound, solver_seconds=solver_time, depth_seconds=per_depth)
+
+
+@dataclass
+class MultiOutcome:
+    """What one incremental search over many witness goals found."""
+
+    hits: list[tuple[list[Step], set[str]]] = field(default_factory=list)
+    unresolved: set[str] = field(default_factory=set)  # not cleared when time ran out
+    reason: str = ""
+    solver_seconds: float = 0.0
+
+
+def search_goals(enc: Encoding, goals: dict[str, Property], bound: int, deadline: float,
+                 eager: bool, replay: Callable[[list[Step]], set[str]]) -> MultiOutcome:
+    """Find witnesses for many goals with one incremental solver, shortest first.
+
+    At each depth, ask for any goal still open; ``replay`` runs the trace on the interpreter
+    and says which goals it reaches; those close and the same depth is asked again. A depth is
+    solved from scratch only once, however many goals there are.
+    """
+    out = MultiOutcome()
+    open_goals = dict(goals)
+    if not open_goals:
+        return out
+    first = next(iter(goals.values()))
+    solver = new_solver(max(0.001, deadline - time.monotonic()))
+    unroll = Unrolling(enc, PropertyEncoding(enc, first), solver, eager)
+    unroll.start()
+    encoders = {k: PropertyEncoding(enc, p) for k, p in goals.items()}
+    counter = 0
+    for k in range(bound + 1):
+        if k > 0:
+            unroll.extend()
+        pre = unroll.states[k - 1] if k > 0 else unroll.states[0]
+        st, post = unroll.steps[k], unroll.states[k]
+        bad_at = {key: pe.bad_and_update(pre, st, post, pe.monitor_init(), pe.monitor_init())[0]
+                  for key, pe in encoders.items()}
+        while open_goals:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                out.unresolved, out.reason = set(open_goals), "timeout"
+                return out
+            solver.set("timeout", max(1, int(remaining * 1000)))
+            counter += 1
+            lit = z3.Bool(f"goals!{counter}")
+            solver.add(z3.Implies(lit, z3.Or([bad_at[g] for g in open_goals])))
+            t0 = time.perf_counter()
+            r = solver.check(lit)
+            out.solver_seconds += time.perf_counter() - t0
+            if r == z3.unknown:
+                out.unresolved, out.reason = set(open_goals), solver.reason_unknown()
+                return out
+            if r == z3.unsat:
+                break
+            trace = unroll.trace(solver.model(), k)
+            reached = replay(trace) & set(open_goals)
+            if not reached:
+                raise InternalError("a solver witness reaches none of the open goals on replay")
+            out.hits.append((trace, reached))
+            for g in reached:
+                open_goals.pop(g)
+    return out

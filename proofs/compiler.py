@@ -251,7 +251,7 @@ class Encoding:
                     per_var.setdefault(var, []).append((when, val))
                     if cond is not None:
                         conditional.setdefault(var, []).append((cond, val))
-            for var, options in conditional.items():  # two applicable effects must agree
+            for options in conditional.values():  # two applicable effects must agree
                 for a in range(len(options)):
                     for b in range(a + 1, len(options)):
                         (ca, va), (cb, vb) = options[a], options[b]
@@ -289,17 +289,18 @@ class Encoding:
     def eager(self, s: StateVars, st: StepVars, day: Z) -> z3.BoolRef:
         """Compliant traces: a duty that can be done is done first, and not after its deadline.
 
-        The duty is tried at the next event's day, capped at its due day (never before today).
+        The duty is judged at the next event's day, capped at its due day (never before today),
+        so a duty that arises as days pass cannot be jumped over.
         """
         zero = {a: z3.IntVal(0) for a in self.arg_names}
         doable_any = []
         doing = []
         parts = []
         for o in self.system.obligations:
-            act = self.active(o, s)
             due = self.due(o, s)
             when = day if due is None else z3.If(day <= due, day,
                                                   z3.If(due >= s[NOW], due, s[NOW]))
+            act = self.active(o, {**s, NOW: when})  # a duty may arise as days pass
             doable = z3.And(act, z3.Or([self.enabled(self.system.events[e], s, when, zero)
                                         for e in o.discharged_by]))
             doable_any.append(doable)

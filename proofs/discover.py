@@ -13,7 +13,6 @@ deduplicated by cause, the set of provisions involved, keeping the shortest trac
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 from ..model.expr import Binary, Call, Name, Node, Unary
 from ..model.system import TIME_PASSES, Element, EventDef, System, citation_sort_key, human_cite
 from ..properties.language import Property
-from .bmc import bmc
+from .bmc import bmc, search_goals
 from .compiler import Encoding
 from .engine import replay_or_raise
 from .explain import timeline, trace_json
@@ -137,25 +136,31 @@ class Discoverer:
         return found
 
     def deadlocks(self) -> list[Finding]:
+        """Compliant traces on which a deadline lapses: one incremental search for all duties."""
+        duties = {o.id: o for o in self.system.obligations if o.within is not None}
+        self.progress(f"deadlocks: {len(duties)} duties with deadlines")
+        goals = {oid: _EagerReach(_call("lapsed", oid), f"lapse of {oid}") for oid in duties}
+
+        def lapsed_on_replay(trace: list[Step]) -> set[str]:
+            final = self.interp.run(trace, eager=True)[-1]
+            return {oid for oid, o in duties.items() if self.interp.lapsed(o, final)}
+
+        result = search_goals(Encoding(self.system, switchable=False), dict(goals), self.bound,
+                              self.deadline, True, lapsed_on_replay)
+        self.unknown += [f"deadlock {g}" for g in sorted(result.unresolved)]
         found = []
-        for o in self.system.obligations:
-            if o.within is None:
-                continue
-            self.progress(f"deadlock: {o.id}")
-            trace = self.witness(_call("lapsed", o.id), f"deadlock {o.id}", eager=True)
-            if trace is None:
-                continue
+        for trace, hit in result.hits:
             states = self.interp.run(trace, eager=True)
-            # the state where the duty could not be done: the last one before the lapse
-            before = states[-2] if len(states) >= 2 else states[-1]
-            blocking = [b for e in o.discharged_by for b in self.blockers(self.system.events[e], before)]
-            cites = _cites([o.element, *blocking])
-            why = "; ".join(sorted({_element_phrase(b) for b in blocking})) or "nothing enables it in time"
-            found.append(Finding(
-                "deadlock",
-                f"{_upper(self.system.actor_name(o.actor))} must {o.summary} in time, "
-                f"but cannot: {why}", cites, self.label, trace,
-                elements=[o.element.key, *[b.key for b in blocking]]))
+            before = states[-2] if len(states) >= 2 else states[-1]  # when the duty was still doable
+            for oid in sorted(hit):
+                o = duties[oid]
+                blocking = [b for e in o.discharged_by for b in self.blockers(self.system.events[e], before)]
+                why = "; ".join(sorted({_element_phrase(b) for b in blocking})) or "nothing enables it in time"
+                found.append(Finding(
+                    "deadlock",
+                    f"{_upper(self.system.actor_name(o.actor))} must {o.summary} in time, but cannot: {why}",
+                    _cites([o.element, *blocking]), self.label, trace,
+                    elements=[o.element.key, *[b.key for b in blocking]]))
         return found
 
     def gaps(self) -> list[Finding]:
@@ -189,18 +194,17 @@ class Discoverer:
         for o in self.system.obligations:
             pending[f"obligation:{o.id}"] = _call("active", o.id)
         for p in self.system.prohibitions:
-            pending[f"prohibition:{p.id}"] = _or([_call("prohibited", e) for e in p.events])
-        covered: set[str] = set()
-        while pending and time.monotonic() < self.deadline:
-            trace = self.witness(_or(list(pending.values())), "coverage")
-            if trace is None:
-                break
-            hit = self._covered_by(trace)
-            if not hit & set(pending):
-                break
-            covered |= hit
+            pending[f"prohibition:{p.id}"] = p.when
+        goals = {k: Property("reachable", node, text=k) for k, node in pending.items()}
+        result = search_goals(Encoding(self.system, switchable=False), goals, self.bound,
+                              self.deadline, False, self._covered_by)
+        for _trace, hit in result.hits:
             for k in hit:
                 pending.pop(k, None)
+        if result.unresolved:
+            self.unknown.append(f"coverage of {len(result.unresolved)} elements (timeout)")
+            for k in result.unresolved:
+                pending.pop(k, None)  # unknown is not dead
         dead_elements = set(pending)
         out = []
         by_cite: dict[str, list[str]] = {}
@@ -225,9 +229,7 @@ class Discoverer:
                 if self.interp.active(o, st):
                     hit.add(f"obligation:{o.id}")
             for p in self.system.prohibitions:
-                if any(p.id in self.interp.prohibitions_in_force(self.system.events[e], st,
-                                                                 int(st["now"]), {})
-                       for e in p.events):
+                if self.interp.holds(p.when, self.interp.env(st)):
                     hit.add(f"prohibition:{p.id}")
         return hit
 
@@ -278,10 +280,13 @@ def _element_phrase(el: Element) -> str:
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per (kind, cause): the shortest trace wins."""
+    """One finding per (kind, cause): the shortest trace wins.
+
+    The cause is the set of elements of law involved (each cites its provisions), so two
+    prohibitions written in one paragraph remain two defects."""
     best: dict[tuple[str, tuple[str, ...], str], Finding] = {}
     for f in findings:
-        key = (f.kind, tuple(f.cites), f.reading)
+        key = (f.kind, tuple(sorted(f.elements)) or tuple(f.cites), f.reading)
         cur = best.get(key)
         if cur is None or len(f.trace or []) < len(cur.trace or []):
             best[key] = f

@@ -150,19 +150,23 @@ class Interpreter:
     def eager_violation(self, state: State, step: Step) -> str | None:
         """Compliant traces: a duty that can be done is done first, and not after its deadline.
 
-        The duty is tried at the step's day, capped at its due day (never before today).
+        The duty is judged at the step's day, capped at its due day (never before today), so a
+        duty that arises as days pass cannot be jumped over.
         """
-        duties = [o for o in self.system.obligations if self.active(o, state)]
-        discharging = {e for o in duties for e in o.discharged_by}
+        duties = []
         doable = []
-        for o in duties:
+        for o in self.system.obligations:
             due = self.due(o, state)
             when = step.day if due is None or step.day <= due else max(due, int(state[NOW]))
+            if not self.active(o, {**state, NOW: when}):  # a duty may arise as days pass
+                continue
+            duties.append(o)
             if any(self.why_not(self.system.events[e], state, when, {}) is None
                    for e in o.discharged_by):
                 doable.append(o)
                 if step.day > when:
                     return f"the duty {o.id} could be done by day {when} but the trace waits"
+        discharging = {e for o in duties for e in o.discharged_by}
         if doable and step.event not in discharging:
             return f"{step.event} happens while the duty {doable[0].id} can be done"
         return None

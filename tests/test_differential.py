@@ -93,7 +93,26 @@ def test_encoding_agrees_with_interpreter(case: tuple[System, State, Step]) -> N
     assert result == z3.sat, f"Z3 refuses a step the interpreter allows: {step}"
     assert from_model(system, enc, solver.model(), "post") == expected
     # the successor is unique: no other post-state satisfies the relation
-    post = enc.state("post")
     solver.add(z3.Not(z3.And(to_z3(system, enc, expected, "post"))))
     assert solver.check(*enc.switches.values()) == z3.unsat
-    del post
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario())
+def test_compliance_rule_agrees_with_interpreter(case: tuple[System, State, Step]) -> None:
+    """On compliant traces (duties first, in time) both sides allow exactly the same steps."""
+    system, state, step = case
+    interp = Interpreter(system)
+    try:
+        interp.step(state, step, eager=True)
+        allowed = True
+    except StepRefused:
+        allowed = False
+    enc = Encoding(system)
+    solver = z3.Solver()
+    stv = enc.step("x")
+    solver.add(*to_z3(system, enc, state, "pre"))
+    solver.add(enc.trans(enc.state("pre"), stv, enc.state("post"), eager=True))
+    solver.add(stv.ev == enc.event_index[step.event], enc.state("post")[NOW] == step.day)
+    solver.add(*[stv.args[k] == v for k, v in step.args.items()])
+    assert (solver.check(*enc.switches.values()) == z3.sat) == allowed, step
