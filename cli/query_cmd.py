@@ -22,7 +22,7 @@ class Format(str, Enum):
 
 
 ModelOpt = Annotated[Path | None, typer.Option("--model", dir_okay=False,
-                                               help="Model file (default: built-in KZ-2026 draft).")]
+                                               help="Model file (default: the built-in model).")]
 BoundOpt = Annotated[int | None, typer.Option("--bound", min=1, max=60,
                                               help="Most events in a trace (overrides the catalog).")]
 TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.001,

@@ -230,7 +230,7 @@ def polity_version() -> str:
 
 def artifact_uri(loaded: LoadedModel, cwd: Path | None = None) -> str:
     """The model file as a SARIF ``uri``: relative to the current directory when it lies below
-    it (a repository checkout), else relative to the package (``model/data/kz-2026.yaml`` for
+    it (a repository checkout), else relative to the package (``model/data/<id>.yaml`` for
     the built-in model), else an absolute ``file:`` URI.
     """
     path = loaded.path.resolve()

@@ -140,7 +140,7 @@ class LoadedQueries:
 
 
 def catalog_path_for(model_path: Path) -> Path:
-    """``kz-2026.yaml`` -> ``kz-2026.queries.yaml`` in the same folder."""
+    """``constitution.yaml`` -> ``constitution.queries.yaml`` in the same folder."""
     return model_path.with_name(model_path.name.removesuffix(".yaml") + ".queries.yaml")
 
 
