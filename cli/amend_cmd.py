@@ -25,7 +25,8 @@ FormatOpt = Annotated[Format, typer.Option("--format")]
 CacheOpt = Annotated[bool, typer.Option(
     "--cache/--no-cache", help=f"Keep results on disk under {CACHE_DIR}/ and reuse them.")]
 FindOpt = Annotated[bool, typer.Option(
-    "--find/--no-find", help="Also compare conflicts, deadlocks, gaps and dead provisions.")]
+    "--find/--no-find",
+    help="Also compare conflicts, deadlocks and gaps (minutes on the built-in model).")]
 FindTimeoutOpt = Annotated[float, typer.Option(
     "--find-timeout", min=1.0, help="Seconds for the discovery search, per model.")]
 
@@ -45,7 +46,7 @@ def amend(
     bound: BoundOpt = None,
     timeout: TimeoutOpt = None,
     cache: CacheOpt = True,
-    find: FindOpt = True,
+    find: FindOpt = False,
     find_timeout: FindTimeoutOpt = 120.0,
 ) -> None:
     """Test an amendment: admissibility, then verdicts and findings before and after.
@@ -72,7 +73,7 @@ def amend(
     }
     if touches and not ignore_entrenchment:
         report |= {"analysed": False, "verdict_changes": [], "findings_added": [],
-                   "findings_removed": [], "reliance_changes": []}
+                   "findings_removed": [], "reliance_changes": [], "trace_changes": []}
         _emit(report, fmt)
         raise typer.Exit(1)
     report |= {"analysed": True}
@@ -88,7 +89,7 @@ def diff(
     bound: BoundOpt = None,
     timeout: TimeoutOpt = None,
     cache: CacheOpt = True,
-    find: FindOpt = True,
+    find: FindOpt = False,
     find_timeout: FindTimeoutOpt = 120.0,
 ) -> None:
     """Compare two model files: verdicts and findings of the first against the second.
@@ -125,7 +126,7 @@ def _analyse(before: Any, after: Any, suite_path: Path | None, fmt: Format, boun
     store = ResultCache(CACHE_DIR if cache else None)
     with output.status_line(fmt == Format.text) as status:
         verifier = Verifier(s, store, bound, timeout, find_timeout=find_timeout, progress=status)
-        return impact(before, after, verifier, find) | {"suite": s.spec.suite}
+        return impact(before, after, verifier, find) | {"suite": s.spec.suite, "find": find}
 
 
 def _change_phrase(ch: Any) -> str:
@@ -191,6 +192,8 @@ def _emit(report: dict[str, Any], fmt: Format) -> None:
                     out.print(f"    {line}", markup=False)
     else:
         out.print("no verdict changes")
+    if not report.get("find"):
+        out.print("[dim]findings not compared (use --find)[/]")
     for title, key in (("new finding", "findings_added"), ("finding gone", "findings_removed")):
         for f in report[key]:
             out.print(f"\n[bold]{title}[/] ({f['kind']}): {f['summary']}")
@@ -198,6 +201,10 @@ def _emit(report: dict[str, Any], fmt: Format) -> None:
                       markup=False)
             for line in f["timeline"]:
                 out.print(f"    {line}", markup=False)
+    for t in report.get("trace_changes", []):
+        out.print(f"\n[bold]{t['id']}[/] still {output._verdict(t['verdict'])}, by another trace:")
+        for line in t["after_timeline"]:
+            out.print(f"    {line}", markup=False)
     for r in report["reliance_changes"]:
         plus = ", ".join(human_cite(c) for c in r["added"]) or "-"
         minus = ", ".join(human_cite(c) for c in r["removed"]) or "-"

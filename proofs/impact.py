@@ -10,6 +10,12 @@ of those elements, the parameters they use, the bound, the timeout and the readi
 a result whose hash is unchanged is reused (a reused trace is replayed on the new model first).
 The same holds for each witness query of ``find``. Results live in a ``ResultCache``: in memory
 for one run, and optionally on disk (``.polity-cache/``) across runs.
+
+In a real constitution most cones are nearly the whole model (a few variables, such as who
+holds the presidency, connect everything), so the model after the change also starts from the
+verdicts before it: an old counterexample that still replays is still a counterexample, and an
+old proof is re-attempted directly by k-induction (base case included) without the bounded
+search. Only what neither settles is checked in full.
 """
 
 from __future__ import annotations
@@ -29,13 +35,18 @@ from ..model.system import System
 from ..properties.catalog import PropertySpec, reading_label, readings_for
 from ..properties.language import Property, parse_property
 from .discover import KINDS, Discoverer, Finding, _EagerReach
-from .engine import check_property, replay_or_raise
+from .engine import MAX_K, check_property, replay_or_raise
+from .induction import k_induction
 from .interpreter import Step
 from .suite import Suite, result_json
+from .verdicts import Certificate, Result, Verdict
 
 Progress = Callable[[str], None]
 NOT_APPLICABLE = "not_applicable"  # the property mentions something the model no longer has
 CACHE_VERSION = 1
+# dead provisions need a coverage search of the whole model each time: too slow to repeat per
+# amendment, and a timeout there reads as "dead"; ask for it with find_kinds
+FIND_KINDS = tuple(k for k in KINDS if k != "dead-provision")
 
 
 # ----------------------------------------------------------------------------- the cache
@@ -221,7 +232,7 @@ class Verifier:
 
     def __init__(self, suite: Suite, cache: ResultCache | None = None, bound: int | None = None,
                  timeout: float | None = None, find_bound: int = 10, find_timeout: float = 120.0,
-                 find_kinds: tuple[str, ...] = KINDS, progress: Progress | None = None) -> None:
+                 find_kinds: tuple[str, ...] = FIND_KINDS, progress: Progress | None = None) -> None:
         self.suite = suite
         self.cache = cache if cache is not None else ResultCache()
         self.bound = suite.spec.bound if bound is None else bound
@@ -241,19 +252,23 @@ class Verifier:
             cones = s.extra["cones"] = Cones(v.loaded, s)
         return s, cones
 
-    def verify(self, loaded: LoadedModel, find: bool = True) -> Verification:
+    def verify(self, loaded: LoadedModel, find: bool = True,
+               previous: Verification | None = None) -> Verification:
+        """Check the suite (and ``find``); with ``previous`` (the model before a change), its
+        results are reused where the change cannot matter or is cheaply re-confirmed."""
         v = Verification(loaded)
+        old = {(r["id"], r["reading"]): r for r in previous.results} if previous else {}
         for spec in self.suite.catalog.spec.properties:
             for reading in readings_for(spec, loaded):
                 label = reading_label(reading, spec.readings)
                 self.progress(f"{loaded.constitution.id}: {spec.id} [{label}]")
-                v.results.append(self.check(v, spec, reading, label))
+                v.results.append(self.check(v, spec, reading, label, old.get((spec.id, label))))
         if find:
             v.findings = self.find(v)
         return v
 
     def check(self, v: Verification, spec: PropertySpec, reading: dict[str, str],
-              label: str) -> dict[str, Any]:
+              label: str, before: dict[str, Any] | None = None) -> dict[str, Any]:
         system, cones = self.system(v, reading)
         head = {"statement": spec.statement, "cites": spec.cites, "formula": spec.formula}
         try:
@@ -269,11 +284,55 @@ class Verifier:
         if hit is not None and self._still_valid(system, prop, hit):
             v.reused += 1
             return _renew(hit, system) | head | {"cached": True}
+        if before is not None:
+            again = self._reconfirm(system, prop, spec.id, label, before)
+            if again is not None:
+                v.reused += 1
+                self.cache.put(key, again | head)
+                return again | head | {"cached": False}
         v.computed += 1
         r = check_property(system, prop, bound=self.bound, timeout=self.timeout)
         out = result_json(spec.id, label, r, system) | head
         self.cache.put(key, out)
         return out | {"cached": False}
+
+    def _reconfirm(self, system: System, prop: Property, pid: str, label: str,
+                   before: dict[str, Any]) -> dict[str, Any] | None:
+        """The verdict from before, re-established cheaply on the changed model, or None.
+
+        A counterexample or witness that still replays (and is still bad at its end) is one on
+        the new model too. Otherwise a proof is attempted directly by k-induction, whose
+        re-check covers the base case, so no bounded search is needed first (this also catches
+        a change that makes a violated property true). Anything else: None (a full check).
+        """
+        started = time.monotonic()
+        verdict = before.get("verdict")
+        trace = _steps(before.get("trace"))
+        if trace is not None and verdict in (Verdict.VIOLATED.value, Verdict.REACHABLE.value):
+            try:
+                replay_or_raise(system, prop, trace)
+                r = Result(Verdict(verdict), self.bound, time.monotonic() - started,
+                           trace=tuple(trace))
+                return result_json(pid, label, r, system) | {"reconfirmed": "trace replayed"}
+            except (InternalError, KeyError):
+                pass  # the old trace is gone: perhaps the change made the property true
+        elif verdict not in (Verdict.PROVED.value, Verdict.UNREACHABLE.value):
+            return None
+        safety = prop if prop.kind != "reachable" else Property("never", prop.target, text=prop.text)
+        k = int((before.get("certificate") or {}).get("k") or MAX_K)
+        try:
+            proof = k_induction(system, safety, min(MAX_K, max(1, k)),
+                                time.monotonic() + self.timeout)
+        except AssertionError:  # the base case fails: a real counterexample; search for it
+            return None
+        if proof.status != "proved":
+            return None
+        cert = Certificate(proof.method, proof.k, proof.invariant, rechecked=True)
+        proved = Verdict.UNREACHABLE if prop.kind == "reachable" else Verdict.PROVED
+        r = Result(proved, self.bound, time.monotonic() - started,
+                   relies_on=tuple(system.cites_of(proof.core)), certificate=cert,
+                   solver_seconds=proof.solver_seconds)
+        return result_json(pid, label, r, system) | {"reconfirmed": "k-induction"}
 
     def _still_valid(self, system: System, prop: Property, hit: dict[str, Any]) -> bool:
         trace = _steps(hit.get("trace"))
@@ -355,6 +414,7 @@ def compare(before: Verification, after: Verification) -> dict[str, Any]:
     old = {(r["id"], r["reading"]): r for r in before.results}
     changes = []
     reliance = []
+    traces = []
     for r in after.results:
         b = old.get((r["id"], r["reading"]))
         if b is None:
@@ -367,6 +427,10 @@ def compare(before: Verification, after: Verification) -> dict[str, Any]:
                 "before_timeline": b.get("timeline", []), "after_timeline": r.get("timeline", []),
                 "after_trace": r.get("trace"), "reason": r.get("reason", ""),
             })
+        elif b.get("trace") and r.get("trace") and _events(b) != _events(r):
+            traces.append({"id": r["id"], "reading": r["reading"], "verdict": r["verdict"],
+                           "before_timeline": b.get("timeline", []),
+                           "after_timeline": r.get("timeline", [])})
         if "relies_on" in b and "relies_on" in r and b["relies_on"] != r["relies_on"]:
             bs, as_ = set(b.get("relies_on") or []), set(r.get("relies_on") or [])
             reliance.append({"id": r["id"], "reading": r["reading"],
@@ -383,15 +447,20 @@ def compare(before: Verification, after: Verification) -> dict[str, Any]:
         "findings_added": [f for f in after.findings if fkey(f) not in bkeys],
         "findings_removed": [f for f in before.findings if fkey(f) not in akeys],
         "reliance_changes": reliance,
+        "trace_changes": traces,  # same verdict, another counterexample / witness
         "unchanged": len(after.results) - len(changes),
     }
+
+
+def _events(r: dict[str, Any]) -> list[str]:
+    return [s["event"] for s in r.get("trace") or []]
 
 
 def impact(before: LoadedModel, after: LoadedModel, verifier: Verifier,
            find: bool = True) -> dict[str, Any]:
     started = time.monotonic()
     b = verifier.verify(before, find)
-    a = verifier.verify(after, find)
+    a = verifier.verify(after, find, previous=b)
     return compare(b, a) | {
         "checked": len(a.results),
         "recomputed_after": a.computed, "reused_after": a.reused,
