@@ -183,13 +183,14 @@ def _emit(report: dict[str, Any], fmt: Format) -> None:
                           output._verdict(c["after"]))
         out.print(table)
         for c in changes:
-            if c["after_timeline"] or c["reason"]:
-                out.print(f"\n[bold]{c['id']}[/] now {output._verdict(c['after'])}: "
-                          f"{c['statement']}")
-                if c["reason"]:
-                    out.print(f"  {c['reason']}", markup=False)
-                for line in c["after_timeline"]:
-                    out.print(f"    {line}", markup=False)
+            out.print(f"\n[bold]{c['id']}[/] now {output._verdict(c['after'])}: {c['statement']}")
+            if c["reason"]:
+                out.print(f"  {c['reason']}", markup=False)
+            for line in c["after_timeline"]:
+                out.print(f"    {line}", markup=False)
+            if c.get("after_relies_on") is not None:
+                out.print("  relies on: " + (", ".join(human_cite(x) for x in c["after_relies_on"])
+                                             or "no provision"), markup=False)
     else:
         out.print("no verdict changes")
     if not report.get("find"):

@@ -426,6 +426,7 @@ def compare(before: Verification, after: Verification) -> dict[str, Any]:
                 "formula": r.get("formula", ""),
                 "before_timeline": b.get("timeline", []), "after_timeline": r.get("timeline", []),
                 "after_trace": r.get("trace"), "reason": r.get("reason", ""),
+                "after_relies_on": r.get("relies_on"),
             })
         elif b.get("trace") and r.get("trace") and _events(b) != _events(r):
             traces.append({"id": r["id"], "reading": r["reading"], "verdict": r["verdict"],
