@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from polity.model.loader import LoadedModel, load_model
 from polity.model.source import load_source
-from polity.properties.catalog import Catalog, builtin_catalog_path, load_catalog
 from polity.proofs.suite import builtin_suite_path, jobs_for, judge, load_suite, run_jobs
+from polity.properties.catalog import Catalog, builtin_catalog_path, load_catalog
 
 REQUIRED = [
     "no-dissolution-during-emergency",
@@ -87,6 +87,8 @@ def test_required_properties_match_the_suite(model: LoadedModel) -> None:
         if r["verdict"] in ("violated", "reachable"):
             assert r.get("trace"), f"{r['id']} ({r['reading']}): {r['verdict']} without a trace"
             assert r.get("timeline"), f"{r['id']} ({r['reading']}): no timeline"
+        if r["verdict"] in ("proved", "unreachable") and r.get("certificate"):
+            assert r["certificate"].get("rechecked") is True, (r["id"], r["reading"])
         if r["verdict"] == "proved":
             cert = r.get("certificate")
             assert cert, f"{r['id']} ({r['reading']}): proved without a certificate"
