@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import z3
 
+from ..model.errors import InternalError
 from ..model.system import System
 from ..properties.language import Property
 from .bmc import Unrolling, new_solver
@@ -138,11 +139,26 @@ def spacer(system: System, prop: Property, deadline: float, seed: int = 0) -> Pr
         return ProofOutcome("unknown", reason=f"spacer: {h.reason_unknown()}", solver_seconds=spent)
     if r == z3.unsat:
         return ProofOutcome("failed", reason="spacer found the property false", solver_seconds=spent)
-    model = h.model()
-    invariant = model.eval(inv(*flat_s), model_completion=True)
+    invariant = _interpretation(h.model(), inv, flat_s)
     out = recheck_invariant(system, prop, invariant, flat_s, deadline)
     out.solver_seconds += spent
     return out
+
+
+def _interpretation(model: z3.ModelRef, inv: z3.FuncDeclRef, over: list[z3.ExprRef]) -> z3.ExprRef:
+    """Spacer's Inv as a formula over ``over``. (``model.eval(Inv(state))`` would complete the
+    state's constants with defaults and collapse the invariant to a truth value.)"""
+    interp = model[inv]
+    if isinstance(interp, z3.FuncInterp):
+        if interp.num_entries():
+            raise InternalError("Spacer returned a point-wise invariant; cannot re-check it")
+        body = interp.else_value()
+    else:
+        body = interp
+    if z3.is_quantifier(body) and body.is_lambda():
+        return z3.substitute_vars(body.body(), *reversed(over))
+    # function interpretations use Var(i) for the i-th argument
+    return z3.substitute_vars(body, *over)
 
 
 def recheck_invariant(system: System, prop: Property, invariant: z3.ExprRef,
