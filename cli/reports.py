@@ -33,10 +33,10 @@ from typing import Any
 from ..model.loader import DATA, LoadedModel, resolve
 from ..model.system import citation_sort_key, human_cite
 from ..model.yamlpos import PathKey
+from ..proofs.explain import NO_EVENTS, result_lines
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "polity/v1"
-NO_EVENTS = "no events (the initial state already decides it)"
 KIND_TEXT = {
     "conflict": ("Obligation collides with a prohibition",
                  "A reachable state where an obligation is in force and every way to discharge it "
@@ -100,25 +100,7 @@ def outcome(r: dict[str, Any]) -> str:
 
 def failure_text(r: dict[str, Any]) -> str:
     """Expected against actual verdict, the property, and the dated timeline of the trace."""
-    lines = [f"expected: {r.get('expected') or '-'}", f"actual:   {r['verdict']}",
-             f"reading:  {r['reading']}"]
-    if r.get("statement"):
-        lines.append(f"property: {r['statement']}")
-    if r.get("formula"):
-        lines.append(f"formula:  {r['formula']}")
-    if r.get("cites"):
-        lines.append("about:    " + ", ".join(human_cite(c) for c in r["cites"]))
-    if r.get("reason"):
-        lines.append(f"reason:   {r['reason']}")
-    if r.get("timeline"):
-        lines.append("timeline:")
-        lines += [f"  {t}" for t in r["timeline"]]
-    elif r.get("trace") is not None:
-        lines.append(f"timeline: {NO_EVENTS}")
-    if r.get("relies_on") is not None:
-        lines.append("relies on: " + (", ".join(human_cite(c) for c in r["relies_on"])
-                                      or "no provision (the model's structure alone)"))
-    return "\n".join(lines)
+    return "\n".join(result_lines(r))
 
 
 def _time(seconds: float) -> str:

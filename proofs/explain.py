@@ -8,6 +8,8 @@ from ..model.source import SourceText
 from ..model.system import System, human_cite
 from .interpreter import Step
 
+NO_EVENTS = "no events (the initial state already decides it)"
+
 
 def step_cites(system: System, step: Step) -> list[str]:
     return list(system.events[step.event].cites)
@@ -47,3 +49,27 @@ def quote_lines(source: SourceText | None, cites: list[str], limit: int = 240) -
         text = source.quote(c, limit) if source is not None else ""
         out.append(f"{human_cite(c)}: \u201c{text}\u201d" if text else human_cite(c))
     return out
+
+
+def result_lines(r: dict[str, Any], indent: str = "") -> list[str]:
+    """A suite result as a lawyer reads it: expected and actual verdict, the property, the
+    provisions, the dated timeline or what a proof relies on (for JUnit, pytest, ...)."""
+    lines = [f"expected: {r.get('expected') or '-'}", f"actual:   {r['verdict']}",
+             f"reading:  {r['reading']}"]
+    if r.get("statement"):
+        lines.append(f"property: {r['statement']}")
+    if r.get("formula"):
+        lines.append(f"formula:  {r['formula']}")
+    if r.get("cites"):
+        lines.append("about:    " + ", ".join(human_cite(c) for c in r["cites"]))
+    if r.get("reason"):
+        lines.append(f"reason:   {r['reason']}")
+    if r.get("timeline"):
+        lines.append("timeline:")
+        lines += [f"  {t}" for t in r["timeline"]]
+    elif r.get("trace") is not None:
+        lines.append(f"timeline: {NO_EVENTS}")
+    if r.get("relies_on") is not None:
+        lines.append("relies on: " + (", ".join(human_cite(c) for c in r["relies_on"])
+                                      or "no provision (the model's structure alone)"))
+    return [indent + line for line in lines]

@@ -149,23 +149,7 @@ class VerdictItem(pytest.Item):
 
 def describe(r: dict[str, Any]) -> str:
     """A failure as a lawyer reads it: expected and actual verdict, the property, the timeline."""
-    from ..model.system import human_cite
+    from .explain import result_lines
 
-    lines = [f"{r['id']} [{r['reading']}]: expected {r.get('expected')}, got {r['verdict']}"]
-    if r.get("statement"):
-        lines.append(f"  property: {r['statement']}")
-    if r.get("formula"):
-        lines.append(f"  formula:  {r['formula']}")
-    if r.get("cites"):
-        lines.append("  about:    " + ", ".join(human_cite(c) for c in r["cites"]))
-    if r.get("reason"):
-        lines.append(f"  reason:   {r['reason']}")
-    if r.get("timeline"):
-        lines.append("  timeline:")
-        lines += [f"    {t}" for t in r["timeline"]]
-    elif r.get("trace") is not None:
-        lines.append("  timeline: no events (the initial state already decides it)")
-    if r.get("relies_on") is not None:
-        lines.append("  relies on: " + (", ".join(human_cite(c) for c in r["relies_on"])
-                                        or "no provision (the model's structure alone)"))
-    return "\n".join(lines)
+    head = f"{r['id']} [{r['reading']}]: expected {r.get('expected')}, got {r['verdict']}"
+    return "\n".join([head, *result_lines(r, "  ")])

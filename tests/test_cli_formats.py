@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -21,6 +20,7 @@ import jsonschema
 import pytest
 from polity.cli.reports import artifact_uri, junit_check, outcome
 from polity.model.loader import load_model
+from support import polity_exe
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -34,15 +34,6 @@ EXPECTED = {
     "one-dissolution-a-year": "proved",
     "minister-always-appointed": "violated",
 }
-
-
-def polity_exe() -> str:
-    exe = Path(sys.executable).parent / "polity"
-    if exe.exists():
-        return str(exe)
-    found = shutil.which("polity")
-    assert found, "the polity command is not installed"
-    return found
 
 
 def polity(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
