@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -54,6 +55,7 @@ def main() -> None:
         b = Verifier(suite, ResultCache()).verify(before, args.find)
         a = Verifier(suite, ResultCache()).verify(after, args.find)
         scratch.append(time.monotonic() - t0)
+        print(f"from scratch: {scratch[-1]:.1f} s", file=sys.stderr, flush=True)
         full = compare(b, a)
 
         warm = ResultCache()
@@ -61,6 +63,7 @@ def main() -> None:
         t0 = time.monotonic()
         report = impact(before, after, Verifier(suite, warm), args.find)
         incremental.append(time.monotonic() - t0)
+        print(f"incremental: {incremental[-1]:.1f} s", file=sys.stderr, flush=True)
         verdicts_agree &= (_changes(full) == _changes(report))
 
     s, i = statistics.median(scratch), statistics.median(incremental)
