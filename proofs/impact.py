@@ -44,6 +44,7 @@ from .verdicts import Certificate, Result, Verdict
 Progress = Callable[[str], None]
 NOT_APPLICABLE = "not_applicable"  # the property mentions something the model no longer has
 CACHE_VERSION = 1
+RECONFIRM_SECONDS = 5.0  # a re-confirmation that takes longer gives way to a full check
 # dead provisions need a coverage search of the whole model each time: too slow to repeat per
 # amendment, and a timeout there reads as "dead"; ask for it with find_kinds
 FIND_KINDS = tuple(k for k in KINDS if k != "dead-provision")
@@ -340,7 +341,7 @@ class Verifier:
         k = int((before.get("certificate") or {}).get("k") or MAX_K)
         try:
             proof = k_induction(system, safety, min(MAX_K, max(1, k)),
-                                time.monotonic() + self.timeout)
+                                time.monotonic() + min(self.timeout, RECONFIRM_SECONDS))
         except AssertionError:  # the base case fails: a real counterexample; search for it
             return None
         if proof.status != "proved":
