@@ -24,53 +24,94 @@ from .verdicts import Certificate, Result, Verdict
 DEFAULT_BOUND = 12
 DEFAULT_TIMEOUT = 60.0
 MAX_K = 3
+QUICK_SPACER = 5.0  # seconds Spacer gets before a deep bounded search ...
+DEEP = 12  # ... which is one beyond this many events
+SPACER_SLICE = 8.0  # first time slice of a Spacer seed; later slices double
 
 
 def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
                    timeout: float = DEFAULT_TIMEOUT, unbounded: bool = True) -> Result:
+    """Shallow search, k-induction, the full bounded search, then Spacer.
+
+    A proof covers every depth, so a property k-induction proves never pays for the full
+    search; before a deep search (bound > DEEP) Spacer also gets a short try. A false property
+    has no proof and is found by the bounded search, shortest trace first.
+    """
     started = time.monotonic()
     deadline = started + timeout
     enc = Encoding(system, switchable=False)  # switches matter only for proofs
-    found = bmc(enc, prop, bound, deadline)
-    solver_seconds = found.solver_seconds
-    stats = {"bmc_depth_seconds": found.depth_seconds}
+    solver_seconds = 0.0
+    stats: dict[str, Any] = {}
+    what = "witness" if prop.kind == "reachable" else "counterexample"
 
     def done(verdict: Verdict, **kw: Any) -> Result:
         return Result(verdict, bound, time.monotonic() - started, solver_seconds=solver_seconds,
                       stats=stats, **kw)
 
-    if found.status == "unknown":
-        return done(Verdict.UNKNOWN, reason=f"bounded search stopped at depth {found.depth}: {found.reason}")
-    if found.status == "found":
-        assert found.trace is not None
-        replay_or_raise(system, prop, found.trace)
-        verdict = Verdict.REACHABLE if prop.kind == "reachable" else Verdict.VIOLATED
-        return done(verdict, trace=tuple(found.trace))
+    def search(depth: int) -> Result | None:
+        nonlocal solver_seconds
+        found = bmc(enc, prop, depth, deadline)
+        solver_seconds += found.solver_seconds
+        stats["bmc_depth_seconds"] = found.depth_seconds
+        if found.status == "unknown":
+            return done(Verdict.UNKNOWN, reason=f"bounded search stopped at depth {found.depth}: {found.reason}")
+        if found.status == "found":
+            assert found.trace is not None
+            replay_or_raise(system, prop, found.trace)
+            verdict = Verdict.REACHABLE if prop.kind == "reachable" else Verdict.VIOLATED
+            return done(verdict, trace=tuple(found.trace))
+        return None
+
+    shallow = min(bound, MAX_K) if unbounded else bound
+    early = search(shallow)
+    if early is not None:
+        return early
     if not unbounded:
-        what = "witness" if prop.kind == "reachable" else "counterexample"
         return done(Verdict.HOLDS_TO_BOUND, reason=f"no {what} within {bound} steps")
     safety = prop if prop.kind != "reachable" else Property("never", prop.target, text=prop.text)
-    proof = k_induction(system, safety, min(MAX_K, max(1, bound)), deadline)
-    solver_seconds += proof.solver_seconds
-    if proof.status != "proved":
-        attempt = spacer(system, safety, deadline)
-        solver_seconds += attempt.solver_seconds
-        if attempt.status == "proved":
-            proof = attempt
-        elif attempt.status == "failed":
-            raise InternalError(f"Spacer found {prop.text!r} false but BMC to depth {bound} did not; "
-                                "raise the bound to see the trace")
-        else:
-            proof = ProofOutcome("unknown", reason=attempt.reason or proof.reason)
-    if proof.status == "proved":
-        cert = Certificate(proof.method, proof.k, proof.invariant, rechecked=True)
-        relies = tuple(system.cites_of(proof.core))
+
+    def proved(p: ProofOutcome) -> Result:
+        cert = Certificate(p.method, p.k, p.invariant, rechecked=True)
         verdict = Verdict.UNREACHABLE if prop.kind == "reachable" else Verdict.PROVED
-        return done(verdict, certificate=cert, relies_on=relies)
-    if time.monotonic() >= deadline:
-        return done(Verdict.UNKNOWN, reason=f"timeout after a clean bounded search to depth {bound}")
-    what = "witness" if prop.kind == "reachable" else "counterexample"
-    why = proof.reason or "not inductive"
+        return done(verdict, certificate=cert, relies_on=tuple(system.cites_of(p.core)))
+
+    proof = k_induction(system, safety, max(1, shallow), deadline)
+    solver_seconds += proof.solver_seconds
+    spacer_says_false = False
+
+    def try_spacer(until: float) -> None:
+        """Spacer's run time varies a lot with its seed: restart with the next seed on a
+        doubling time slice (the same sequence every run, so results are reproducible)."""
+        nonlocal proof, solver_seconds, spacer_says_false
+        until = min(deadline, max(until, time.monotonic() + 0.5))
+        seed, slice_s = 0, SPACER_SLICE
+        while True:
+            stop = until if until - time.monotonic() < 2 * slice_s else time.monotonic() + slice_s
+            attempt = spacer(system, safety, stop, seed=seed)
+            solver_seconds += attempt.solver_seconds
+            spacer_says_false = attempt.status == "failed"
+            proof = attempt if attempt.status == "proved" else ProofOutcome(
+                "unknown", reason=attempt.reason or proof.reason)
+            if attempt.status != "unknown" or time.monotonic() >= until - 0.5:
+                return
+            seed, slice_s = seed + 1, slice_s * 2
+
+    if proof.status != "proved" and bound > DEEP:  # an invariant would save a deep search
+        try_spacer(time.monotonic() + min(QUICK_SPACER, timeout / 10))
+    if proof.status == "proved":
+        return proved(proof)
+    if bound > shallow:
+        late = search(bound)
+        if late is not None:
+            return late
+        if not spacer_says_false and time.monotonic() < deadline:
+            try_spacer(deadline)  # the rest of the time
+            if proof.status == "proved":
+                return proved(proof)
+    if spacer_says_false:
+        return done(Verdict.HOLDS_TO_BOUND,
+                    reason=f"no {what} within {bound} steps, but Spacer reports a longer one: raise --bound")
+    why = "the time limit ran out" if time.monotonic() >= deadline else (proof.reason or "not inductive")
     return done(Verdict.HOLDS_TO_BOUND, reason=f"no {what} within {bound} steps; no unbounded proof ({why})")
 
 
