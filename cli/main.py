@@ -23,6 +23,8 @@ from . import output
 EXIT_CODES = """Exit codes: 0 as expected; 1 a verdict differs from its expectation, a finding
 exists, or an amendment is inadmissible; 2 bad input or usage; 3 internal error."""
 
+FIND_BOUND = 8  # events per trace in `polity find` (the built-in model's findings are shorter)
+
 app = typer.Typer(
     name="polity",
     help="Formal verification of constitutional procedures with Z3.\n\n" + EXIT_CODES,
@@ -198,7 +200,8 @@ def find(
         "--kind", help="conflict, deadlock, gap, dead-provision (repeatable).")] = None,
     fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
-    fail_on_findings: Annotated[bool, typer.Option("--fail-on-findings", help="Exit 1 if anything is found.")] = False,
+    fail_on_findings: Annotated[bool, typer.Option(
+        "--fail-on-findings", help="Exit 1 if anything is found.")] = False,
 ) -> None:
     """Find conflicts, deadlocks, gaps and dead provisions without writing a property."""
     from ..model.loader import load_model, resolve
@@ -209,16 +212,20 @@ def find(
     for k in chosen:
         if k not in KINDS:
             raise UserError(f"unknown finding kind {k!r} (one of {', '.join(KINDS)})")
-    readings = loaded.reading_variants() if all_readings else [{**loaded.default_reading(), **_reading(reading)}]
+    readings = (loaded.reading_variants() if all_readings
+                else [{**loaded.default_reading(), **_reading(reading)}])
     findings: list[dict[str, Any]] = []
     started = time.monotonic()
     with output.status_line(fmt == SuiteFormat.text) as status:
         for r in readings:
             system = resolve(loaded, r)
-            label = ",".join(f"{k}={v}" for k, v in sorted(r.items())) or "default"
-            d = Discoverer(system, label, 10 if bound is None else bound, time.monotonic() + timeout,
-                           progress=status)
+            default = loaded.default_reading()
+            label = ",".join(f"{k}={v}" for k, v in sorted(r.items()) if v != default[k]) or "default"
+            d = Discoverer(system, label, FIND_BOUND if bound is None else bound,
+                           time.monotonic() + timeout, progress=status)
             findings += [f.to_json(system) for f in d.run(chosen)]
+            for what in d.unknown:  # searches the time limit cut short: say so, never hide it
+                output.warn(f"incomplete: {what} was not settled within --timeout (reading {label})")
     report = {"model": loaded.constitution.id, "findings": findings, "kinds": list(chosen),
               "seconds": round(time.monotonic() - started, 2)}
     output.emit_findings(report, fmt.value, loaded, quote)

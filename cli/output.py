@@ -39,6 +39,10 @@ def error(text: str) -> None:
     err.print(f"error: {text}", markup=False, style="red")
 
 
+def warn(text: str) -> None:
+    err.print(f"warning: {text}", markup=False, style="yellow")
+
+
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()
