@@ -34,8 +34,9 @@ def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
     """Shallow search, k-induction, the full bounded search, then Spacer.
 
     A proof covers every depth, so a property k-induction proves never pays for the full
-    search; before a deep search (bound > DEEP) Spacer also gets a short try. A false property
-    has no proof and is found by the bounded search, shortest trace first.
+    search; before a deep search (bound > DEEP) the search goes to DEEP and Spacer gets a
+    short try. A false property has no proof and is found by the bounded search, shortest
+    trace first.
     """
     started = time.monotonic()
     deadline = started + timeout
@@ -96,10 +97,13 @@ def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
                 return
             seed, slice_s = seed + 1, slice_s * 2
 
-    if proof.status != "proved" and bound > DEEP:  # an invariant would save a deep search
-        try_spacer(time.monotonic() + min(QUICK_SPACER, timeout / 10))
-    if proof.status == "proved":
-        return proved(proof)
+    if bound > DEEP:
+        middle = search(DEEP)  # most counterexamples are short; look before trying Spacer
+        if middle is not None:
+            return middle
+        try_spacer(time.monotonic() + min(QUICK_SPACER, timeout / 10))  # saves a deep search
+        if proof.status == "proved":
+            return proved(proof)
     if bound > shallow:
         late = search(bound)
         if late is not None:
