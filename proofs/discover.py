@@ -22,9 +22,10 @@ from ..model.system import TIME_PASSES, Element, EventDef, System, citation_sort
 from ..properties.language import Property
 from .bmc import bmc, search_goals
 from .compiler import Encoding
-from .engine import replay_or_raise
+from .engine import replay_and_tighten
 from .explain import timeline, trace_json
 from .interpreter import Interpreter, State, Step
+from .tighten import tighten
 
 KINDS = ("conflict", "deadlock", "gap", "dead-provision")
 
@@ -89,8 +90,7 @@ class Discoverer:
         if out.status == "none":
             return None
         assert out.trace is not None
-        replay_or_raise(self.system, prop, out.trace)
-        return out.trace
+        return replay_and_tighten(self.system, prop, out.trace)
 
     def final_state(self, trace: list[Step], eager: bool = False) -> State:
         return self.interp.run(trace, eager=eager)[-1]
@@ -149,7 +149,8 @@ class Discoverer:
                               self.deadline, True, lapsed_on_replay)
         self.unknown += [f"deadlock {g}" for g in sorted(result.unresolved)]
         found = []
-        for trace, hit in result.hits:
+        for raw, hit in result.hits:
+            trace = tighten(raw, lambda t, hit=hit: hit <= lapsed_on_replay(t))  # type: ignore[misc]
             states = self.interp.run(trace, eager=True)
             before = states[-2] if len(states) >= 2 else states[-1]  # when the duty was still doable
             for oid in sorted(hit):
