@@ -156,9 +156,35 @@ def _interpretation(model: z3.ModelRef, inv: z3.FuncDeclRef, over: list[z3.ExprR
     else:
         body = interp
     if z3.is_quantifier(body) and body.is_lambda():
-        return z3.substitute_vars(body.body(), *reversed(over))
-    # function interpretations use Var(i) for the i-th argument
-    return z3.substitute_vars(body, *over)
+        formula = z3.substitute_vars(body.body(), *reversed(over))
+    else:  # function interpretations use Var(i) for the i-th argument
+        formula = z3.substitute_vars(body, *over)
+    return _without_quantifiers(formula)
+
+
+def _has_quantifier(formula: z3.ExprRef) -> bool:
+    seen: set[int] = set()
+    todo = [formula]
+    while todo:
+        e = todo.pop()
+        if e.get_id() in seen:
+            continue
+        seen.add(e.get_id())
+        if z3.is_quantifier(e):
+            return True
+        todo.extend(e.children())
+    return False
+
+
+def _without_quantifiers(formula: z3.ExprRef) -> z3.ExprRef:
+    """Spacer may project variables away with 'exists'; linear integer arithmetic admits
+    quantifier elimination, and a quantifier-free invariant re-checks fast and reliably."""
+    if not _has_quantifier(formula):
+        return formula
+    goal = z3.Goal()
+    goal.add(formula)
+    result = z3.Then(z3.Tactic("qe"), z3.Tactic("simplify"))(goal)
+    return z3.And(*[f for sub in result for f in sub]) if len(result) else z3.BoolVal(False)
 
 
 def recheck_invariant(system: System, prop: Property, invariant: z3.ExprRef,

@@ -111,7 +111,7 @@ def test_interpreter_names_the_refusing_provision(tiny: System) -> None:
 def test_spacer_invariant_is_rechecked(tiny: System) -> None:
     prop = parse_property("never happened(head_dissolves) and prev(emergency)", tiny)
     out = spacer(tiny, prop, time.monotonic() + 30)
-    assert out.status == "proved" and out.invariant
+    assert out.status == "proved" and out.invariant, out.reason
     # a wrong invariant must fail the independent re-check
     enc = Encoding(tiny, switchable=False)
     s = enc.state("s")
