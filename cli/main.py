@@ -23,8 +23,6 @@ from . import output
 EXIT_CODES = """Exit codes: 0 as expected; 1 a verdict differs from its expectation, a finding
 exists, or an amendment is inadmissible; 2 bad input or usage; 3 internal error."""
 
-FIND_BOUND = 8  # events per trace in `polity find` (the built-in model's findings are shorter)
-
 app = typer.Typer(
     name="polity",
     help="Formal verification of constitutional procedures with Z3.\n\n" + EXIT_CODES,
@@ -205,7 +203,7 @@ def find(
 ) -> None:
     """Find conflicts, deadlocks, gaps and dead provisions without writing a property."""
     from ..model.loader import load_model, resolve
-    from ..proofs.discover import KINDS, Discoverer
+    from ..proofs.discover import FIND_BOUND, KINDS, Discoverer
 
     loaded = load_model(model)
     chosen = tuple(kinds) if kinds else KINDS

@@ -28,6 +28,7 @@ from .interpreter import Interpreter, State, Step
 from .tighten import tighten
 
 KINDS = ("conflict", "deadlock", "gap", "dead-provision")
+FIND_BOUND = 8  # events per trace by default (the built-in model's findings are all shorter)
 
 
 @dataclass
@@ -159,7 +160,7 @@ class Discoverer:
                 why = "; ".join(sorted({_element_phrase(b) for b in blocking})) or "nothing enables it in time"
                 found.append(Finding(
                     "deadlock",
-                    f"{_upper(self.system.actor_name(o.actor))} must {o.summary} in time, but cannot: {why}",
+                    f"{_upper(self.system.actor_name(o.actor))} must {o.summary}, and cannot do it in time: {why}",
                     _cites([o.element, *blocking]), self.label, trace,
                     elements=[o.element.key, *[b.key for b in blocking]]))
         return found

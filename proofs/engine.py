@@ -79,6 +79,8 @@ def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
 
     proof = k_induction(system, safety, max(1, shallow), deadline)
     solver_seconds += proof.solver_seconds
+    if proof.status == "proved":
+        return proved(proof)
     spacer_says_false = False
 
     def try_spacer(until: float) -> None:

@@ -34,7 +34,7 @@ from ..model.loader import LoadedModel, resolve
 from ..model.system import System
 from ..properties.catalog import PropertySpec, reading_label, readings_for
 from ..properties.language import Property, parse_property
-from .discover import KINDS, Discoverer, Finding, _EagerReach
+from .discover import FIND_BOUND, KINDS, Discoverer, Finding, _EagerReach
 from .engine import MAX_K, check_property, replay_or_raise
 from .induction import k_induction
 from .interpreter import Step
@@ -244,7 +244,7 @@ class Verifier:
     """Verifies models against one suite, sharing a cache between them."""
 
     def __init__(self, suite: Suite, cache: ResultCache | None = None, bound: int | None = None,
-                 timeout: float | None = None, find_bound: int = 10, find_timeout: float = 120.0,
+                 timeout: float | None = None, find_bound: int = FIND_BOUND, find_timeout: float = 120.0,
                  find_kinds: tuple[str, ...] = FIND_KINDS, progress: Progress | None = None) -> None:
         self.suite = suite
         self.cache = cache if cache is not None else ResultCache()

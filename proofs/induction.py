@@ -162,6 +162,9 @@ def _interpretation(model: z3.ModelRef, inv: z3.FuncDeclRef, over: list[z3.ExprR
     return _without_quantifiers(formula)
 
 
+QE_MS = 3000  # quantifier elimination gets this long before the re-check takes the formula as is
+
+
 def _has_quantifier(formula: z3.ExprRef) -> bool:
     seen: set[int] = set()
     todo = [formula]
@@ -183,7 +186,10 @@ def _without_quantifiers(formula: z3.ExprRef) -> z3.ExprRef:
         return formula
     goal = z3.Goal()
     goal.add(formula)
-    result = z3.Then(z3.Tactic("qe"), z3.Tactic("simplify"))(goal)
+    try:
+        result = z3.TryFor(z3.Then(z3.Tactic("qe"), z3.Tactic("simplify")), QE_MS)(goal)
+    except z3.Z3Exception:
+        return formula  # elimination too costly: re-check the quantified invariant as it is
     return z3.And(*[f for sub in result for f in sub]) if len(result) else z3.BoolVal(False)
 
 

@@ -30,6 +30,7 @@ def test_a_consequence_of_a_prohibition_is_proved_and_relies_on_it(tiny: System)
     r = verdict(tiny, "never happened(head_dissolves) and prev(emergency)")
     assert r.verdict == Verdict.PROVED
     assert r.certificate is not None and r.certificate.rechecked
+    assert r.certificate.method == "k-induction" and r.certificate.k == 1  # no detour via Spacer
     assert r.relies_on == ("art_1__para_3",)
 
 
