@@ -13,9 +13,9 @@ from typing import Annotated, Any
 import typer
 
 from ..model.errors import UserError
-from ..model.system import citation_sort_key, human_cite
 from . import output
 from .main import BoundOpt, Format, ModelOpt, TimeoutOpt
+from .output import citation_sort_key, human_cite
 
 CACHE_DIR = Path(".polity-cache")
 

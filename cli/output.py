@@ -12,14 +12,26 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from ..model.loader import LoadedModel, resolve
-from ..model.source import SourceText, load_source
-from ..model.system import citation_sort_key, human_cite
-from ..model.yamlpos import PathKey
+if TYPE_CHECKING:  # the model layer loads pydantic and lark: only when a command needs it
+    from ..model.loader import LoadedModel
+    from ..model.source import SourceText
+    from ..model.yamlpos import PathKey
+
+
+def human_cite(cite: str) -> str:
+    from ..model.system import human_cite as cite_text
+
+    return cite_text(cite)
+
+
+def citation_sort_key(cite: str) -> tuple[int, ...]:
+    from ..model.system import citation_sort_key as key
+
+    return key(cite)
 
 _PLAIN = {"color_system": None, "no_color": True} if os.environ.get("NO_COLOR") else {}
 out = Console(highlight=False, soft_wrap=True, **_PLAIN)  # type: ignore[arg-type]
@@ -97,6 +109,8 @@ def status_line(enabled: bool) -> Iterator[Callable[[str], None]]:
 
 
 def source_for(loaded: LoadedModel) -> SourceText | None:
+    from ..model.source import load_source
+
     path = loaded.source_path()
     return load_source(path, loaded.constitution.source.starts_at) if path.exists() else None
 
@@ -147,6 +161,8 @@ def citation_path(loaded: LoadedModel, cite: str) -> PathKey:
 
 def provisions(loaded: LoadedModel) -> list[dict[str, Any]]:
     """Every element of law in the model (under any reading) with its citations and line."""
+    from ..model.loader import resolve
+
     seen: dict[str, dict[str, Any]] = {}
     for reading in loaded.reading_variants():
         system = resolve(loaded, reading)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 _ARTICLE = re.compile(r"^\s*Article\s+(\d+)\s*$")
+_SECTION = re.compile(r"^\s*Section\s+[IVXLC]+\b")  # a section heading ends the article before it
 _PARA = re.compile(r"^\s*(\d+)\.\s+\S")
 _POINT = re.compile(r"^\s*(\d+)\)\s*\S")
 
@@ -56,6 +57,9 @@ def index_text(text: str, starts_at: str = "") -> SourceText:
         if m:
             article, para, point, lead = f"art_{m.group(1)}", None, None, []
             provisions[article] = []
+            continue
+        if _SECTION.match(line):
+            article = None  # the heading and its title line belong to no article
             continue
         if article is None or not line.strip():
             continue
