@@ -43,6 +43,9 @@ class SuiteFile(BaseModel):
     catalog: str = Field(description="Catalog file, relative to the suite, or a built-in catalog id.")
     bound: int = Field(default=DEFAULT_BOUND, ge=0, le=200)
     timeout: float = Field(default=60.0, gt=0, description="Seconds per property and reading.")
+    timeouts: dict[str, float] = Field(
+        default_factory=dict,
+        description="Property id -> seconds, for proofs known to need longer (Spacer's run time varies).")
     expect: dict[str, str | dict[str, str]] = Field(
         description="Property id -> expected verdict, or reading label -> expected verdict.")
 
@@ -80,6 +83,10 @@ def load_suite(path: Path, model: LoadedModel) -> Suite:
         raise UserError(f"catalog {spec.catalog!r} not found", pos.locate(("catalog",)))
     catalog = load_catalog(cat_path, model)
     ids = {p.id for p in catalog.spec.properties}
+    for pid in spec.timeouts:
+        if pid not in ids:
+            raise UserError(f"unknown property id {pid!r} (not in catalog {spec.catalog})",
+                            pos.locate(("timeouts", pid)))
     for pid, exp in spec.expect.items():
         if pid not in ids:
             raise UserError(f"unknown property id {pid!r} (not in catalog {spec.catalog})",
@@ -156,7 +163,8 @@ def jobs_for(suite: Suite, model: LoadedModel, model_path: str | None, bound: in
             jobs.append(Job(model_path, str(suite.catalog.path), p.id, tuple(sorted(reading.items())),
                             reading_label(reading, p.readings),
                             suite.spec.bound if bound is None else bound,
-                            suite.spec.timeout if timeout is None else timeout))
+                            suite.spec.timeouts.get(p.id, suite.spec.timeout) if timeout is None
+                            else timeout))
     return jobs
 
 
