@@ -6,11 +6,36 @@ execute, and the property must fail (or the witness hold) exactly where the solv
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from ..model.expr import Call, Name, Node, Value, evaluate
 from ..properties.language import Property
 from .interpreter import Interpreter, State, Step
+
+
+def step_value(interp: Interpreter, node: Node, pre: State, step: Step | None, post: State,
+               extra: Callable[[Call], Value] | None = None) -> Value:
+    """A property expression on the step ``pre --step--> post``; ``extra`` evaluates any
+    further functions a caller's language adds (e.g. the trace functions of queries)."""
+    env = interp.env(post)
+    state_hook = interp.state_hook(env)
+
+    def hook(call: Call, e: Mapping[str, Value]) -> Value:
+        name = call.args[0].id if call.args and isinstance(call.args[0], Name) else ""
+        if call.fn == "happened":
+            return step is not None and step.event == name
+        if call.fn == "arg":
+            return int(step.args.get(name, 0)) if step is not None else 0
+        if call.fn == "prev":
+            return step_value(interp, call.args[0], pre, None, pre)
+        if extra is not None and call.fn not in STATE_FUNCTIONS:
+            return extra(call)
+        return state_hook(call, e)
+
+    return evaluate(node, env, hook)
+
+
+STATE_FUNCTIONS = {"active", "lapsed", "prohibited", "enabled", "vacant"}
 
 
 class Monitor:
@@ -23,21 +48,7 @@ class Monitor:
         self.since = 0
 
     def value(self, node: Node, pre: State, step: Step | None, post: State) -> Value:
-        interp = self.interp
-        env = interp.env(post)
-        state_hook = interp.state_hook(env)
-
-        def hook(call: Call, e: Mapping[str, Value]) -> Value:
-            name = call.args[0].id if call.args and isinstance(call.args[0], Name) else ""
-            if call.fn == "happened":
-                return step is not None and step.event == name
-            if call.fn == "arg":
-                return int(step.args.get(name, 0)) if step is not None else 0
-            if call.fn == "prev":
-                return Monitor(interp, self.prop).value(call.args[0], pre, None, pre)
-            return state_hook(call, e)
-
-        return evaluate(node, env, hook)
+        return step_value(self.interp, node, pre, step, post)
 
     def bad(self, pre: State, step: Step | None, post: State) -> bool:
         """True if the property is violated (or, for 'reachable', witnessed) at this step."""

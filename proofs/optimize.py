@@ -22,7 +22,6 @@ same way.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -53,6 +52,7 @@ from ..properties.language import property_scope
 from .bmc import new_solver
 from .compiler import Encoding, StateVars, StepVars
 from .interpreter import Interpreter, Step, StepRefused
+from .judge import step_value
 
 NEVER = -1_000_000_000  # the day of something that never happened (for last(C))
 TRACE_FNS = ("duration", "last", "ever")
@@ -262,26 +262,10 @@ class TraceEval:
         self.states = interp.run(steps, eager)
 
     def value(self, node: Node, j: int) -> Value:
-        interp = self.interp
         post = self.states[j]
         pre = self.states[j - 1] if j > 0 else post
         step = self.steps[j - 1] if j > 0 else None
-        env = interp.env(post)
-        state_hook = interp.state_hook(env)
-
-        def hook(call: Call, e: Mapping[str, Value]) -> Value:
-            name = call.args[0].id if call.args and isinstance(call.args[0], Name) else ""
-            if call.fn == "happened":
-                return step is not None and step.event == name
-            if call.fn == "arg":
-                return int(step.args.get(name, 0)) if step is not None else 0
-            if call.fn == "prev":
-                return evaluate(call.args[0], interp.env(pre), interp.state_hook(interp.env(pre)))
-            if call.fn in TRACE_FNS:
-                return self.monitor(call, j)
-            return state_hook(call, e)
-
-        return evaluate(node, env, hook)
+        return step_value(self.interp, node, pre, step, post, lambda call: self.monitor(call, j))
 
     def monitor(self, call: Call, j: int) -> Value:
         holds = [bool(self.value(call.args[0], i)) for i in range(j + 1)]
