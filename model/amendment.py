@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from .errors import Location, UserError
-from .loader import LoadedModel, from_data, resolve, schema_error
+from .loader import LoadedModel, from_data, resolve, validate
 from .schema import Expr, Strict, _check_cites, _expr_text
 from .system import citation_sort_key
 from .yamlpos import PathKey, Positions, load_yaml, load_yaml_text
@@ -131,13 +131,7 @@ def load_amendment_text(text: str, name: str = "<amendment>") -> Amendment:
 
 
 def _amendment(data: Any, pos: Positions, path: Path) -> Amendment:
-    if not isinstance(data, dict):
-        raise UserError("an amendment file must be a mapping with keys title and changes",
-                        pos.locate(()))
-    try:
-        spec = AmendmentFile.model_validate(data)
-    except ValidationError as exc:
-        raise schema_error(exc, pos, data) from None
+    spec = validate(AmendmentFile, data, pos, "an amendment file", "title and changes")
     return Amendment(spec, pos, path)
 
 

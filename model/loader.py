@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .errors import Location, UserError
 from .expr import BOOL, INT, EnumType, ExprError, Node, Scope, Type, Value, check, evaluate, parse
@@ -110,14 +110,23 @@ def load_model_text(text: str, name: str = "<text>", base: Path | None = None) -
 
 
 def from_data(data: Any, pos: Positions, path: Path) -> LoadedModel:
+    constitution = validate(Constitution, data, pos, "a model file", "polity, id, title, ...")
+    return LoadedModel(constitution, pos, path)
+
+
+S = TypeVar("S", bound=BaseModel)
+
+
+def validate(schema: type[S], data: Any, pos: Positions, what: str, keys: str) -> S:
+    """Validate YAML data against a pydantic schema; every problem is one located UserError.
+
+    Shared by every data file Polity reads (models, catalogs, suites, amendments, queries)."""
     if not isinstance(data, dict):
-        raise UserError("a model file must be a mapping with keys polity, id, title, ...",
-                        pos.locate(()))
+        raise UserError(f"{what} must be a mapping with keys {keys}", pos.locate(()))
     try:
-        constitution = Constitution.model_validate(data)
+        return schema.model_validate(data)
     except ValidationError as exc:
         raise schema_error(exc, pos, data) from None
-    return LoadedModel(constitution, pos, path)
 
 
 def schema_error(exc: ValidationError, pos: Positions, data: Any) -> UserError:

@@ -30,7 +30,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from .errors import Location, UserError
 from .schema import ID_RE, Strict, _check_cites, _expr_text
@@ -145,16 +145,10 @@ def catalog_path_for(model_path: Path) -> Path:
 
 
 def load_queries(path: Path, label: str | None = None) -> LoadedQueries:
-    from .loader import schema_error
+    from .loader import validate
 
     data, pos = load_yaml(path, label)
-    if not isinstance(data, dict):
-        raise UserError("a query catalog must be a mapping with keys polity, model, queries",
-                        pos.locate(()))
-    try:
-        cat = QueryCatalog.model_validate(data)
-    except ValidationError as exc:
-        raise schema_error(exc, pos, data) from None
+    cat = validate(QueryCatalog, data, pos, "a query catalog", "polity, model, queries")
     seen: set[str] = set()
     for i, q in enumerate(cat.queries):
         if q.id in seen:

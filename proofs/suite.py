@@ -15,10 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..model.errors import Location, UserError
-from ..model.loader import LoadedModel, load_model, resolve, schema_error
+from ..model.loader import LoadedModel, load_model, resolve, validate
 from ..model.yamlpos import Positions, load_yaml
 from ..properties.catalog import (
     Catalog,
@@ -72,10 +72,7 @@ def builtin_suite_path(model_id: str) -> Path:
 
 def load_suite(path: Path, model: LoadedModel) -> Suite:
     data, pos = load_yaml(path)
-    try:
-        spec = SuiteFile.model_validate(data)
-    except ValidationError as exc:
-        raise schema_error(exc, pos, data) from None
+    spec = validate(SuiteFile, data, pos, "a suite file", "suite, catalog, expect")
     cat_path = (path.parent / spec.catalog)
     if not cat_path.exists():
         cat_path = builtin_catalog_path(spec.catalog)

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..model.errors import Location, UserError
 from ..model.expr import ExprError
-from ..model.loader import LoadedModel, resolve, schema_error
+from ..model.loader import LoadedModel, resolve, validate
 from ..model.schema import CITATION_RE
 from ..model.yamlpos import Positions, load_yaml
 from .language import Property, parse_property
@@ -72,10 +72,7 @@ def builtin_catalog_path(model_id: str) -> Path:
 def load_catalog(path: Path, model: LoadedModel) -> Catalog:
     """Load a catalog and check every formula against every reading it is judged under."""
     data, pos = load_yaml(path)
-    try:
-        spec = CatalogFile.model_validate(data)
-    except ValidationError as exc:
-        raise schema_error(exc, pos, data) from None
+    spec = validate(CatalogFile, data, pos, "a property catalog", "catalog, model, properties")
     seen: set[str] = set()
     known_readings = {r.id for r in model.constitution.readings}
     for i, p in enumerate(spec.properties):
