@@ -73,9 +73,10 @@ def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
     safety = prop if prop.kind != "reachable" else Property("never", prop.target, text=prop.text)
 
     def proved(p: ProofOutcome) -> Result:
-        cert = Certificate(p.method, p.k, p.invariant, rechecked=True)
+        cert = Certificate(p.method, p.k, p.invariant, rechecked=True, smt2=p.smt2)
         verdict = Verdict.UNREACHABLE if prop.kind == "reachable" else Verdict.PROVED
-        return done(verdict, certificate=cert, relies_on=tuple(system.cites_of(p.core)))
+        return done(verdict, certificate=cert, relies_on=tuple(system.cites_of(p.core)),
+                    core=tuple(sorted(p.core)))
 
     proof = k_induction(system, safety, max(1, shallow), deadline)
     solver_seconds += proof.solver_seconds

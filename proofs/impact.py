@@ -13,9 +13,10 @@ for one run, and optionally on disk (``.polity-cache/``) across runs.
 
 In a real constitution most cones are nearly the whole model (a few variables, such as who
 holds the presidency, connect everything), so the model after the change also starts from the
-verdicts before it: an old counterexample that still replays is still a counterexample, and an
-old proof is re-attempted directly by k-induction (base case included) without the bounded
-search. Only what neither settles is checked in full.
+verdicts before it: a proof whose unsat core the change leaves intact is still a proof
+(reuse.py gives the argument); an old counterexample that still replays is still a
+counterexample; any other old proof is re-attempted directly by k-induction (base case
+included) without the bounded search. Only what none of these settles is checked in full.
 """
 
 from __future__ import annotations
@@ -29,21 +30,22 @@ from pathlib import Path
 from typing import Any
 
 from ..model.errors import InternalError
-from ..model.expr import Call, ExprError, Node, children, names_in
+from ..model.expr import ExprError, Node, names_in
 from ..model.loader import LoadedModel, resolve
 from ..model.system import System
 from ..properties.catalog import PropertySpec, reading_label, readings_for
 from ..properties.language import Property, parse_property
 from .discover import FIND_BOUND, KINDS, Discoverer, Finding, _EagerReach
 from .engine import MAX_K, check_property, replay_or_raise
-from .induction import k_induction
+from .induction import k_induction, recheck_smt2
 from .interpreter import Step
+from .reuse import carry_core, survives
 from .suite import Suite, result_json
 from .verdicts import Certificate, Result, Verdict
 
 Progress = Callable[[str], None]
 NOT_APPLICABLE = "not_applicable"  # the property mentions something the model no longer has
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: proofs record their unsat core ("core")
 RECONFIRM_SECONDS = 5.0  # a re-confirmation that takes longer gives way to a full check
 # dead provisions need a coverage search of the whole model each time: too slow to repeat per
 # amendment, and a timeout there reads as "dead"; ask for it with find_kinds
@@ -205,18 +207,6 @@ class Cones:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _calls(prop: Property) -> set[str]:
-    """The functions a property calls (``prohibited``, ``enabled``... depend on the law itself)."""
-    out: set[str] = set()
-    todo = [n for n in (prop.target, prop.response, prop.within) if n is not None]
-    while todo:
-        n = todo.pop()
-        if isinstance(n, Call):
-            out.add(n.fn)
-        todo.extend(children(n))
-    return out
-
-
 def property_names(prop: Property) -> set[str]:
     out: set[str] = set()
     for n in (prop.target, prop.response, prop.within):
@@ -254,7 +244,6 @@ class Verifier:
         self.find_timeout = find_timeout
         self.find_kinds = find_kinds
         self.progress = progress or (lambda _m: None)
-        self.restrictive = False
 
     def system(self, v: Verification, reading: dict[str, str]) -> tuple[System, Cones]:
         label = json.dumps(sorted(reading.items()))
@@ -272,18 +261,22 @@ class Verifier:
         results are reused where the change cannot matter or is cheaply re-confirmed."""
         v = Verification(loaded)
         old = {(r["id"], r["reading"]): r for r in previous.results} if previous else {}
-        self.restrictive = previous is not None and restricts_only(previous.loaded, loaded)
         for spec in self.suite.catalog.spec.properties:
             for reading in readings_for(spec, loaded):
                 label = reading_label(reading, spec.readings)
                 self.progress(f"{loaded.constitution.id}: {spec.id} [{label}]")
-                v.results.append(self.check(v, spec, reading, label, old.get((spec.id, label))))
+                was = old.get((spec.id, label))
+                earlier = None if was is None or previous is None else (previous, reading, was)
+                v.results.append(self.check(v, spec, reading, label, earlier))
         if find:
             v.findings = self.find(v)
         return v
 
-    def check(self, v: Verification, spec: PropertySpec, reading: dict[str, str],
-              label: str, before: dict[str, Any] | None = None) -> dict[str, Any]:
+    def check(self, v: Verification, spec: PropertySpec, reading: dict[str, str], label: str,
+              earlier: tuple[Verification, dict[str, str], dict[str, Any]] | None = None
+              ) -> dict[str, Any]:
+        """One result: from the cache, carried over from ``earlier`` (the model before the
+        change, the reading, its result), or computed."""
         system, cones = self.system(v, reading)
         head = {"statement": spec.statement, "cites": spec.cites, "formula": spec.formula}
         try:
@@ -299,8 +292,11 @@ class Verifier:
         if hit is not None and self._still_valid(system, prop, hit):
             v.reused += 1
             return _renew(hit, system) | head | {"cached": True}
-        if before is not None:
-            again = self._reconfirm(system, prop, spec.id, label, before)
+        if earlier is not None:
+            previous, _, before = earlier
+            again = self._carry(self.system(previous, reading)[0], system, prop, spec, label, before)
+            if again is None:
+                again = self._reconfirm(system, prop, spec.id, label, before)
             if again is not None:
                 v.reused += 1
                 self.cache.put(key, again | head)
@@ -311,21 +307,37 @@ class Verifier:
         self.cache.put(key, out)
         return out | {"cached": False}
 
+    def _carry(self, old: System, system: System, prop: Property, spec: PropertySpec,
+               label: str, before: dict[str, Any]) -> dict[str, Any] | None:
+        """An old proof whose unsat core the change leaves intact, carried over (reuse.py)."""
+        if before.get("verdict") not in (Verdict.PROVED.value, Verdict.UNREACHABLE.value):
+            return None
+        if "core" not in before:
+            return None
+        try:
+            old_prop = parse_property(spec.formula, old)
+        except ExprError:
+            return None
+        if survives(old, system, old_prop, prop, before["core"]) is not None:
+            return None
+        core = carry_core(old, system, before["core"])
+        return {k: x for k, x in before.items() if k != "cached"} | {
+            "seconds": 0.0, "core": core, "relies_on": system.cites_of(set(core)),
+            "reconfirmed": "the change leaves the proof's unsat core intact"}
+
     def _reconfirm(self, system: System, prop: Property, pid: str, label: str,
                    before: dict[str, Any]) -> dict[str, Any] | None:
         """The verdict from before, re-established cheaply on the changed model, or None.
 
         A counterexample or witness that still replays (and is still bad at its end) is one on
-        the new model too. Otherwise a proof is attempted directly by k-induction, whose
-        re-check covers the base case, so no bounded search is needed first (this also catches
-        a change that makes a violated property true). Anything else: None (a full check).
+        the new model too. An old Spacer invariant is re-checked on the new model (three solver
+        calls instead of a search). Otherwise a proof is attempted directly by k-induction,
+        whose re-check covers the base case, so no bounded search is needed first (this also
+        catches a change that makes a violated property true). Anything else: None (a full
+        check).
         """
         started = time.monotonic()
         verdict = before.get("verdict")
-        if (self.restrictive and not prop.eager and not _calls(prop) & {"prohibited", "enabled"}
-                and verdict in (Verdict.PROVED.value, Verdict.UNREACHABLE.value)):
-            return {k: x for k, x in before.items() if k != "cached"} | {
-                "seconds": 0.0, "reconfirmed": "the change only removes behaviour"}
         trace = _steps(before.get("trace"))
         if trace is not None and verdict in (Verdict.VIOLATED.value, Verdict.REACHABLE.value):
             try:
@@ -338,20 +350,27 @@ class Verifier:
         elif verdict not in (Verdict.PROVED.value, Verdict.UNREACHABLE.value):
             return None
         safety = prop if prop.kind != "reachable" else Property("never", prop.target, text=prop.text)
-        k = int((before.get("certificate") or {}).get("k") or MAX_K)
-        try:
-            proof = k_induction(system, safety, min(MAX_K, max(1, k)),
-                                time.monotonic() + min(self.timeout, RECONFIRM_SECONDS))
-        except AssertionError:  # the base case fails: a real counterexample; search for it
-            return None
+        old_cert = before.get("certificate") or {}
+        deadline = time.monotonic() + min(self.timeout, RECONFIRM_SECONDS)
+        if old_cert.get("smt2"):
+            proof = recheck_smt2(system, safety, old_cert["smt2"], deadline)
+            how = "the old invariant re-checked"
+        else:
+            k = int(old_cert.get("k") or MAX_K)
+            try:
+                proof = k_induction(system, safety, min(MAX_K, max(1, k)), deadline)
+            except AssertionError:  # the base case fails: a real counterexample; search for it
+                return None
+            how = "k-induction"
         if proof.status != "proved":
             return None
-        cert = Certificate(proof.method, proof.k, proof.invariant, rechecked=True)
+        cert = Certificate(proof.method, proof.k, proof.invariant, rechecked=True, smt2=proof.smt2)
         proved = Verdict.UNREACHABLE if prop.kind == "reachable" else Verdict.PROVED
         r = Result(proved, self.bound, time.monotonic() - started,
-                   relies_on=tuple(system.cites_of(proof.core)), certificate=cert,
+                   relies_on=tuple(system.cites_of(proof.core)), core=tuple(sorted(proof.core)),
+                   certificate=cert,
                    solver_seconds=proof.solver_seconds)
-        return result_json(pid, label, r, system) | {"reconfirmed": "k-induction"}
+        return result_json(pid, label, r, system) | {"reconfirmed": how}
 
     def _still_valid(self, system: System, prop: Property, hit: dict[str, Any]) -> bool:
         trace = _steps(hit.get("trace"))
@@ -373,40 +392,6 @@ class Verifier:
                              progress=lambda m: self.progress(f"{loaded.constitution.id}: find {m}"))
         return [f.to_json(system) | {"elements": f.elements}
                 for f in _sorted_findings(d.run(self.find_kinds))]
-
-
-def restricts_only(before: LoadedModel, after: LoadedModel) -> bool:
-    """Every trace of ``after`` is a trace of ``before``: the change only adds prohibitions,
-    permissions (conditions on an event) or guard clauses, and changes nothing else.
-
-    Then what held on every trace before (a proof, an unreachability) still holds, except on
-    compliant traces (response properties), whose set a new restriction can change.
-    """
-    a = before.constitution.model_dump(mode="json", by_alias=True)
-    b = after.constitution.model_dump(mode="json", by_alias=True)
-
-    def canon(items: list[Any]) -> list[str]:
-        return [json.dumps(x, sort_keys=True) for x in items]
-
-    for key in a.keys() | b.keys():
-        if key in ("events", "prohibitions", "permissions"):
-            continue
-        if a.get(key) != b.get(key):
-            return False
-    for key in ("prohibitions", "permissions"):
-        if not set(canon(a[key])) <= set(canon(b[key])):
-            return False
-    events_a = {e["id"]: e for e in a["events"]}
-    events_b = {e["id"]: e for e in b["events"]}
-    if events_a.keys() != events_b.keys():
-        return False
-    for eid, ea in events_a.items():
-        eb = events_b[eid]
-        if {k: x for k, x in ea.items() if k != "guard"} != {k: x for k, x in eb.items() if k != "guard"}:
-            return False
-        if not set(canon(ea["guard"])) <= set(canon(eb["guard"])):
-            return False
-    return True
 
 
 def _sorted_findings(findings: list[Finding]) -> list[Finding]:

@@ -28,6 +28,7 @@ class ProofOutcome:
     invariant: str | None = None
     core: frozenset[str] = frozenset()
     reason: str = ""
+    smt2: str | None = None  # the invariant in SMT-LIB, for re-checking it on another model
     solver_seconds: float = 0.0
 
 
@@ -229,4 +230,16 @@ def recheck_invariant(system: System, prop: Property, invariant: z3.ExprRef,
         core |= _core_keys(enc, solver.unsat_core())
     text = str(invariant)
     return ProofOutcome("proved", "spacer-invariant", invariant=text if len(text) < 4000 else text[:4000] + "…",
-                        core=frozenset(core), solver_seconds=spent)
+                        core=frozenset(core), solver_seconds=spent, smt2=invariant.sexpr())
+
+
+def recheck_smt2(system: System, prop: Property, smt2: str, deadline: float) -> ProofOutcome:
+    """Re-check an invariant found earlier (``ProofOutcome.smt2``), e.g. on an amended model:
+    the re-check is a few solver calls, the search that found it may have taken minutes."""
+    enc = Encoding(system, switchable=False)
+    flat = _flat(enc.state("s"), PropertyEncoding(enc, prop).monitor("s"))
+    try:
+        invariant = z3.And(*z3.parse_smt2_string(f"(assert {smt2})", decls={str(v): v for v in flat}))
+    except z3.Z3Exception as exc:
+        return ProofOutcome("unknown", reason=f"the invariant does not fit this model: {exc}")
+    return recheck_invariant(system, prop, invariant, flat, deadline)

@@ -142,6 +142,7 @@ def result_json(pid: str, label: str, r: Result, system: Any) -> dict[str, Any]:
         out["timeline"] = timeline(system, r.trace)
     if r.verdict in (Verdict.PROVED, Verdict.UNREACHABLE):
         out["relies_on"] = list(r.relies_on)
+        out["core"] = list(r.core)
     if r.certificate is not None:
         out["certificate"] = r.certificate.to_json()
     if r.reason:

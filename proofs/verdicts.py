@@ -36,10 +36,14 @@ class Certificate:
     k: int | None = None
     invariant: str | None = None
     rechecked: bool = False
+    smt2: str | None = None  # the invariant in SMT-LIB, which anyone can re-check
 
     def to_json(self) -> dict[str, Any]:
-        return {"method": self.method, "k": self.k, "invariant": self.invariant,
-                "rechecked": self.rechecked}
+        out = {"method": self.method, "k": self.k, "invariant": self.invariant,
+               "rechecked": self.rechecked}
+        if self.smt2 is not None:
+            out["smt2"] = self.smt2
+        return out
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class Result:
     seconds: float
     trace: tuple[Step, ...] | None = None
     relies_on: tuple[str, ...] = ()
+    core: tuple[str, ...] = ()  # the keys of the elements behind relies_on (see reuse.py)
     certificate: Certificate | None = None
     reason: str = ""  # why unknown, or a note (e.g. vacuity)
     solver_seconds: float = 0.0

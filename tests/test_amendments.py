@@ -348,13 +348,9 @@ def test_every_example_applies(kz):
 
 
 def test_a_change_that_only_restricts_keeps_proofs_without_solving(tiny_model, tiny_suite):
-    from polity.proofs.impact import restricts_only
-
     after = amended(tiny_model, "add-prohibition.yaml").model
-    assert restricts_only(tiny_model, after)
-    assert not restricts_only(tiny_model, amended(tiny_model, "raise-majority.yaml").model)
     verifier = Verifier(tiny_suite)
     before = verifier.verify(tiny_model, find=False)
     again = verifier.verify(after, find=False, previous=before)
     proved = [r for r in again.results if r["verdict"] == "proved"]
-    assert proved and all(r.get("cached") or r.get("reconfirmed") for r in proved)
+    assert proved and all(r.get("cached") or "unsat core" in r.get("reconfirmed", "") for r in proved)
