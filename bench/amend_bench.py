@@ -1,16 +1,18 @@
-"""Benchmark: impact analysis of a one-change amendment on the built-in model.
+"""Benchmark: impact analysis of one-change amendments on the built-in model.
 
 Compares two ways of answering "what does this amendment change?":
 
 - from scratch: verify the suite on the model and on the amended model, each property checked
   in full (bounded search, then an unbounded proof), nothing shared;
-- incremental: the model's results are already in the cache (as after any earlier ``polity
-  amend`` or ``polity check`` run in the repository); the amended model reuses what its cones
-  allow and re-confirms the rest cheaply (replayed traces, k-induction without a bounded
-  search), falling back to a full check.
+- incremental (what ``polity amend`` does): the model's results are already in the cache (as
+  after any earlier ``polity amend`` run in the repository); ``impact`` re-reads them, then
+  carries over to the amended model every proof whose unsat core the change leaves intact,
+  replays old traces, re-checks old invariants, and checks the rest in full.
 
-Prints JSON with the median seconds over ``--runs`` runs and the ratio. Run:
-``.venv/bin/python bench/amend_bench.py [--amendment FILE] [--suite FILE] [--runs N]``.
+Per run, the model is verified from scratch once (which also fills the cache), then each
+amendment's amended model from scratch and incrementally. Prints JSON with, per amendment, the
+median seconds over ``--runs`` runs, the ratio, and whether both ways found the same verdict
+changes. Run: ``.venv/bin/python bench/amend_bench.py [--amendment FILE ...] [--runs N] [--find]``.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from polity.model.amendment import apply_amendment, load_amendment
+from polity.model.amendment import apply_amendment, entrenchment, load_amendment
 from polity.model.loader import load_model
 from polity.proofs.impact import ResultCache, Verifier, compare, impact
 from polity.proofs.suite import builtin_suite_path, load_suite
@@ -33,57 +36,82 @@ EXAMPLES = ROOT / "examples" / "amendments"
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--amendment", type=Path, default=EXAMPLES / "no-dissolution-during-removal.yaml")
-    ap.add_argument("--suite", type=Path, default=None,
-                    help="default: the built-in suite, else examples/amendments/kz-suite.yaml")
+    ap.add_argument("--amendment", type=Path, nargs="*",
+                    help="default: every admissible example in examples/amendments/")
+    ap.add_argument("--suite", type=Path, default=None, help="default: the built-in suite")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--find", action="store_true", help="also compare findings (slow)")
+    ap.add_argument("--find", action="store_true", help="also compare findings")
     args = ap.parse_args()
 
     before = load_model()
-    suite_path = args.suite or builtin_suite_path(before.constitution.id)
-    if not suite_path.exists():
-        suite_path = EXAMPLES / "kz-suite.yaml"
-    suite = load_suite(suite_path, before)
-    amendment = load_amendment(args.amendment)
-    after = apply_amendment(before, amendment).model
+    suite = load_suite(args.suite or builtin_suite_path(before.constitution.id), before)
+    files = args.amendment or sorted(f for f in EXAMPLES.glob("*.yaml") if not f.name.startswith("kz-"))
+    afters = {}
+    for f in files:
+        am = load_amendment(f)
+        if not entrenchment(before, am):  # an inadmissible amendment is not analysed
+            afters[f.name] = apply_amendment(before, am).model
 
-    scratch, incremental = [], []
-    verdicts_agree = True
-    for _ in range(args.runs):
-        t0 = time.monotonic()
-        b = Verifier(suite, ResultCache()).verify(before, args.find)
-        a = Verifier(suite, ResultCache()).verify(after, args.find)
-        scratch.append(time.monotonic() - t0)
-        print(f"from scratch: {scratch[-1]:.1f} s", file=sys.stderr, flush=True)
-        full = compare(b, a)
-
+    scratch: dict[str, list[float]] = {name: [] for name in afters}
+    incremental: dict[str, list[float]] = {name: [] for name in afters}
+    agree: dict[str, bool] = {name: True for name in afters}
+    last: dict[str, dict[str, Any]] = {}
+    for run in range(args.runs):
         warm = ResultCache()
-        Verifier(suite, warm).verify(before, args.find)  # the repository's earlier run
         t0 = time.monotonic()
-        report = impact(before, after, Verifier(suite, warm), args.find)
-        incremental.append(time.monotonic() - t0)
-        print(f"incremental: {incremental[-1]:.1f} s", file=sys.stderr, flush=True)
-        verdicts_agree &= (_changes(full) == _changes(report))
+        b = Verifier(suite, warm).verify(before, args.find)  # the earlier run, cores included
+        base = time.monotonic() - t0
+        _say(f"run {run + 1}: model from scratch {base:.1f} s")
+        for name, after in afters.items():
+            t0 = time.monotonic()
+            a = Verifier(suite, ResultCache(), cores=False).verify(after, args.find)
+            scratch[name].append(base + time.monotonic() - t0)
+            full = compare(b, a)
+            cache = ResultCache()
+            cache.memory = dict(warm.memory)  # each amendment starts from the same earlier run
+            t0 = time.monotonic()
+            report = impact(before, after, Verifier(suite, cache), args.find)
+            incremental[name].append(time.monotonic() - t0)
+            agree[name] &= _changes(full) == _changes(report) and \
+                _findings(full) == _findings(report)
+            last[name] = report
+            _say(f"  {name}: from scratch {scratch[name][-1]:.1f} s, "
+                 f"incremental {incremental[name][-1]:.1f} s")
 
-    s, i = statistics.median(scratch), statistics.median(incremental)
+    rows = []
+    for name in afters:
+        s, i = statistics.median(scratch[name]), statistics.median(incremental[name])
+        rows.append({
+            "amendment": name, "from_scratch_median_s": round(s, 2),
+            "incremental_median_s": round(i, 2), "speedup": round(s / i, 1) if i > 0 else None,
+            "incremental_s": [round(x, 2) for x in incremental[name]],
+            "reused_after": last[name]["reused_after"],
+            "recomputed_after": last[name]["recomputed_after"],
+            "same_changes_as_from_scratch": agree[name],
+            "verdict_changes": _changes(last[name]),
+        })
     print(json.dumps({
-        "model": before.constitution.id, "suite": str(suite_path.relative_to(ROOT)),
-        "amendment": str(args.amendment.relative_to(ROOT)) if args.amendment.is_absolute()
-        else str(args.amendment),
-        "checks_per_model": len(report.get("verdict_changes", [])) + report["unchanged"],
-        "runs": args.runs, "find": args.find,
-        "from_scratch_median_s": round(s, 2), "incremental_median_s": round(i, 2),
-        "speedup": round(s / i, 1) if i > 0 else None,
-        "reused_after": report["reused_after"], "recomputed_after": report["recomputed_after"],
-        "same_verdict_changes": verdicts_agree,
-        "verdict_changes": _changes(report),
+        "model": before.constitution.id, "suite": str(suite.path.relative_to(ROOT)),
+        "checks_per_model": len(b.results), "runs": args.runs, "find": args.find,
+        "amendments": rows,
+        "slowest_incremental_median_s": max(r["incremental_median_s"] for r in rows),
+        "smallest_speedup": min(r["speedup"] or 0 for r in rows),
     }, indent=2))
 
 
-def _changes(report: dict) -> list[tuple[str, str, str, str]]:  # type: ignore[type-arg]
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _changes(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return sorted((c["id"], c["reading"], c["before"], c["after"])
                   for c in report["verdict_changes"])
+
+
+def _findings(report: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    def keys(fs: list[dict[str, Any]]) -> list[Any]:
+        return sorted((f["kind"], f["summary"]) for f in fs)
+    return keys(report["findings_added"]), keys(report["findings_removed"])
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ CacheOpt = Annotated[bool, typer.Option(
     "--cache/--no-cache", help=f"Keep results on disk under {CACHE_DIR}/ and reuse them.")]
 FindOpt = Annotated[bool, typer.Option(
     "--find/--no-find",
-    help="Also compare conflicts, deadlocks and gaps (minutes on the built-in model).")]
+    help="Also compare conflicts, deadlocks and gaps (on by default; --no-find for verdicts only).")]
 FindTimeoutOpt = Annotated[float, typer.Option(
     "--find-timeout", min=1.0, help="Seconds for the discovery search, per model.")]
 
@@ -46,7 +46,7 @@ def amend(
     bound: BoundOpt = None,
     timeout: TimeoutOpt = None,
     cache: CacheOpt = True,
-    find: FindOpt = False,
+    find: FindOpt = True,
     find_timeout: FindTimeoutOpt = 120.0,
 ) -> None:
     """Test an amendment: admissibility, then verdicts and findings before and after.
@@ -89,7 +89,7 @@ def diff(
     bound: BoundOpt = None,
     timeout: TimeoutOpt = None,
     cache: CacheOpt = True,
-    find: FindOpt = False,
+    find: FindOpt = True,
     find_timeout: FindTimeoutOpt = 120.0,
 ) -> None:
     """Compare two model files: verdicts and findings of the first against the second.
@@ -194,7 +194,7 @@ def _emit(report: dict[str, Any], fmt: Format) -> None:
     else:
         out.print("no verdict changes")
     if not report.get("find"):
-        out.print("[dim]findings not compared (use --find)[/]")
+        out.print("[dim]findings not compared (--no-find)[/]")
     for title, key in (("new finding", "findings_added"), ("finding gone", "findings_removed")):
         for f in report[key]:
             out.print(f"\n[bold]{title}[/] ({f['kind']}): {f['summary']}")

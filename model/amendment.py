@@ -179,8 +179,9 @@ class _Tracker:
                 self.register(v, pos, (*path, k))
 
     def filter(self, items: list[Any], keep: list[bool]) -> None:
-        old = self.index.get(id(items), list(range(len(items))))
-        self.index[id(items)] = [o for o, k in zip(old, keep, strict=True) if k]
+        if id(items) in self.origin:  # an untracked (temporary) list's id may be reused later
+            old = self.index.get(id(items), list(range(len(items))))
+            self.index[id(items)] = [o for o, k in zip(old, keep, strict=True) if k]
         items[:] = [x for x, k in zip(items, keep, strict=True) if k]
 
     def positions(self, data: Any, main: Positions) -> LayeredPositions:

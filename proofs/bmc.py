@@ -75,11 +75,18 @@ class BmcOutcome:
     depth_seconds: list[float] = field(default_factory=list)
 
 
-def new_solver(timeout_s: float | None, seed: int = 0) -> z3.Solver:
+# The multi-goal search on compliant traces is twice as fast with the older simplex-based
+# arithmetic solver (KZ deadlocks, depth 8: 21.7 s -> 10.5 s); other queries show no clear gain.
+GOALS_ARITH_SOLVER = 2
+
+
+def new_solver(timeout_s: float | None, seed: int = 0, arith: int | None = None) -> z3.Solver:
     s = z3.Solver()
     s.set("random_seed", seed)
     s.set("ctrl_c", False)
     s.set("core.minimize", True)
+    if arith is not None:
+        s.set("arith.solver", arith)
     if timeout_s is not None:
         s.set("timeout", max(1, int(timeout_s * 1000)))
     return s
@@ -145,7 +152,7 @@ def search_goals(enc: Encoding, goals: dict[str, Property], bound: int, deadline
     if not open_goals:
         return out
     first = next(iter(goals.values()))
-    solver = new_solver(max(0.001, deadline - time.monotonic()))
+    solver = new_solver(max(0.001, deadline - time.monotonic()), arith=GOALS_ARITH_SOLVER)
     unroll = Unrolling(enc, PropertyEncoding(enc, first), solver, eager)
     unroll.start()
     encoders = {k: PropertyEncoding(enc, p) for k, p in goals.items()}

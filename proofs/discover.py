@@ -93,6 +93,16 @@ class Discoverer:
         assert out.trace is not None
         return replay_and_tighten(self.system, prop, out.trace)
 
+    def goal_search(self, what: str, goals: dict[str, Property],
+                    replay: Callable[[list[Step]], set[str]]) -> list[tuple[list[Step], set[str]]]:
+        """Witness traces for many goals at once (compliant traces if the goals say so), each
+        with the goals its replay reaches."""
+        eager = any(g.eager for g in goals.values())
+        result = search_goals(Encoding(self.system, switchable=False), dict(goals), self.bound,
+                              self.deadline, eager, replay)
+        self.unknown += [f"{what} {g}" for g in sorted(result.unresolved)]
+        return result.hits
+
     def final_state(self, trace: list[Step], eager: bool = False) -> State:
         return self.interp.run(trace, eager=eager)[-1]
 
@@ -140,17 +150,14 @@ class Discoverer:
         """Compliant traces on which a deadline lapses: one incremental search for all duties."""
         duties = {o.id: o for o in self.system.obligations if o.within is not None}
         self.progress(f"deadlocks: {len(duties)} duties with deadlines")
-        goals = {oid: _EagerReach(_call("lapsed", oid), f"lapse of {oid}") for oid in duties}
+        goals: dict[str, Property] = {oid: _EagerReach(_call("lapsed", oid), f"lapse of {oid}") for oid in duties}
 
         def lapsed_on_replay(trace: list[Step]) -> set[str]:
             final = self.interp.run(trace, eager=True)[-1]
             return {oid for oid, o in duties.items() if self.interp.lapsed(o, final)}
 
-        result = search_goals(Encoding(self.system, switchable=False), dict(goals), self.bound,
-                              self.deadline, True, lapsed_on_replay)
-        self.unknown += [f"deadlock {g}" for g in sorted(result.unresolved)]
         found = []
-        for raw, hit in result.hits:
+        for raw, hit in self.goal_search("deadlock", goals, lapsed_on_replay):
             trace = tighten(raw, lambda t, hit=hit: hit <= lapsed_on_replay(t))  # type: ignore[misc]
             states = self.interp.run(trace, eager=True)
             before = states[-2] if len(states) >= 2 else states[-1]  # when the duty was still doable

@@ -3,17 +3,10 @@
 Both models are verified (the suite, then ``find``) and compared: verdicts that changed,
 findings added or removed (with their traces), properties whose proofs rely on other provisions.
 
-Speed comes from cones of influence. A property's verdict depends only on the names its formula
-mentions, closed under "an event that assigns a variable of the cone brings in its guards,
-effects, permissions and prohibitions" (and obligations, offices mentioned). The canonical JSON
-of those elements, the parameters they use, the bound, the timeout and the reading is hashed;
-a result whose hash is unchanged is reused (a reused trace is replayed on the new model first).
-The same holds for each witness query of ``find``. Results live in a ``ResultCache``: in memory
-for one run, and optionally on disk (``.polity-cache/``) across runs.
-
-In a real constitution most cones are nearly the whole model (a few variables, such as who
-holds the presidency, connect everything), so the model after the change also starts from the
-verdicts before it: a proof whose unsat core the change leaves intact is still a proof
+Speed comes first from the cache (cache.py): a result whose cone of influence is unchanged is
+reused. In a real constitution most cones are nearly the whole model (a few variables, such as
+who holds the presidency, connect everything), so the model after the change also starts from
+the verdicts before it: a proof whose unsat core the change leaves intact is still a proof
 (reuse.py gives the argument); an old counterexample that still replays is still a
 counterexample; any other old proof is re-attempted directly by k-induction (base case
 included) without the bounded search. Only what none of these settles is checked in full.
@@ -21,198 +14,33 @@ included) without the bounded search. Only what none of these settles is checked
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..model.errors import InternalError
-from ..model.expr import ExprError, Node, names_in
+from ..model.expr import ExprError
 from ..model.loader import LoadedModel, resolve
 from ..model.system import System
 from ..properties.catalog import PropertySpec, reading_label, readings_for
 from ..properties.language import Property, parse_property
-from .discover import FIND_BOUND, KINDS, Discoverer, Finding, _EagerReach
+from .cache import Cones, ResultCache, node_key, property_names, steps_from_json
+from .discover import FIND_BOUND, KINDS, Finding
 from .engine import MAX_K, check_property, replay_or_raise
+from .find_reuse import Answers, ReusingDiscoverer
 from .induction import k_induction, recheck_smt2
-from .interpreter import Step
 from .reuse import carry_core, survives
 from .suite import Suite, result_json
 from .verdicts import Certificate, Result, Verdict
 
 Progress = Callable[[str], None]
 NOT_APPLICABLE = "not_applicable"  # the property mentions something the model no longer has
-CACHE_VERSION = 2  # 2: proofs record their unsat core ("core")
 RECONFIRM_SECONDS = 5.0  # a re-confirmation that takes longer gives way to a full check
 # dead provisions need a coverage search of the whole model each time: too slow to repeat per
 # amendment, and a timeout there reads as "dead"; ask for it with find_kinds
 FIND_KINDS = tuple(k for k in KINDS if k != "dead-provision")
-
-
-# ----------------------------------------------------------------------------- the cache
-
-
-class ResultCache:
-    """Results by cone hash: a dict, mirrored to ``directory`` (one JSON file per key) if given."""
-
-    def __init__(self, directory: Path | None = None) -> None:
-        self.memory: dict[str, Any] = {}
-        self.directory = directory
-        self.hits = 0
-        self.misses = 0
-
-    def get(self, key: str) -> Any | None:
-        if key in self.memory:
-            self.hits += 1
-            return self.memory[key]
-        if self.directory is not None:
-            f = self.directory / key[:2] / f"{key}.json"
-            if f.exists():
-                try:
-                    value = json.loads(f.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    value = None
-                if value is not None:
-                    self.memory[key] = value
-                    self.hits += 1
-                    return value
-        self.misses += 1
-        return None
-
-    def put(self, key: str, value: Any) -> None:
-        self.memory[key] = value
-        if self.directory is not None:
-            f = self.directory / key[:2] / f"{key}.json"
-            try:
-                f.parent.mkdir(parents=True, exist_ok=True)
-                tmp = f.with_suffix(".tmp")
-                tmp.write_text(json.dumps(value, sort_keys=True), encoding="utf-8")
-                tmp.replace(f)
-            except OSError:
-                pass  # a read-only checkout still works, just without the disk cache
-
-    def stats(self) -> dict[str, int]:
-        return {"hits": self.hits, "misses": self.misses}
-
-
-# ----------------------------------------------------------------------------- cones
-
-
-def node_key(node: Node | None) -> Any:
-    """A canonical, position-free rendering of an expression."""
-    if node is None:
-        return None
-    out: dict[str, Any] = {"node": type(node).__name__}
-    for f in fields(node):
-        if f.name in ("line", "col"):
-            continue
-        v = getattr(node, f.name)
-        if isinstance(v, Node):
-            out[f.name] = node_key(v)
-        elif isinstance(v, tuple):
-            out[f.name] = [node_key(x) if isinstance(x, Node) else x for x in v]
-        else:
-            out[f.name] = v
-    return out
-
-
-class Cones:
-    """Cones of influence in one model under one reading."""
-
-    def __init__(self, loaded: LoadedModel, system: System) -> None:
-        self.system = system
-        data = loaded.constitution.model_dump(mode="json", by_alias=True)
-        self.dump: dict[str, dict[str, Any]] = {}
-        for section in ("state", "events", "obligations", "prohibitions", "permissions", "offices"):
-            for x in data.get(section, []):
-                self.dump[f"{section}:{x['id']}"] = x
-        self.assigners: dict[str, set[str]] = {}
-        for e in system.events.values():
-            for eff in e.effects:
-                for var, _ in eff.assigns:
-                    self.assigners.setdefault(var, set()).add(e.id)
-
-    def closure(self, names: set[str], eager: bool) -> dict[str, set[str]]:
-        s = self.system
-        events_all = set(s.events)
-        obligations = {o.id: o for o in s.obligations}
-        offices = {o.id: o for o in s.offices}
-        vars_ = set(s.var_map)
-        cone: dict[str, set[str]] = {"events": set(), "obligations": set(), "offices": set(),
-                                     "state": set(), "params": set()}
-        todo = set(names)
-        if eager:
-            todo |= set(obligations)
-        seen: set[str] = set()
-        while todo:
-            n = todo.pop()
-            if n in seen:
-                continue
-            seen.add(n)
-            if n in s.params:
-                cone["params"].add(n)
-            if n in vars_:
-                cone["state"].add(n)
-                todo |= self.assigners.get(n, set())
-            if n in events_all:
-                cone["events"].add(n)
-                e = s.events[n]
-                for g in e.guards:
-                    todo |= names_in(g.cond)
-                for eff in e.effects:
-                    if eff.cond is not None:
-                        todo |= names_in(eff.cond)
-                    for _, value in eff.assigns:
-                        todo |= names_in(value)
-                for pm in s.permissions_on(n):
-                    todo |= names_in(pm.when)
-                for ph in s.prohibitions_on(n):
-                    todo |= names_in(ph.when)
-            if n in obligations:
-                cone["obligations"].add(n)
-                o = obligations[n]
-                for x in (o.active, o.within, o.since):
-                    if x is not None:
-                        todo |= names_in(x)
-                todo |= set(o.discharged_by)
-            if n in offices:
-                cone["offices"].add(n)
-                todo |= names_in(offices[n].vacant)
-                todo |= set(offices[n].filled_by)
-        return cone
-
-    def key(self, names: set[str], eager: bool, extra: dict[str, Any]) -> str:
-        """The hash of everything a query over ``names`` can depend on."""
-        s = self.system
-        cone = self.closure(names, eager)
-        on_events = cone["events"]
-        canon = {
-            "v": CACHE_VERSION,
-            "events": [self.dump.get(f"events:{e}", {"id": e}) for e in sorted(on_events)],
-            "prohibitions": sorted(p.id for p in s.prohibitions if set(p.events) & on_events),
-            "permissions": sorted(p.id for p in s.permissions if set(p.events) & on_events),
-            "obligations": [self.dump[f"obligations:{o}"] for o in sorted(cone["obligations"])],
-            "offices": [self.dump[f"offices:{o}"] for o in sorted(cone["offices"])],
-            "state": [self.dump[f"state:{v}"] for v in sorted(cone["state"])],
-            "params": {p: s.params[p] for p in sorted(cone["params"])},
-            "reading": dict(sorted(s.reading.items())),
-            **extra,
-        }
-        canon["prohibitions"] = [self.dump[f"prohibitions:{p}"] for p in canon["prohibitions"]]
-        canon["permissions"] = [self.dump[f"permissions:{p}"] for p in canon["permissions"]]
-        text = json.dumps(canon, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
-
-
-def property_names(prop: Property) -> set[str]:
-    out: set[str] = set()
-    for n in (prop.target, prop.response, prop.within):
-        if n is not None:
-            out |= names_in(n)
-    return out
 
 
 # ----------------------------------------------------------------------------- one model
@@ -226,17 +54,23 @@ class Verification:
     results: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     systems: dict[str, System] = field(default_factory=dict)
+    find_answers: Answers = field(default_factory=dict)  # find's questions, answered
     reused: int = 0
     computed: int = 0
 
 
 class Verifier:
-    """Verifies models against one suite, sharing a cache between them."""
+    """Verifies models against one suite, sharing a cache between them.
+
+    ``cores``: name what each "nothing found" of ``find`` relies on, for a model verified
+    without ``previous`` (the model before a change), so the model after it can reuse it."""
 
     def __init__(self, suite: Suite, cache: ResultCache | None = None, bound: int | None = None,
                  timeout: float | None = None, find_bound: int = FIND_BOUND, find_timeout: float = 120.0,
-                 find_kinds: tuple[str, ...] = FIND_KINDS, progress: Progress | None = None) -> None:
+                 find_kinds: tuple[str, ...] = FIND_KINDS, progress: Progress | None = None,
+                 cores: bool = True) -> None:
         self.suite = suite
+        self.cores = cores
         self.cache = cache if cache is not None else ResultCache()
         self.bound = suite.spec.bound if bound is None else bound
         self.timeout = suite.spec.timeout if timeout is None else timeout
@@ -269,7 +103,7 @@ class Verifier:
                 earlier = None if was is None or previous is None else (previous, reading, was)
                 v.results.append(self.check(v, spec, reading, label, earlier))
         if find:
-            v.findings = self.find(v)
+            v.findings = self.find(v, previous)
         return v
 
     def check(self, v: Verification, spec: PropertySpec, reading: dict[str, str], label: str,
@@ -338,7 +172,7 @@ class Verifier:
         """
         started = time.monotonic()
         verdict = before.get("verdict")
-        trace = _steps(before.get("trace"))
+        trace = steps_from_json(before.get("trace"))
         if trace is not None and verdict in (Verdict.VIOLATED.value, Verdict.REACHABLE.value):
             try:
                 replay_or_raise(system, prop, trace)
@@ -373,7 +207,7 @@ class Verifier:
         return result_json(pid, label, r, system) | {"reconfirmed": how}
 
     def _still_valid(self, system: System, prop: Property, hit: dict[str, Any]) -> bool:
-        trace = _steps(hit.get("trace"))
+        trace = steps_from_json(hit.get("trace"))
         if trace is None:
             return True
         try:
@@ -382,26 +216,25 @@ class Verifier:
             return False
         return True
 
-    def find(self, v: Verification) -> list[dict[str, Any]]:
+    def find(self, v: Verification, previous: Verification | None = None) -> list[dict[str, Any]]:
         loaded = v.loaded
         reading = loaded.default_reading()
         system, cones = self.system(v, reading)
         label = ",".join(f"{k}={x}" for k, x in sorted(reading.items())) or "default"
-        d = CachedDiscoverer(system, label, self.find_bound, time.monotonic() + self.find_timeout,
-                             cones=cones, cache=self.cache,
-                             progress=lambda m: self.progress(f"{loaded.constitution.id}: find {m}"))
+        before = None
+        if previous is not None:
+            before = (self.system(previous, previous.loaded.default_reading())[0],
+                      previous.find_answers)
+        d = ReusingDiscoverer(system, label, self.find_bound, time.monotonic() + self.find_timeout,
+                              cones=cones, cache=self.cache, answers=v.find_answers,
+                              previous=before, cores=self.cores and previous is None,
+                              progress=lambda m: self.progress(f"{loaded.constitution.id}: find {m}"))
         return [f.to_json(system) | {"elements": f.elements}
                 for f in _sorted_findings(d.run(self.find_kinds))]
 
 
 def _sorted_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.kind, f.summary, f.cites))
-
-
-def _steps(trace: Any) -> list[Step] | None:
-    if trace is None:
-        return None
-    return [Step(s["event"], int(s["day"]), dict(s.get("args") or {})) for s in trace]
 
 
 def _renew(hit: dict[str, Any], system: System) -> dict[str, Any]:
@@ -412,36 +245,6 @@ def _renew(hit: dict[str, Any], system: System) -> dict[str, Any]:
         out["relies_on"] = [c for c in out["relies_on"] if c in present]
     out["seconds"] = 0.0
     return out
-
-
-class CachedDiscoverer(Discoverer):
-    """``find`` with each witness query cached by the cone of its target."""
-
-    def __init__(self, system: System, label: str, bound: int, deadline: float, *, cones: Cones,
-                 cache: ResultCache, progress: Progress | None = None) -> None:
-        super().__init__(system, label, bound, deadline, progress)
-        self.cones = cones
-        self.cache = cache
-
-    def witness(self, target: Node, text: str, eager: bool = False) -> list[Step] | None:
-        key = self.cones.key(names_in(target), eager,
-                             {"witness": node_key(target), "bound": self.bound})
-        hit = self.cache.get(key)
-        if hit is not None:
-            trace = _steps(hit["trace"])
-            if trace is None:
-                return None
-            prop = _EagerReach(target, text) if eager else Property("reachable", target, text=text)
-            try:
-                replay_or_raise(self.system, prop, trace)
-                return trace
-            except (InternalError, KeyError):
-                pass
-        unknown_before = len(self.unknown)
-        trace = super().witness(target, text, eager)
-        if len(self.unknown) == unknown_before:  # a timeout is not worth remembering
-            self.cache.put(key, {"trace": None if trace is None else [s.to_json() for s in trace]})
-        return trace
 
 
 # ----------------------------------------------------------------------------- comparison

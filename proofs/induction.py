@@ -101,6 +101,35 @@ def recheck_k_induction(system: System, prop: Property, k: int, deadline: float)
     return ProofOutcome("proved", "k-induction", k=k, core=frozenset(core), solver_seconds=spent)
 
 
+def bounded_core(system: System, goals: list[Property], bound: int, deadline: float
+                 ) -> frozenset[str] | None:
+    """Re-check that no goal (a witness query) is reached within ``bound`` steps, on a switchable
+    encoding; the unsat core names the elements that answer relies on (see reuse.py). None if
+    the solver runs out of time. A witness here contradicts the bounded search: InternalError."""
+    if not goals:
+        return frozenset()
+    enc = Encoding(system)
+    solver = new_solver(max(0.001, deadline - time.monotonic()))
+    eager = any(g.eager for g in goals)
+    un = Unrolling(enc, PropertyEncoding(enc, goals[0]), solver, eager)
+    un.start()
+    encoders = [PropertyEncoding(enc, g) for g in goals]
+    bads = []
+    for k in range(bound + 1):
+        if k > 0:
+            un.extend()
+        pre = un.states[k - 1] if k > 0 else un.states[0]
+        bads += [pe.bad_and_update(pre, un.steps[k], un.states[k], pe.monitor_init(),
+                                   pe.monitor_init())[0] for pe in encoders]
+    solver.add(z3.Or(bads))
+    r = solver.check(*enc.switches.values())
+    if r == z3.sat:
+        raise InternalError("the bounded search found no witness, but its re-check does")
+    if r == z3.unknown:
+        return None
+    return _core_keys(enc, solver.unsat_core())
+
+
 # ------------------------------------------------------------------------------- Spacer
 
 

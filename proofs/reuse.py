@@ -43,19 +43,20 @@ def canon(node: Node | None, params: dict[str, Any]) -> Any:
     if node is None:
         return None
     used = {p: params[p] for p in sorted(names_in(node)) if p in params}
-    return [_shape(node), used]
+    return [shape(node), used]
 
 
-def _shape(node: Node) -> Any:
+def shape(node: Node) -> Any:
+    """An expression as plain data, without source positions."""
     out: dict[str, Any] = {"node": type(node).__name__}
     for f in fields(node):
         if f.name in ("line", "col"):
             continue
         name, value = f.name, getattr(node, f.name)
         if isinstance(value, Node):
-            out[name] = _shape(value)
+            out[name] = shape(value)
         elif isinstance(value, tuple):
-            out[name] = [_shape(x) if isinstance(x, Node) else x for x in value]
+            out[name] = [shape(x) if isinstance(x, Node) else x for x in value]
         else:
             out[name] = value
     return out
@@ -126,14 +127,17 @@ def _type(t: Any) -> Any:
     return ["enum", list(t.values)] if isinstance(t, EnumType) else str(t)
 
 
-def survives(before: System, after: System, prop_before: Property, prop_after: Property,
+def survives(before: System, after: System, prop_before: Property | str, prop_after: Property,
              core: Iterable[str]) -> str | None:
-    """None if a proof of ``prop_before`` on ``before`` with unsat core ``core`` (element keys)
-    is a proof of ``prop_after`` on ``after``; otherwise why it may not be."""
+    """None if a proof of ``prop_before`` (or of the property whose ``property_key`` it is) on
+    ``before``, with unsat core ``core`` (element keys), is a proof of ``prop_after`` on
+    ``after``; otherwise why it may not be. The same holds for a bounded answer ("no witness
+    within n steps"), since the argument compares sets of traces of every length."""
     fb, fa = fingerprint(before), fingerprint(after)
     if fb.vocabulary != fa.vocabulary:
         return "the state, the events or the offices changed"
-    if _property_key(prop_before, before) != _property_key(prop_after, after):
+    key_before = prop_before if isinstance(prop_before, str) else property_key(prop_before, before)
+    if key_before != property_key(prop_after, after):
         return "the property or a parameter it uses changed"
     kept = set(fb.elements.values()) & set(fa.elements.values())
     lost = sorted(k for k in core if fb.elements.get(k) not in kept)
@@ -162,7 +166,8 @@ def carry_core(before: System, after: System, core: Iterable[str]) -> list[str]:
     return sorted(by_content[fb.elements[k]] for k in core)
 
 
-def _property_key(prop: Property, system: System) -> str:
+def property_key(prop: Property, system: System) -> str:
+    """The property as the argument compares it: shape, kind and the parameters it uses."""
     p = dict(system.params)
     return _text([prop.kind, prop.eager, canon(prop.target, p), canon(prop.response, p),
                   canon(prop.within, p)])

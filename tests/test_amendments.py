@@ -21,7 +21,8 @@ from polity.model.amendment import (
 )
 from polity.model.errors import UserError
 from polity.model.loader import load_model, resolve
-from polity.proofs.impact import Cones, ResultCache, Verifier, impact, property_names
+from polity.proofs.cache import Cones, ResultCache, property_names
+from polity.proofs.impact import Verifier, impact
 from polity.proofs.suite import load_suite
 from support import TINY, run_polity
 

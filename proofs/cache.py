@@ -1,0 +1,179 @@
+"""Results kept across models and runs, by a hash of what they can depend on.
+
+A property's verdict depends only on the names its formula mentions, closed under "an event
+that assigns a variable of the cone brings in its guards, effects, permissions and
+prohibitions" (and obligations, offices mentioned): its cone of influence. The canonical JSON
+of those elements, the parameters they use, the bound, the timeout and the reading is hashed;
+a result whose hash is unchanged is reused (a reused trace is replayed first). Results live in
+a ``ResultCache``: in memory for one run, and optionally on disk (``.polity-cache/``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from ..model.expr import Node, names_in
+from ..model.loader import LoadedModel
+from ..model.system import System
+from ..properties.language import Property
+from .interpreter import Step
+from .reuse import shape
+
+CACHE_VERSION = 2  # 2: proofs record their unsat core ("core"), find answers theirs
+
+
+class ResultCache:
+    """Results by cone hash: a dict, mirrored to ``directory`` (one JSON file per key) if given."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.memory: dict[str, Any] = {}
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Any | None:
+        if key in self.memory:
+            self.hits += 1
+            return self.memory[key]
+        if self.directory is not None:
+            f = self.directory / key[:2] / f"{key}.json"
+            if f.exists():
+                try:
+                    value = json.loads(f.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    value = None
+                if value is not None:
+                    self.memory[key] = value
+                    self.hits += 1
+                    return value
+        self.misses += 1
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        self.memory[key] = value
+        if self.directory is not None:
+            f = self.directory / key[:2] / f"{key}.json"
+            try:
+                f.parent.mkdir(parents=True, exist_ok=True)
+                tmp = f.with_suffix(".tmp")
+                tmp.write_text(json.dumps(value, sort_keys=True), encoding="utf-8")
+                tmp.replace(f)
+            except OSError:
+                pass  # a read-only checkout still works, just without the disk cache
+
+    def stats(self) -> dict[str, int]:
+        return {"hits": self.hits, "misses": self.misses}
+
+
+# ----------------------------------------------------------------------------- cones
+
+
+def node_key(node: Node | None) -> Any:
+    """A canonical, position-free rendering of an expression."""
+    return None if node is None else shape(node)
+
+
+class Cones:
+    """Cones of influence in one model under one reading."""
+
+    def __init__(self, loaded: LoadedModel, system: System) -> None:
+        self.system = system
+        data = loaded.constitution.model_dump(mode="json", by_alias=True)
+        self.dump: dict[str, dict[str, Any]] = {}
+        for section in ("state", "events", "obligations", "prohibitions", "permissions", "offices"):
+            for x in data.get(section, []):
+                self.dump[f"{section}:{x['id']}"] = x
+        self.assigners: dict[str, set[str]] = {}
+        for e in system.events.values():
+            for eff in e.effects:
+                for var, _ in eff.assigns:
+                    self.assigners.setdefault(var, set()).add(e.id)
+
+    def closure(self, names: set[str], eager: bool) -> dict[str, set[str]]:
+        s = self.system
+        events_all = set(s.events)
+        obligations = {o.id: o for o in s.obligations}
+        offices = {o.id: o for o in s.offices}
+        vars_ = set(s.var_map)
+        cone: dict[str, set[str]] = {"events": set(), "obligations": set(), "offices": set(),
+                                     "state": set(), "params": set()}
+        todo = set(names)
+        if eager:
+            todo |= set(obligations)
+        seen: set[str] = set()
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            if n in s.params:
+                cone["params"].add(n)
+            if n in vars_:
+                cone["state"].add(n)
+                todo |= self.assigners.get(n, set())
+            if n in events_all:
+                cone["events"].add(n)
+                e = s.events[n]
+                for g in e.guards:
+                    todo |= names_in(g.cond)
+                for eff in e.effects:
+                    if eff.cond is not None:
+                        todo |= names_in(eff.cond)
+                    for _, value in eff.assigns:
+                        todo |= names_in(value)
+                for pm in s.permissions_on(n):
+                    todo |= names_in(pm.when)
+                for ph in s.prohibitions_on(n):
+                    todo |= names_in(ph.when)
+            if n in obligations:
+                cone["obligations"].add(n)
+                o = obligations[n]
+                for x in (o.active, o.within, o.since):
+                    if x is not None:
+                        todo |= names_in(x)
+                todo |= set(o.discharged_by)
+            if n in offices:
+                cone["offices"].add(n)
+                todo |= names_in(offices[n].vacant)
+                todo |= set(offices[n].filled_by)
+        return cone
+
+    def key(self, names: set[str], eager: bool, extra: dict[str, Any]) -> str:
+        """The hash of everything a query over ``names`` can depend on."""
+        s = self.system
+        cone = self.closure(names, eager)
+        on_events = cone["events"]
+        canon = {
+            "v": CACHE_VERSION,
+            "events": [self.dump.get(f"events:{e}", {"id": e}) for e in sorted(on_events)],
+            "prohibitions": sorted(p.id for p in s.prohibitions if set(p.events) & on_events),
+            "permissions": sorted(p.id for p in s.permissions if set(p.events) & on_events),
+            "obligations": [self.dump[f"obligations:{o}"] for o in sorted(cone["obligations"])],
+            "offices": [self.dump[f"offices:{o}"] for o in sorted(cone["offices"])],
+            "state": [self.dump[f"state:{v}"] for v in sorted(cone["state"])],
+            "params": {p: s.params[p] for p in sorted(cone["params"])},
+            "reading": dict(sorted(s.reading.items())),
+            **extra,
+        }
+        canon["prohibitions"] = [self.dump[f"prohibitions:{p}"] for p in canon["prohibitions"]]
+        canon["permissions"] = [self.dump[f"permissions:{p}"] for p in canon["permissions"]]
+        text = json.dumps(canon, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def property_names(prop: Property) -> set[str]:
+    out: set[str] = set()
+    for n in (prop.target, prop.response, prop.within):
+        if n is not None:
+            out |= names_in(n)
+    return out
+
+
+def steps_from_json(trace: Any) -> list[Step] | None:
+    """A trace as results store it, back as steps."""
+    if trace is None:
+        return None
+    return [Step(s["event"], int(s["day"]), dict(s.get("args") or {})) for s in trace]
