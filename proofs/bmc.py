@@ -189,3 +189,23 @@ def search_goals(enc: Encoding, goals: dict[str, Property], bound: int, deadline
             for g in reached:
                 open_goals.pop(g)
     return out
+
+
+def reach_any(enc: Encoding, goals: list[Property], bound: int, deadline: float,
+              arith: int | None = None) -> tuple[z3.CheckSatResult, z3.Solver]:
+    """One check: is any goal (a witness query) reached at any depth up to ``bound``? Asked
+    under the encoding's switches, so an unsat answer has a core over them. No trace is
+    shortest here; this settles "none" in one call where a search asks depth by depth."""
+    solver = new_solver(max(0.001, deadline - time.monotonic()), arith=arith)
+    un = Unrolling(enc, PropertyEncoding(enc, goals[0]), solver, any(g.eager for g in goals))
+    un.start()
+    encoders = [PropertyEncoding(enc, g) for g in goals]
+    bads = []
+    for k in range(bound + 1):
+        if k > 0:
+            un.extend()
+        pre = un.states[k - 1] if k > 0 else un.states[0]
+        bads += [pe.bad_and_update(pre, un.steps[k], un.states[k], pe.monitor_init(),
+                                   pe.monitor_init())[0] for pe in encoders]
+    solver.add(z3.Or(bads))
+    return solver.check(*enc.switches.values()), solver

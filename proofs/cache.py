@@ -86,82 +86,88 @@ class Cones:
         for section in ("state", "events", "obligations", "prohibitions", "permissions", "offices"):
             for x in data.get(section, []):
                 self.dump[f"{section}:{x['id']}"] = x
-        self.assigners: dict[str, set[str]] = {}
-        for e in system.events.values():
-            for eff in e.effects:
-                for var, _ in eff.assigns:
-                    self.assigners.setdefault(var, set()).add(e.id)
+        self.refs = _references(system)
+        self._closures: dict[tuple[frozenset[str], bool], dict[str, frozenset[str]]] = {}
+        self._law: dict[tuple[frozenset[str], ...], str] = {}
 
-    def closure(self, names: set[str], eager: bool) -> dict[str, set[str]]:
+    def closure(self, names: set[str], eager: bool) -> dict[str, frozenset[str]]:
+        """The elements a query over ``names`` can depend on, by kind."""
+        memo = (frozenset(names), eager)
+        if memo in self._closures:
+            return self._closures[memo]
         s = self.system
-        events_all = set(s.events)
-        obligations = {o.id: o for o in s.obligations}
-        offices = {o.id: o for o in s.offices}
-        vars_ = set(s.var_map)
-        cone: dict[str, set[str]] = {"events": set(), "obligations": set(), "offices": set(),
-                                     "state": set(), "params": set()}
-        todo = set(names)
-        if eager:
-            todo |= set(obligations)
+        todo = set(names) | ({o.id for o in s.obligations} if eager else set())
         seen: set[str] = set()
         while todo:
             n = todo.pop()
-            if n in seen:
-                continue
-            seen.add(n)
-            if n in s.params:
-                cone["params"].add(n)
-            if n in vars_:
-                cone["state"].add(n)
-                todo |= self.assigners.get(n, set())
-            if n in events_all:
-                cone["events"].add(n)
-                e = s.events[n]
-                for g in e.guards:
-                    todo |= names_in(g.cond)
-                for eff in e.effects:
-                    if eff.cond is not None:
-                        todo |= names_in(eff.cond)
-                    for _, value in eff.assigns:
-                        todo |= names_in(value)
-                for pm in s.permissions_on(n):
-                    todo |= names_in(pm.when)
-                for ph in s.prohibitions_on(n):
-                    todo |= names_in(ph.when)
-            if n in obligations:
-                cone["obligations"].add(n)
-                o = obligations[n]
-                for x in (o.active, o.within, o.since):
-                    if x is not None:
-                        todo |= names_in(x)
-                todo |= set(o.discharged_by)
-            if n in offices:
-                cone["offices"].add(n)
-                todo |= names_in(offices[n].vacant)
-                todo |= set(offices[n].filled_by)
+            if n not in seen:
+                seen.add(n)
+                todo |= self.refs.get(n, set()) - seen
+        kinds = {"events": set(s.events), "obligations": {o.id for o in s.obligations},
+                 "offices": {o.id for o in s.offices}, "state": {v.id for v in s.vars},
+                 "params": set(s.params)}
+        cone = {kind: frozenset(seen & members) for kind, members in kinds.items()}
+        self._closures[memo] = cone
         return cone
 
     def key(self, names: set[str], eager: bool, extra: dict[str, Any]) -> str:
         """The hash of everything a query over ``names`` can depend on."""
-        s = self.system
         cone = self.closure(names, eager)
+        law = self._law_text(cone)
+        text = law + json.dumps(extra, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _law_text(self, cone: dict[str, frozenset[str]]) -> str:
+        memo = tuple(cone[k] for k in sorted(cone))
+        if memo in self._law:
+            return self._law[memo]
+        s = self.system
         on_events = cone["events"]
         canon = {
             "v": CACHE_VERSION,
             "events": [self.dump.get(f"events:{e}", {"id": e}) for e in sorted(on_events)],
-            "prohibitions": sorted(p.id for p in s.prohibitions if set(p.events) & on_events),
-            "permissions": sorted(p.id for p in s.permissions if set(p.events) & on_events),
+            "prohibitions": [self.dump[f"prohibitions:{p.id}"] for p in sorted(
+                s.prohibitions, key=lambda p: p.id) if set(p.events) & on_events],
+            "permissions": [self.dump[f"permissions:{p.id}"] for p in sorted(
+                s.permissions, key=lambda p: p.id) if set(p.events) & on_events],
             "obligations": [self.dump[f"obligations:{o}"] for o in sorted(cone["obligations"])],
             "offices": [self.dump[f"offices:{o}"] for o in sorted(cone["offices"])],
             "state": [self.dump[f"state:{v}"] for v in sorted(cone["state"])],
             "params": {p: s.params[p] for p in sorted(cone["params"])},
             "reading": dict(sorted(s.reading.items())),
-            **extra,
         }
-        canon["prohibitions"] = [self.dump[f"prohibitions:{p}"] for p in canon["prohibitions"]]
-        canon["permissions"] = [self.dump[f"permissions:{p}"] for p in canon["permissions"]]
         text = json.dumps(canon, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        self._law[memo] = text
+        return text
+
+
+def _references(s: System) -> dict[str, set[str]]:
+    """What each name brings into a cone: a variable its assigning events; an event the names
+    in its guards, effects, permissions and prohibitions; an obligation its conditions and
+    discharging events; an office its vacancy condition and the events that fill it."""
+    refs: dict[str, set[str]] = {}
+    for e in s.events.values():
+        mine = refs.setdefault(e.id, set())
+        for g in e.guards:
+            mine |= names_in(g.cond)
+        for eff in e.effects:
+            if eff.cond is not None:
+                mine |= names_in(eff.cond)
+            for var, value in eff.assigns:
+                mine |= names_in(value)
+                refs.setdefault(var, set()).add(e.id)
+        for pm in s.permissions_on(e.id):
+            mine |= names_in(pm.when)
+        for ph in s.prohibitions_on(e.id):
+            mine |= names_in(ph.when)
+    for o in s.obligations:
+        mine = refs.setdefault(o.id, set(o.discharged_by))
+        for x in (o.active, o.within, o.since):
+            if x is not None:
+                mine |= names_in(x)
+    for office in s.offices:
+        refs.setdefault(office.id, set()).update(names_in(office.vacant), office.filled_by)
+    return refs
 
 
 def property_names(prop: Property) -> set[str]:

@@ -96,12 +96,13 @@ class Discoverer:
     def goal_search(self, what: str, goals: dict[str, Property],
                     replay: Callable[[list[Step]], set[str]]) -> list[tuple[list[Step], set[str]]]:
         """Witness traces for many goals at once (compliant traces if the goals say so), each
-        with the goals its replay reaches."""
+        tightened, with the goals its replay reaches."""
         eager = any(g.eager for g in goals.values())
         result = search_goals(Encoding(self.system, switchable=False), dict(goals), self.bound,
                               self.deadline, eager, replay)
         self.unknown += [f"{what} {g}" for g in sorted(result.unresolved)]
-        return result.hits
+        return [(tighten(raw, lambda t, hit=hit: hit <= replay(t)), hit)  # type: ignore[misc]
+                for raw, hit in result.hits]
 
     def final_state(self, trace: list[Step], eager: bool = False) -> State:
         return self.interp.run(trace, eager=eager)[-1]
@@ -157,8 +158,7 @@ class Discoverer:
             return {oid for oid, o in duties.items() if self.interp.lapsed(o, final)}
 
         found = []
-        for raw, hit in self.goal_search("deadlock", goals, lapsed_on_replay):
-            trace = tighten(raw, lambda t, hit=hit: hit <= lapsed_on_replay(t))  # type: ignore[misc]
+        for trace, hit in self.goal_search("deadlock", goals, lapsed_on_replay):
             states = self.interp.run(trace, eager=True)
             before = states[-2] if len(states) >= 2 else states[-1]  # when the duty was still doable
             for oid in sorted(hit):

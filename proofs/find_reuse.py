@@ -13,7 +13,9 @@ id that names the question, not the model:
 The deadlock search records no core: it runs on compliant traces, and what a compliant trace
 is depends on every obligation and on every condition of the events that discharge them (on
 the built-in model the core of "no other deadlock within 8 events" is 276 of its elements and
-took five minutes to compute). Its old witnesses are replayed; the other goals are searched.
+took five minutes to compute). Its old witnesses are replayed; for the other goals one check
+over every depth asks whether any is reachable at all (usually not: done), and only if one is
+does the search, shortest witness first, run.
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import z3
+
 from ..model.errors import InternalError
 from ..model.expr import Node, names_in
 from ..model.system import System
 from ..properties.language import Property
+from .bmc import GOALS_ARITH_SOLVER, reach_any
 from .cache import Cones, ResultCache, node_key, steps_from_json
+from .compiler import Encoding
 from .discover import Discoverer, _EagerReach
 from .engine import replay_or_raise
 from .induction import bounded_core
@@ -114,10 +120,10 @@ class ReusingDiscoverer(Discoverer):
     # -- one search over many goals ------------------------------------------------------------
     def goal_search(self, what: str, goals: dict[str, Property],
                     replay: Callable[[list[Step]], set[str]]) -> Hits:
-        qid = _qid("goals", what, sorted(goals), self.bound)
+        qid = _qid("goals", what, self.bound)  # the same question when a duty is added
         names = set().union(*(names_in(g.target) for g in goals.values())) if goals else set()
         eager = any(g.eager for g in goals.values())
-        key = self.cones.key(names, eager, {"goals": qid})
+        key = self.cones.key(names, eager, {"goals": qid, "ids": sorted(goals)})
         hit = self.cache.get(key)
         if hit is not None:
             hits = _replayed(hit["hits"], replay, set(goals))
@@ -126,6 +132,8 @@ class ReusingDiscoverer(Discoverer):
                 return hits
         open_goals = dict(goals)
         hits = self._carry_goals(qid, open_goals, replay)
+        if self.previous is not None and open_goals and self._none_left(open_goals):
+            open_goals.clear()  # the old witnesses still replay and nothing else is reachable
         unknown_before = len(self.unknown)
         hits += super().goal_search(what, open_goals, replay)
         if len(self.unknown) > unknown_before:
@@ -134,6 +142,13 @@ class ReusingDiscoverer(Discoverer):
         self.cache.put(key, answer)
         self.answers[qid] = answer
         return hits
+
+    def _none_left(self, goals: dict[str, Property]) -> bool:
+        """After a change most goals stay out of reach: one check over every depth settles
+        that, where the search (shortest witness first) asks depth by depth."""
+        enc = Encoding(self.system, switchable=False)
+        r, _ = reach_any(enc, list(goals.values()), self.bound, self.deadline, GOALS_ARITH_SOLVER)
+        return bool(r == z3.unsat)
 
     def _carry_goals(self, qid: str, open_goals: dict[str, Property],
                      replay: Callable[[list[Step]], set[str]]) -> Hits:

@@ -16,7 +16,7 @@ import z3
 from ..model.errors import InternalError
 from ..model.system import System
 from ..properties.language import Property
-from .bmc import Unrolling, new_solver
+from .bmc import Unrolling, new_solver, reach_any
 from .compiler import Encoding, MonitorVars, PropertyEncoding, StateVars
 
 
@@ -109,20 +109,7 @@ def bounded_core(system: System, goals: list[Property], bound: int, deadline: fl
     if not goals:
         return frozenset()
     enc = Encoding(system)
-    solver = new_solver(max(0.001, deadline - time.monotonic()))
-    eager = any(g.eager for g in goals)
-    un = Unrolling(enc, PropertyEncoding(enc, goals[0]), solver, eager)
-    un.start()
-    encoders = [PropertyEncoding(enc, g) for g in goals]
-    bads = []
-    for k in range(bound + 1):
-        if k > 0:
-            un.extend()
-        pre = un.states[k - 1] if k > 0 else un.states[0]
-        bads += [pe.bad_and_update(pre, un.steps[k], un.states[k], pe.monitor_init(),
-                                   pe.monitor_init())[0] for pe in encoders]
-    solver.add(z3.Or(bads))
-    r = solver.check(*enc.switches.values())
+    r, solver = reach_any(enc, goals, bound, deadline)
     if r == z3.sat:
         raise InternalError("the bounded search found no witness, but its re-check does")
     if r == z3.unknown:
