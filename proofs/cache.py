@@ -19,7 +19,6 @@ from ..model.expr import Node, names_in
 from ..model.loader import LoadedModel
 from ..model.system import System
 from ..properties.language import Property
-from .interpreter import Step
 from .reuse import shape
 
 CACHE_VERSION = 2  # 2: proofs record their unsat core ("core"), find answers theirs
@@ -177,9 +176,3 @@ def property_names(prop: Property) -> set[str]:
             out |= names_in(n)
     return out
 
-
-def steps_from_json(trace: Any) -> list[Step] | None:
-    """A trace as results store it, back as steps."""
-    if trace is None:
-        return None
-    return [Step(s["event"], int(s["day"]), dict(s.get("args") or {})) for s in trace]

@@ -73,10 +73,7 @@ def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
     safety = prop if prop.kind != "reachable" else Property("never", prop.target, text=prop.text)
 
     def proved(p: ProofOutcome) -> Result:
-        cert = Certificate(p.method, p.k, p.invariant, rechecked=True, smt2=p.smt2)
-        verdict = Verdict.UNREACHABLE if prop.kind == "reachable" else Verdict.PROVED
-        return done(verdict, certificate=cert, relies_on=tuple(system.cites_of(p.core)),
-                    core=tuple(sorted(p.core)))
+        return done(**proof_fields(system, prop, p))
 
     proof = k_induction(system, safety, max(1, shallow), deadline)
     solver_seconds += proof.solver_seconds
@@ -121,6 +118,23 @@ def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
                     reason=f"no {what} within {bound} steps, but Spacer reports a longer one: raise --bound")
     why = "the time limit ran out" if time.monotonic() >= deadline else (proof.reason or "not inductive")
     return done(Verdict.HOLDS_TO_BOUND, reason=f"no {what} within {bound} steps; no unbounded proof ({why})")
+
+
+def proof_fields(system: System, prop: Property, proof: ProofOutcome) -> dict[str, Any]:
+    """What a re-checked proof makes of a Result: verdict, certificate and reliance."""
+    return {"verdict": Verdict.UNREACHABLE if prop.kind == "reachable" else Verdict.PROVED,
+            "certificate": Certificate(proof.method, proof.k, proof.invariant, rechecked=True,
+                                       smt2=proof.smt2),
+            "relies_on": tuple(system.cites_of(proof.core)), "core": tuple(sorted(proof.core))}
+
+
+def replays(system: System, prop: Property, trace: list[Step]) -> bool:
+    """Whether an old trace is still a counterexample / witness of ``prop`` on ``system``."""
+    try:
+        replay_or_raise(system, prop, trace)
+    except (InternalError, KeyError):  # KeyError: the trace names an event the model lost
+        return False
+    return True
 
 
 def replay_and_tighten(system: System, prop: Property, trace: list[Step]) -> list[Step]:

@@ -32,12 +32,12 @@ from ..model.expr import Node, names_in
 from ..model.system import System
 from ..properties.language import Property
 from .bmc import GOALS_ARITH_SOLVER, reach_any
-from .cache import Cones, ResultCache, node_key, steps_from_json
+from .cache import Cones, ResultCache, node_key
 from .compiler import Encoding
 from .discover import Discoverer, _EagerReach
-from .engine import replay_or_raise
+from .engine import replays
 from .induction import bounded_core
-from .interpreter import Step, StepRefused
+from .interpreter import Step, StepRefused, trace_from_json
 from .reuse import carry_core, property_key, survives
 
 Answers = dict[str, dict[str, Any]]
@@ -70,15 +70,15 @@ class ReusingDiscoverer(Discoverer):
         key = self.cones.key(names_in(target), eager, {"witness": node_key(target), "bound": self.bound})
         hit = self.cache.get(key)
         if hit is not None and (hit["trace"] is not None or not self.cores or "core" in hit):
-            trace = steps_from_json(hit["trace"])
-            if trace is None or self._replays(prop, trace):
+            trace = trace_from_json(hit["trace"])
+            if trace is None or replays(self.system, prop, trace):
                 self.answers[qid] = hit
                 return trace
         carried = self._carry_witness(qid, prop)
         if carried is not None:
             self.cache.put(key, carried)
             self.answers[qid] = carried
-            return steps_from_json(carried["trace"])
+            return trace_from_json(carried["trace"])
         unknown_before = len(self.unknown)
         trace = super().witness(target, text, eager)
         if len(self.unknown) > unknown_before:  # a timeout is not an answer
@@ -101,21 +101,14 @@ class ReusingDiscoverer(Discoverer):
         if old is None:
             return None
         pkey = property_key(prop, self.system)
-        trace = steps_from_json(old["trace"])
+        trace = trace_from_json(old["trace"])
         if trace is not None:
-            if self._replays(prop, trace):
+            if replays(self.system, prop, trace):
                 return {"trace": old["trace"], "pkey": pkey}
             return None
         if old.get("core") is None or survives(old_system, self.system, old["pkey"], prop, old["core"]):
             return None
         return {"trace": None, "pkey": pkey, "core": carry_core(old_system, self.system, old["core"])}
-
-    def _replays(self, prop: Property, trace: list[Step]) -> bool:
-        try:
-            replay_or_raise(self.system, prop, trace)
-        except (InternalError, KeyError):
-            return False
-        return True
 
     # -- one search over many goals ------------------------------------------------------------
     def goal_search(self, what: str, goals: dict[str, Property],
@@ -160,7 +153,7 @@ class ReusingDiscoverer(Discoverer):
             return []
         hits: Hits = []
         for trace_json, _ in old["hits"]:
-            trace = steps_from_json(trace_json)
+            trace = trace_from_json(trace_json)
             assert trace is not None
             try:
                 reached = replay(trace) & set(open_goals)
@@ -178,7 +171,7 @@ def _replayed(stored: list[Any], replay: Callable[[list[Step]], set[str]],
     """Stored hits, each replayed and reaching the same goals; None if any does not."""
     out: Hits = []
     for trace_json, reached in stored:
-        trace = steps_from_json(trace_json)
+        trace = trace_from_json(trace_json)
         assert trace is not None
         try:
             again = replay(trace) & goals

@@ -20,20 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model.errors import InternalError
 from ..model.expr import ExprError
 from ..model.loader import LoadedModel, resolve
 from ..model.system import System
 from ..properties.catalog import PropertySpec, reading_label, readings_for
 from ..properties.language import Property, parse_property
-from .cache import Cones, ResultCache, node_key, property_names, steps_from_json
+from .cache import Cones, ResultCache, node_key, property_names
 from .discover import FIND_BOUND, KINDS, Finding
-from .engine import MAX_K, check_property, replay_or_raise
+from .engine import MAX_K, check_property, proof_fields, replays
 from .find_reuse import Answers, ReusingDiscoverer
 from .induction import k_induction, recheck_smt2
+from .interpreter import trace_from_json
 from .reuse import carry_core, survives
 from .suite import Suite, result_json
-from .verdicts import Certificate, Result, Verdict
+from .verdicts import Result, Verdict
 
 Progress = Callable[[str], None]
 NOT_APPLICABLE = "not_applicable"  # the property mentions something the model no longer has
@@ -73,11 +73,14 @@ class Verifier:
         self.cores = cores
         self.cache = cache if cache is not None else ResultCache()
         self.bound = suite.spec.bound if bound is None else bound
-        self.timeout = suite.spec.timeout if timeout is None else timeout
+        self.timeout_override = timeout
         self.find_bound = find_bound
         self.find_timeout = find_timeout
         self.find_kinds = find_kinds
         self.progress = progress or (lambda _m: None)
+
+    def timeout(self, pid: str) -> float:
+        return self.suite.timeout_for(pid) if self.timeout_override is None else self.timeout_override
 
     def system(self, v: Verification, reading: dict[str, str]) -> tuple[System, Cones]:
         label = json.dumps(sorted(reading.items()))
@@ -121,7 +124,7 @@ class Verifier:
         key = cones.key(property_names(prop), prop.eager,
                         {"property": [prop.kind, node_key(prop.target), node_key(prop.response),
                                       node_key(prop.within)],
-                         "bound": self.bound, "timeout": self.timeout})
+                         "bound": self.bound, "timeout": self.timeout(spec.id)})
         hit = self.cache.get(key)
         if hit is not None and self._still_valid(system, prop, hit):
             v.reused += 1
@@ -136,7 +139,7 @@ class Verifier:
                 self.cache.put(key, again | head)
                 return again | head | {"cached": False}
         v.computed += 1
-        r = check_property(system, prop, bound=self.bound, timeout=self.timeout)
+        r = check_property(system, prop, bound=self.bound, timeout=self.timeout(spec.id))
         out = result_json(spec.id, label, r, system) | head
         self.cache.put(key, out)
         return out | {"cached": False}
@@ -172,20 +175,18 @@ class Verifier:
         """
         started = time.monotonic()
         verdict = before.get("verdict")
-        trace = steps_from_json(before.get("trace"))
+        trace = trace_from_json(before.get("trace"))
         if trace is not None and verdict in (Verdict.VIOLATED.value, Verdict.REACHABLE.value):
-            try:
-                replay_or_raise(system, prop, trace)
+            if replays(system, prop, trace):
                 r = Result(Verdict(verdict), self.bound, time.monotonic() - started,
                            trace=tuple(trace))
                 return result_json(pid, label, r, system) | {"reconfirmed": "trace replayed"}
-            except (InternalError, KeyError):
-                pass  # the old trace is gone: perhaps the change made the property true
+            # else the old trace is gone: perhaps the change made the property true
         elif verdict not in (Verdict.PROVED.value, Verdict.UNREACHABLE.value):
             return None
         safety = prop if prop.kind != "reachable" else Property("never", prop.target, text=prop.text)
         old_cert = before.get("certificate") or {}
-        deadline = time.monotonic() + min(self.timeout, RECONFIRM_SECONDS)
+        deadline = time.monotonic() + min(self.timeout(pid), RECONFIRM_SECONDS)
         if old_cert.get("smt2"):
             proof = recheck_smt2(system, safety, old_cert["smt2"], deadline)
             how = "the old invariant re-checked"
@@ -198,23 +199,13 @@ class Verifier:
             how = "k-induction"
         if proof.status != "proved":
             return None
-        cert = Certificate(proof.method, proof.k, proof.invariant, rechecked=True, smt2=proof.smt2)
-        proved = Verdict.UNREACHABLE if prop.kind == "reachable" else Verdict.PROVED
-        r = Result(proved, self.bound, time.monotonic() - started,
-                   relies_on=tuple(system.cites_of(proof.core)), core=tuple(sorted(proof.core)),
-                   certificate=cert,
-                   solver_seconds=proof.solver_seconds)
+        r = Result(bound=self.bound, seconds=time.monotonic() - started,
+                   solver_seconds=proof.solver_seconds, **proof_fields(system, prop, proof))
         return result_json(pid, label, r, system) | {"reconfirmed": how}
 
     def _still_valid(self, system: System, prop: Property, hit: dict[str, Any]) -> bool:
-        trace = steps_from_json(hit.get("trace"))
-        if trace is None:
-            return True
-        try:
-            replay_or_raise(system, prop, trace)
-        except (InternalError, KeyError):
-            return False
-        return True
+        trace = trace_from_json(hit.get("trace"))
+        return trace is None or replays(system, prop, trace)
 
     def find(self, v: Verification, previous: Verification | None = None) -> list[dict[str, Any]]:
         loaded = v.loaded

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..model.expr import Call, CallHook, EnumType, Name, Node, Value, evaluate
 from ..model.system import NOW, EventDef, ObligationDef, System
@@ -29,6 +30,15 @@ class Step:
 
     def to_json(self) -> dict[str, object]:
         return {"event": self.event, "day": self.day, "args": dict(self.args)}
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> Step:
+        return Step(str(data["event"]), int(data["day"]), dict(data.get("args") or {}))
+
+
+def trace_from_json(trace: list[Mapping[str, Any]] | None) -> list[Step] | None:
+    """A trace as results store it (``Step.to_json`` each), back as steps."""
+    return None if trace is None else [Step.from_json(s) for s in trace]
 
 
 class StepRefused(Exception):

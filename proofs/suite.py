@@ -57,6 +57,10 @@ class Suite:
     path: Path
     catalog: Catalog
 
+    def timeout_for(self, pid: str) -> float:
+        """Seconds for one property: its own limit if the suite gives one."""
+        return self.spec.timeouts.get(pid, self.spec.timeout)
+
     def expected(self, pid: str, label: str) -> str | None:
         e = self.spec.expect.get(pid)
         if e is None:
@@ -161,8 +165,7 @@ def jobs_for(suite: Suite, model: LoadedModel, model_path: str | None, bound: in
             jobs.append(Job(model_path, str(suite.catalog.path), p.id, tuple(sorted(reading.items())),
                             reading_label(reading, p.readings),
                             suite.spec.bound if bound is None else bound,
-                            suite.spec.timeouts.get(p.id, suite.spec.timeout) if timeout is None
-                            else timeout))
+                            suite.timeout_for(p.id) if timeout is None else timeout))
     return jobs
 
 
