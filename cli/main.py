@@ -258,17 +258,23 @@ def explain(
 
 
 def run() -> None:
-    """Console entry point: map errors to exit codes."""
+    """Console entry point: map errors to exit codes (SIGINT / SIGTERM: cli/signals.py)."""
+    from . import signals
+
+    signals.install()
     try:
         code = app(standalone_mode=False)
+        signals.settle()
         if isinstance(code, int) and code:
             sys.exit(code)
     except UserError as exc:
+        signals.settle()
         output.error(str(exc))
         sys.exit(2)
     except InternalError as exc:
         import traceback
 
+        signals.settle()
         traceback.print_exc()
         output.error(f"internal error: {exc}")
         sys.exit(3)
@@ -278,6 +284,7 @@ def run() -> None:
         output.error("aborted")
         sys.exit(130)
     except Exception as exc:  # click's usage errors (typer vendors click) and anything unexpected
+        signals.settle()
         if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(2)
