@@ -184,6 +184,31 @@ def test_atomic_write_replaces_whole(tmp_path):
     assert f.read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["x.json"]
 
 
+INTERRUPTED_WRITE = """
+import os, sys
+from pathlib import Path
+from polity.proofs import atomic
+target = Path(sys.argv[1]) / "entry.json"
+
+def interrupted(fd):  # what the signal thread does while a write is under way
+    removed = atomic.abandon()
+    print(len(removed), sorted(p.name for p in target.parent.iterdir()), flush=True)
+    os._exit(0)
+
+os.fsync = interrupted
+atomic.write_atomically(target, "x" * 100000)
+"""
+
+
+def test_interrupt_mid_write_leaves_no_file(tmp_path):
+    import sys
+
+    r = subprocess.run([sys.executable, "-c", INTERRUPTED_WRITE, str(tmp_path)], capture_output=True,
+                       text=True, timeout=60)
+    assert r.stdout.strip() == "1 []", r.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 # ----------------------------------------------------------------------------- signals
 
 
@@ -240,3 +265,39 @@ def test_signal_stops_check_cleanly(tmp_path, sig, jobs, code):
     while any(_alive(k) for k in kids) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert [k for k in kids if _alive(k)] == []
+
+
+AMENDMENT = Path(__file__).parent / "amendments" / "strike-dissolution-limits.yaml"
+
+
+def _amend(cwd: Path) -> subprocess.CompletedProcess[str]:
+    from support import run_polity
+
+    return run_polity("amend", str(AMENDMENT), "--model", str(TINY), "--suite", str(SUITE),
+                      "--format", "json", cwd=cwd)
+
+
+def _comparable(stdout: str) -> dict:
+    report = json.loads(stdout)
+    for k in ("seconds", "cache", "reused_after", "recomputed_after"):
+        report.pop(k, None)
+    return {k: report[k] for k in ("verdict_changes", "undecided", "findings_added", "findings_removed",
+                                   "findings_changed", "admissible")}
+
+
+@pytest.mark.e2e
+def test_cli_amend_survives_a_bad_cache_entry(tmp_path):
+    """The issue's case: one entry of the wrong JSON type made every later amend exit 3."""
+    first = _amend(tmp_path)
+    assert first.returncode == 0, first.stderr
+    entries = _entries(tmp_path / ".polity-cache")
+    entries[0].write_text("[]")
+    entries[-1].write_text(entries[-1].read_text()[:40])
+    second = _amend(tmp_path)
+    assert second.returncode == 0, second.stderr
+    warnings = [ln for ln in second.stderr.splitlines() if ln.startswith("warning: cache entry")]
+    assert len(warnings) == 2 and "Traceback" not in second.stderr
+    assert _comparable(second.stdout) == _comparable(first.stdout)
+    third = _amend(tmp_path)
+    assert "warning" not in third.stderr and _comparable(third.stdout) == _comparable(first.stdout)
+    assert list((tmp_path / ".polity-cache").rglob("*.tmp")) == []
