@@ -105,3 +105,24 @@ def test_amendment_that_only_changes_citations(tmp_path):
     conflicts = [c for c in report["findings_changed"] if c["kind"] == "conflict"]
     assert len(conflicts) == 2
     assert all(c["changes"]["cites_removed"] == ["art_2__para_1"] for c in conflicts)
+
+
+def test_text_report_shows_undecided_and_changed_findings(capsys):
+    from polity.cli import amend_cmd
+    from polity.cli.main import Format  # first: main registers amend_cmd's commands
+
+    b = _finding("duty [default] meets a ban", ["art_1__para_3", "art_2__para_2"],
+                 ["obligations:d", "prohibitions:a"], [0])
+    a = b | {"cites": ["art_2__para_2"]}
+    report = compare(_verification([_result("p[x]", "holds_to_bound", TIMED_OUT)], [b]),
+                     _verification([_result("p[x]", "proved")], [a]))
+    report |= {"before": "a.yaml", "after": "b.yaml", "model": "m", "admissible": True, "analysed": True,
+               "find": True, "checked": 1, "reused_after": 0, "cache": {"hits": 0, "misses": 1},
+               "seconds": 1.0}
+    amend_cmd._emit(report, Format.text)
+    text = capsys.readouterr().out
+    assert "no verdict changes" in text
+    assert "p[x] [default] could not be decided: holds_to_bound before, proved after; the 600 s limit" in text
+    assert "finding changed (conflict): duty [default] meets a ban" in text
+    assert "provisions: + -; - Art. 1(3)" in text
+    assert "0 verdict change(s), 1 undecided, 0 new finding(s), 0 gone, 1 changed" in text
