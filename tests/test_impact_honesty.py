@@ -108,8 +108,9 @@ def test_amendment_that_only_changes_citations(tmp_path):
 
 
 def test_text_report_shows_undecided_and_changed_findings(capsys):
-    from polity.cli import amend_cmd
-    from polity.cli.main import Format  # first: main registers amend_cmd's commands
+    from polity.cli import main  # main imports amend_cmd and registers its commands
+
+    amend_cmd, Format = main.amend_cmd, main.Format
 
     b = _finding("duty [default] meets a ban", ["art_1__para_3", "art_2__para_2"],
                  ["obligations:d", "prohibitions:a"], [0])
