@@ -212,7 +212,7 @@ class ResultEntry(_Open):
 
     @model_validator(mode="after")
     def _evidence(self) -> ResultEntry:
-        if self.verdict in ("violated", "reachable") and not self.trace:
+        if self.verdict in ("violated", "reachable") and self.trace is None:
             raise ValueError(f"a {self.verdict} result without its trace")
         if self.verdict in ("proved", "unreachable"):
             if self.certificate is None or self.core is None:
