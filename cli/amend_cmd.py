@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from ..model.errors import UserError
 from . import output
@@ -73,8 +74,9 @@ def amend(
         "notes": applied.notes,
     }
     if touches and not ignore_entrenchment:
-        report |= {"analysed": False, "verdict_changes": [], "findings_added": [],
-                   "findings_removed": [], "reliance_changes": [], "trace_changes": []}
+        report |= {"analysed": False, "verdict_changes": [], "undecided": [], "findings_added": [],
+                   "findings_removed": [], "findings_changed": [], "reliance_changes": [],
+                   "trace_changes": []}
         _emit(report, fmt)
         raise typer.Exit(1)
     report |= {"analysed": True}
@@ -124,7 +126,7 @@ def _analyse(before: Any, after: Any, suite_path: Path | None, fmt: Format, boun
         raise UserError(f"no suite given and no built-in suite for model '{before.constitution.id}'"
                         " (use --suite)")
     s = load_suite(path, before)
-    store = ResultCache(CACHE_DIR if cache else None)
+    store = ResultCache(CACHE_DIR if cache else None, warn=output.warn)
     with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
         verifier = Verifier(s, store, bound, timeout, find_timeout=find_timeout,
                             progress=lambda msg: shown.note(f"checking: {msg}"))
@@ -195,6 +197,10 @@ def _emit(report: dict[str, Any], fmt: Format) -> None:
                                              or "no provision"), markup=False)
     else:
         out.print("no verdict changes")
+    for u in report.get("undecided", []):
+        out.print(f"\n[bold]{escape(u['id'])}[/] {escape('[' + u['reading'] + ']')} could not be decided: "
+                  f"{output._verdict(u['before'])} before, {output._verdict(u['after'])} after; "
+                  f"{escape(u['limit'])}", highlight=False)
     if not report.get("find"):
         out.print("[dim]findings not compared (--no-find)[/]")
     for title, key in (("new finding", "findings_added"), ("finding gone", "findings_removed")):
@@ -203,6 +209,13 @@ def _emit(report: dict[str, Any], fmt: Format) -> None:
             out.print("  provisions: " + ", ".join(human_cite(c) for c in f["cites"]),
                       markup=False)
             for line in f["timeline"]:
+                out.print(f"    {line}", markup=False)
+    for f in report.get("findings_changed", []):
+        out.print(f"\n[bold]finding changed[/] ({escape(f['kind'])}): {escape(f['summary'])}")
+        for line in _finding_changes(f["changes"]):
+            out.print(f"  {line}", markup=False)
+        if f["changes"].get("trace"):
+            for line in f["after"]["timeline"]:
                 out.print(f"    {line}", markup=False)
     for t in report.get("trace_changes", []):
         out.print(f"\n[bold]{t['id']}[/] still {output._verdict(t['verdict'])}, by another trace:")
@@ -214,8 +227,24 @@ def _emit(report: dict[str, Any], fmt: Format) -> None:
         out.print(f"\n[bold]{r['id']}[/] [{r['reading']}] relies on other provisions: "
                   f"+ {plus}; - {minus}", highlight=False)
     cache = report["cache"]
-    out.print(f"\n{len(changes)} verdict change(s), {len(report['findings_added'])} new finding(s), "
-              f"{len(report['findings_removed'])} gone, {len(report['reliance_changes'])} "
+    out.print(f"\n{len(changes)} verdict change(s), {len(report.get('undecided', []))} undecided, "
+              f"{len(report['findings_added'])} new finding(s), "
+              f"{len(report['findings_removed'])} gone, {len(report.get('findings_changed', []))} changed, "
+              f"{len(report['reliance_changes'])} "
               f"reliance change(s); {report['checked']} checks after the change, "
               f"{report['reused_after']} reused ({cache['hits']} cache hits) in "
               f"{report['seconds']:.1f} s")
+
+
+def _finding_changes(what: dict[str, Any]) -> list[str]:
+    """What changed in a finding, in a lawyer's words."""
+    lines = []
+    if "cites_added" in what or "cites_removed" in what:
+        plus = ", ".join(human_cite(c) for c in what.get("cites_added", [])) or "-"
+        minus = ", ".join(human_cite(c) for c in what.get("cites_removed", [])) or "-"
+        lines.append(f"provisions: + {plus}; - {minus}")
+    if "summary_before" in what:
+        lines.append(f"was: {what['summary_before']}")
+    if what.get("trace"):
+        lines.append("another trace:")
+    return lines

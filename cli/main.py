@@ -316,15 +316,21 @@ def explain(
 
 
 def run() -> None:
-    """Console entry point: map errors to exit codes."""
+    """Console entry point: map errors to exit codes (SIGINT / SIGTERM: cli/signals.py)."""
+    from . import signals
+
+    signals.install()
     try:
         code = app(standalone_mode=False)
+        signals.settle()
         if isinstance(code, int) and code:
             sys.exit(code)
     except UserError as exc:
+        signals.settle()
         output.error(str(exc))
         sys.exit(2)
     except InternalError as exc:
+        signals.settle()
         _internal(exc)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -332,6 +338,7 @@ def run() -> None:
         output.error("aborted")
         sys.exit(130)
     except Exception as exc:  # click's usage errors (typer vendors click) and anything unexpected
+        signals.settle()
         if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(2)
