@@ -245,7 +245,10 @@ def test_signal_stops_check_cleanly(tmp_path, sig, jobs, code):
                              env={**os.environ, "NO_COLOR": "1"}, cwd=tmp_path)
     try:
         started = time.monotonic()
-        while "[1/" not in err.read_text() and p.poll() is None and time.monotonic() - started < 300:
+        def first_result() -> bool:  # '[i/n] id [reading]: verdict (s)'; a start line ends in '...'
+            return any(ln.startswith("[") and not ln.endswith("...") for ln in err.read_text().splitlines())
+
+        while not first_result() and p.poll() is None and time.monotonic() - started < 300:
             time.sleep(0.1)
         kids = _children(p.pid)
         assert p.poll() is None, err.read_text()
