@@ -53,6 +53,26 @@ BoundOpt = Annotated[int | None, typer.Option(
     "--bound", min=0, max=200, help="Maximum number of events in a trace.")]
 TimeoutOpt = Annotated[float | None, typer.Option(
     "--timeout", min=0.001, help="Seconds per property (a timeout is 'unknown').")]
+class Recheck(str, Enum):
+    z3 = "z3"
+    cvc5 = "cvc5"
+    both = "both"
+
+
+RecheckOpt = Annotated[Recheck | None, typer.Option(
+    "--recheck", help="Solvers that re-check every proof certificate "
+    "(default: both when cvc5 is installed, else z3).")]
+
+
+def choose_recheck(choice: Recheck | None) -> None:
+    """Fix the re-check solvers before any proof runs (workers inherit the choice)."""
+    from ..proofs.second_solver import choose
+
+    note = choose(choice.value if choice is not None else None)
+    if note:
+        output.err.print(f"note: {note}", markup=False)
+
+
 ReadingOpt = Annotated[list[str] | None, typer.Option("--reading", help="Choose a reading: ID=OPTION (repeatable).")]
 
 
@@ -123,6 +143,7 @@ def prove(
     reading: ReadingOpt = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
+    recheck: RecheckOpt = None,
 ) -> None:
     """Check one property: proved, violated, holds_to_bound, reachable, unreachable or unknown."""
     from ..model.loader import load_model, resolve
@@ -133,6 +154,7 @@ def prove(
     loaded = load_model(model)
     system = resolve(loaded, _reading(reading))
     p = parse_user_property(prop, system)
+    choose_recheck(recheck)
     with output.spinner(f"checking {prop}", fmt == Format.text):
         r = check_property(system, p, bound=DEFAULT_BOUND if bound is None else bound,
                            timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
@@ -155,6 +177,7 @@ def check(
     only: Annotated[list[str] | None, typer.Option("--only", help="Check only these property ids.")] = None,
     fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
+    recheck: RecheckOpt = None,
 ) -> None:
     """Run a proof suite; exit 1 when a verdict differs from its expectation."""
     from ..model.loader import load_model
@@ -172,6 +195,7 @@ def check(
                 raise UserError(f"unknown property id {pid!r} (--only)")
     model_arg = str(model) if model is not None else None
     todo = jobs_for(s, loaded, model_arg, bound, timeout, only)
+    choose_recheck(recheck)
     started = time.monotonic()
     with output.progress_bar(len(todo), fmt == SuiteFormat.text) as tick:
         results = judge(s, run_jobs(
@@ -239,6 +263,7 @@ def explain(
     bound: BoundOpt = None,
     timeout: TimeoutOpt = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.text,
+    recheck: RecheckOpt = None,
 ) -> None:
     """One property: its statement, the provisions with their text, the verdict and its reasons."""
     from ..model.loader import load_model
@@ -248,6 +273,7 @@ def explain(
     s = load_suite(suite or builtin_suite_path(loaded.constitution.id), loaded)
     spec = s.catalog.get(property_id)
     todo = jobs_for(s, loaded, str(model) if model else None, bound, timeout, [property_id])
+    choose_recheck(recheck)
     with output.spinner(f"checking {property_id}", fmt == Format.text):
         results = judge(s, run_jobs(todo))
     if fmt == Format.json:
