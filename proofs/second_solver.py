@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import time
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ from ..model.errors import InternalError, UserError
 MODES = ("z3", "cvc5", "both")
 ENV = "POLITY_RECHECK"
 INSTALL_HINT = "pip install 'polity[cvc5]'"
+MAX_MS = 24 * 3600 * 1000  # cvc5's time limit is an unsigned 64-bit count of milliseconds
+_SYMBOL = re.compile(r"\|[^|]*\||[^\s()|]+")
 
 
 class Disagreement(InternalError):
@@ -97,37 +100,20 @@ def rechecked_phrase(names: list[str] | tuple[str, ...]) -> str:
 # ----------------------------------------------------------------------------- SMT-LIB
 
 
-def _walk(roots: list[z3.ExprRef]) -> tuple[bool, bool]:
-    """Whether the formulas have quantifiers, and whether they multiply two non-constants."""
-    seen: set[int] = set()
-    todo = list(roots)
-    quantified = nonlinear = False
-    while todo:
-        e = todo.pop()
-        if e.get_id() in seen:
-            continue
-        seen.add(e.get_id())
-        if z3.is_quantifier(e):
-            quantified = True
-            todo.append(e.body())
-            continue
-        if z3.is_app_of(e, z3.Z3_OP_MUL) and sum(not z3.is_int_value(c) for c in e.children()) > 1:
-            nonlinear = True
-        if z3.is_app_of(e, z3.Z3_OP_IDIV) or z3.is_app_of(e, z3.Z3_OP_MOD):
-            nonlinear = nonlinear or not z3.is_int_value(e.children()[1])
-        todo.extend(e.children())
-    return quantified, nonlinear
-
-
 def logic_of(assertions: list[z3.BoolRef]) -> str:
-    """The SMT-LIB logic of Polity's queries: integer arithmetic, linear unless it is not.
+    """The SMT-LIB logic of Polity's queries: integer arithmetic, linear unless it is not
+    (Z3's probes decide, in C: a Python walk over the transition relation costs more than
+    the re-check).
 
     >>> x = z3.Int("x")
     >>> logic_of([x + 1 > 2]), logic_of([x * x > 2]), logic_of([z3.ForAll([x], x >= x)])
     ('QF_LIA', 'QF_NIA', 'LIA')
     """
-    quantified, nonlinear = _walk(list(assertions))
-    return ("" if quantified else "QF_") + ("NIA" if nonlinear else "LIA")
+    goal = z3.Goal()
+    goal.add(*assertions)
+    quantified = z3.Probe("has-quantifiers")(goal) != 0
+    linear = z3.Probe("is-lia")(goal) != 0 or z3.Probe("is-qflia")(goal) != 0
+    return ("" if quantified else "QF_") + ("LIA" if linear else "NIA")
 
 
 def _symbol(name: str) -> str:
@@ -135,24 +121,24 @@ def _symbol(name: str) -> str:
     return name if simple else f"|{name}|"
 
 
-def benchmark(assertions: list[z3.BoolRef], assumptions: list[z3.BoolRef]) -> str:
+def benchmark(assertions: list[z3.BoolRef], assumptions: list[z3.BoolRef], core: bool = True) -> str:
     """A self-contained SMT-LIB 2.6 script: the logic, the declarations and assertions (as Z3
-    prints them), then ``check-sat-assuming`` over ``assumptions`` and their unsat core."""
+    prints them), then ``check-sat-assuming`` over ``assumptions`` and their unsat core; without
+    ``core`` the assumptions are asserted (cvc5 answers faster when it need not track them)."""
     s = z3.Solver()
     s.add(*assertions)
     s.add(*[z3.Or(a, z3.Not(a)) for a in assumptions])  # declare every assumption, even unused
     body = s.to_smt2()
     lines = [ln for ln in body.splitlines()
              if not ln.startswith(";") and not ln.startswith("(set-info") and ln != "(check-sat)"]
-    names = " ".join(_symbol(str(a)) for a in assumptions)
-    return "\n".join([
-        f"(set-logic {logic_of(assertions)})",
-        "(set-option :produce-unsat-assumptions true)",
-        *lines,
-        f"(check-sat-assuming ({names}))" if assumptions else "(check-sat)",
-        *(["(get-unsat-assumptions)"] if assumptions else []),
-        "",
-    ])
+    names = [_symbol(str(a)) for a in assumptions]
+    logic = f"(set-logic {logic_of(assertions)})"
+    if core and names:  # an option of the start mode: before set-logic (SMT-LIB 2.6, 4.1.7)
+        script = ["(set-option :produce-unsat-assumptions true)", logic, *lines,
+                  f"(check-sat-assuming ({' '.join(names)}))", "(get-unsat-assumptions)"]
+    else:
+        script = [logic, *lines, *[f"(assert {n})" for n in names], "(check-sat)"]
+    return "\n".join([*script, ""])
 
 
 def cvc5_check(smt2: str, timeout_s: float) -> Answer:
@@ -162,7 +148,7 @@ def cvc5_check(smt2: str, timeout_s: float) -> Answer:
 
     tm = cvc5.TermManager()
     solver = cvc5.Solver(tm)
-    solver.setOption("tlimit-per", str(max(1, int(timeout_s * 1000))))
+    solver.setOption("tlimit-per", str(max(1, min(int(timeout_s * 1000), MAX_MS))))
     sm = cvc5.SymbolManager(tm)
     parser = cvc5.InputParser(solver, sm)
     parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, smt2, "polity-certificate")
@@ -180,7 +166,7 @@ def cvc5_check(smt2: str, timeout_s: float) -> Answer:
         raise InternalError("cvc5 gave no answer on the certificate's SMT-LIB")
     status = said[0]
     if status == "unsat":
-        core = frozenset(t.strip("|") for t in said[1].strip("()").split()) if len(said) > 1 else frozenset()
+        core = frozenset(t.strip("|") for t in _SYMBOL.findall(said[1])) if len(said) > 1 else frozenset()
         return Answer("unsat", core)
     if status == "sat":
         return Answer("sat")
@@ -212,7 +198,7 @@ def recheck(about: str, obligation: str, solver: z3.Solver, assumptions: list[z3
         if name == "z3":
             answers[name] = z3_check(solver, assumptions)
         else:
-            text = benchmark(list(solver.assertions()), assumptions)
+            text = benchmark(list(solver.assertions()), assumptions, core="z3" not in chosen)
             answers[name] = cvc5_check(text, max(0.001, deadline - time.monotonic()))
         seconds[name] = time.perf_counter() - t0
     said = {n: a.status for n, a in answers.items()}
