@@ -340,12 +340,12 @@ def finding_title(f: dict[str, Any], places: Places | None = None) -> str:
         title = (f"{_cite_list(about.cites[:1])} vs {_cite_list([c for e in causes for c in e.cites])}: "
                  + "; ".join(e.summary for e in causes))
     elif kind == "deadlock" and about is not None:
-        blocked = "; ".join(f"{e.summary} ({_cite_list(e.cites)})" for e in causes) or "nothing enables it in time"
+        blocked = "; ".join(dict.fromkeys(f"{e.summary} ({_cite_list(e.cites)})" for e in causes)) or "nothing enables it in time"
         title = f"{_cite_list(about.cites[:1])} deadline missed: {blocked}"
     elif kind == "gap" and places is not None and (f.get("about") or "").startswith("office:"):
         office = places.offices.get(f["about"].split(":", 1)[1])
         name = office[1] if office else f["about"]
-        blocked = "; ".join(f"{e.summary} ({_cite_list(e.cites)})" for e in causes)
+        blocked = "; ".join(dict.fromkeys(f"{e.summary} ({_cite_list(e.cites)})" for e in causes))
         title = f"{name[:1].upper()}{name[1:]} vacant, nobody entitled to fill it" + (f": {blocked}" if blocked else "")
     else:
         title = f["summary"]
