@@ -293,7 +293,7 @@ class Places:
         """The cited provisions in the constitution's text, each at the line where it starts."""
         if self.source is None:
             return []
-        out = []
+        out: list[dict[str, Any]] = []
         for c in sorted(dict.fromkeys(cites), key=citation_sort_key):
             line = self.source.lines.get(c)
             if line:
@@ -340,7 +340,8 @@ def finding_title(f: dict[str, Any], places: Places | None = None) -> str:
         title = (f"{_cite_list(about.cites[:1])} vs {_cite_list([c for e in causes for c in e.cites])}: "
                  + "; ".join(e.summary for e in causes))
     elif kind == "deadlock" and about is not None:
-        blocked = "; ".join(dict.fromkeys(f"{e.summary} ({_cite_list(e.cites)})" for e in causes)) or "nothing enables it in time"
+        blocked = "; ".join(dict.fromkeys(f"{e.summary} ({_cite_list(e.cites)})" for e in causes))
+        blocked = blocked or "nothing enables it in time"
         title = f"{_cite_list(about.cites[:1])} deadline missed: {blocked}"
     elif kind == "gap" and places is not None and (f.get("about") or "").startswith("office:"):
         office = places.offices.get(f["about"].split(":", 1)[1])
