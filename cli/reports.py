@@ -1,4 +1,4 @@
-"""Reports for CI: JUnit XML and SARIF 2.1.0 for ``polity check`` and ``polity find``.
+"""Reports for CI: JUnit XML and SARIF 2.1.0 for ``polity check``, ``find`` and ``amend``.
 
 JUnit (one ``<testcase>`` per property and reading; ``classname`` is the suite, ``name`` is
 ``"id [reading]"``):
@@ -10,13 +10,16 @@ JUnit (one ``<testcase>`` per property and reading; ``classname`` is the suite, 
   expected it is an ``<error>`` (the check could not be completed, which is not a failure of the
   constitution), and where nothing was expected it is ``<skipped>``.
 
-For ``polity find`` every finding is a failing ``<testcase>`` of classname ``find.<kind>``.
+For ``polity find`` every finding is a failing ``<testcase>`` of classname ``find.<kind>``, named
+in plain terms, specific part first (``finding_title``), every name unique.
 
-SARIF (GitHub code scanning): one rule per property id (check) or per finding kind (find); one
-result per (property, reading) or finding, located at the line of the model file where the
-provision it is about is encoded. ``error`` marks a changed verdict or a finding, ``note``
-anything else. ``partialFingerprints`` hash the rule id, the reading and the citations, so an
-alert keeps its identity across runs and line moves.
+SARIF (GitHub code scanning): one rule per property id (check) or per distinct cause of a
+finding, hierarchical under its kind (``finding_rule_id``), so readers that group by rule list
+each defect apart. A finding is located at the duty or office it is about; a property at the
+element encoding the first provision it is about; the cited provisions are related locations in
+the constitution's text. Messages start with what is specific to the result.
+``partialFingerprints`` hash the identity of what is reported (``finding_identity``), never
+its trace, timing or wording, so an alert keeps its identity across runs and line moves.
 
 Nothing here imports Z3: these functions only format finished reports.
 """
