@@ -29,6 +29,7 @@ MODES = ("z3", "cvc5", "both")
 ENV = "POLITY_RECHECK"
 INSTALL_HINT = "pip install 'polity[cvc5]'"
 MAX_MS = 24 * 3600 * 1000  # cvc5's time limit is an unsigned 64-bit count of milliseconds
+_DECLARED = re.compile(r"\(declare-fun (\|[^|]*\||[^\s()|]+) ")
 _SYMBOL = re.compile(r"\|[^|]*\||[^\s()|]+")
 
 
@@ -127,11 +128,12 @@ def benchmark(assertions: list[z3.BoolRef], assumptions: list[z3.BoolRef], core:
     ``core`` the assumptions are asserted (cvc5 answers faster when it need not track them)."""
     s = z3.Solver()
     s.add(*assertions)
-    s.add(*[z3.Or(a, z3.Not(a)) for a in assumptions])  # declare every assumption, even unused
     body = s.to_smt2()
     lines = [ln for ln in body.splitlines()
              if not ln.startswith(";") and not ln.startswith("(set-info") and ln != "(check-sat)"]
     names = [_symbol(str(a)) for a in assumptions]
+    declared = {m.group(1) for ln in lines if (m := _DECLARED.match(ln))}
+    lines = [f"(declare-fun {n} () Bool)" for n in names if n not in declared] + lines  # unused ones too
     logic = f"(set-logic {logic_of(assertions)})"
     if core and names:  # an option of the start mode: before set-logic (SMT-LIB 2.6, 4.1.7)
         script = ["(set-option :produce-unsat-assumptions true)", logic, *lines,

@@ -153,6 +153,10 @@ def test_benchmark_is_plain_smtlib() -> None:
     assert lines[:2] == ["(set-option :produce-unsat-assumptions true)", "(set-logic QF_LIA)"]
     assert "(check-sat-assuming (|sw!event:e:guard 0|))" in lines
     assert second_solver.cvc5_check(text, 10) == Answer("unsat", frozenset({"sw!event:e:guard 0"}))
+    unused = z3.Bool("sw!unused")  # a switch the query never mentions is still declared
+    text = second_solver.benchmark([z3.Implies(a, x > 1), x < 0], [a, unused])
+    assert "(declare-fun sw!unused () Bool)" in text.splitlines()
+    assert second_solver.cvc5_check(text, 10) == Answer("unsat", frozenset({"sw!event:e:guard 0"}))
     assert second_solver.logic_of([x * x > 2]) == "QF_NIA"
     assert second_solver.logic_of([z3.ForAll([x], x >= x)]) == "LIA"
 
