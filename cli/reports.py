@@ -333,8 +333,8 @@ def _cite_list(cites: list[str] | tuple[str, ...]) -> str:
 
 
 def finding_title(f: dict[str, Any], places: Places | None = None) -> str:
-    """A finding in a lawyer's words, specific part first: "Art. 62(2) vs Art. 62(3): the
-    Kurultai may not be dissolved during a state of emergency or martial law"."""
+    """A finding in a lawyer's words, specific part first: "Art. 2(2) vs Art. 1(3): the
+    Assembly may not be dissolved during a state of emergency"."""
     elements = places.elements if places else {}
     about = elements.get(f.get("about") or "")
     causes = [elements[k] for k in f.get("elements") or [] if k in elements and k != f.get("about")]
