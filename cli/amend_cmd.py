@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from ..model.errors import UserError
 from . import output
-from .main import BoundOpt, Format, ModelOpt, TimeoutOpt
+from .main import BoundOpt, Format, ModelOpt, RecheckOpt, SuiteFormat, TimeoutOpt, choose_recheck
 from .output import citation_sort_key, human_cite
 from .progress import progress
 
@@ -42,7 +42,7 @@ def amend(
     amendment: Annotated[Path, typer.Argument(help="Amendment file (YAML).", dir_okay=False)],
     model: ModelOpt = None,
     suite: SuiteOpt = None,
-    fmt: FormatOpt = Format.text,
+    fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
     ignore_entrenchment: Annotated[bool, typer.Option(
         "--ignore-entrenchment", help="Analyse even if an entrenched provision is touched.")] = False,
     bound: BoundOpt = None,
@@ -50,6 +50,7 @@ def amend(
     cache: CacheOpt = True,
     find: FindOpt = True,
     find_timeout: FindTimeoutOpt = 120.0,
+    recheck: RecheckOpt = None,
 ) -> None:
     """Test an amendment: admissibility, then verdicts and findings before and after.
 
@@ -77,11 +78,13 @@ def amend(
         report |= {"analysed": False, "verdict_changes": [], "undecided": [], "findings_added": [],
                    "findings_removed": [], "findings_changed": [], "reliance_changes": [],
                    "trace_changes": []}
-        _emit(report, fmt)
+        _emit(report, fmt, before)
         raise typer.Exit(1)
     report |= {"analysed": True}
-    report |= _analyse(before, applied.model, suite, fmt, bound, timeout, cache, find, find_timeout)
-    _emit(report, fmt)
+    choose_recheck(recheck)
+    report |= _analyse(before, applied.model, suite, Format.text if fmt == SuiteFormat.text else Format.json,
+                       bound, timeout, cache, find, find_timeout)
+    _emit(report, fmt, before)
 
 
 def diff(
@@ -146,8 +149,13 @@ def _change_phrase(ch: Any) -> str:
 # ----------------------------------------------------------------------------- text report
 
 
-def _emit(report: dict[str, Any], fmt: Format) -> None:
-    if fmt == Format.json:
+def _emit(report: dict[str, Any], fmt: Format | SuiteFormat, loaded: Any = None) -> None:
+    if fmt.value in ("junit", "sarif"):
+        from . import reports
+
+        reports.emit_amendment(fmt.value, report, loaded)
+        return
+    if fmt.value == "json":
         output.emit_json(report)
         return
     out = output.out
