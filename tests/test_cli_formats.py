@@ -261,7 +261,8 @@ def test_help_lists_exit_codes() -> None:
     assert p.returncode == 0, p.stderr
     text = " ".join(p.stdout.split())
     assert "Exit codes" in text
-    for code in ("0 as expected", "1 a verdict differs", "2 bad input", "3 internal error"):
+    for code in ("0 as expected", "1 an expectation failed", "2 bad input", "3 internal error",
+                 "130 interrupted", "143 terminated"):
         assert code in text
 
 
