@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Location, UserError
 from .expr import BOOL, INT, EnumType, ExprError, Node, Scope, Type, Value, check, evaluate, parse
+from .paths import inside
 from .schema import Constitution, Event
 from .system import (
     NOW,
@@ -57,7 +58,9 @@ class LoadedModel:
         return self.positions.locate(path)
 
     def source_path(self) -> Path:
-        return (self.path.parent / self.constitution.source.file).resolve()
+        """The source text, which lies inside the model's folder (``paths.inside``)."""
+        return inside(self.path.parent, self.constitution.source.file,
+                      self.locate(("source", "file")), "source.file").resolve()
 
     def readings(self) -> list[dict[str, str]]:
         """Every combination of reading options, the default one first."""
@@ -111,7 +114,9 @@ def load_model_text(text: str, name: str = "<text>", base: Path | None = None) -
 
 def from_data(data: Any, pos: Positions, path: Path) -> LoadedModel:
     constitution = validate(Constitution, data, pos, "a model file", "polity, id, title, ...")
-    return LoadedModel(constitution, pos, path)
+    loaded = LoadedModel(constitution, pos, path)
+    loaded.source_path()  # a bad source.file is an error of the model, found when it loads
+    return loaded
 
 
 S = TypeVar("S", bound=BaseModel)

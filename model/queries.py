@@ -34,7 +34,7 @@ from pydantic import Field, field_validator
 
 from .errors import Location, UserError
 from .schema import ID_RE, Strict, _check_cites, _expr_text
-from .yamlpos import PathKey, Positions, load_yaml
+from .yamlpos import PathKey, Positions, load_yaml, read_text
 
 QUERY_ID_RE = r"^[a-z][a-z0-9-]*$"
 
@@ -188,10 +188,7 @@ class Unit:
 def load_units(path: Path, label: str | None = None) -> list[Unit]:
     """Read units from CSV (header row; '#' lines are comments) or YAML (a list of mappings)."""
     name = label or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot read units file: {exc.strerror}", Location(name)) from None
+    text = read_text(path, name)
     if path.suffix.lower() in (".yaml", ".yml"):
         return _units_yaml(path, name)
     return _units_csv(text, name)
