@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import Location, UserError
-from .expr import BOOL, INT, EnumType, ExprError, Node, Scope, Type, Value, check, evaluate, parse
+from .expr import BOOL, INT, EnumType, ExprError, Node, Scope, Type, Value, check, constant_value, evaluate, parse
 from .paths import inside
 from .schema import Constitution, Event
 from .system import (
@@ -221,7 +221,7 @@ class _Resolver:
             path = ("parameters", i, "value")
             claim(p.id, ("parameters", i, "id"))
             scope = Scope({k: (BOOL if isinstance(v, bool) else INT) for k, v in params.items()},
-                          frozenset(params))
+                          frozenset(params), values=dict(params))
             value = self.const(p.value, path, scope, params, None)
             assert isinstance(value, bool | int)
             params[p.id] = value
@@ -243,7 +243,7 @@ class _Resolver:
                     claim(val, ("state", i, "values"))
                 enums[v.id] = EnumType(v.id, tuple(v.values))
         enum_values = {val: t for t in enums.values() for val in t.values}
-        const_scope = Scope(const_scope.names, const_scope.constants, enum_values)
+        const_scope = Scope(const_scope.names, const_scope.constants, enum_values, values=dict(params))
 
         vars_: list[VarDef] = []
         for i, v in enumerate(c.state):
@@ -270,7 +270,7 @@ class _Resolver:
         state_names: dict[str, Type] = {k: (BOOL if isinstance(p, bool) else INT) for k, p in params.items()}
         state_names.update(var_types)
         state_names[NOW] = INT
-        state_scope = Scope(state_names, frozenset(params), enum_values)
+        state_scope = Scope(state_names, frozenset(params), enum_values, values=dict(params))
 
         events: dict[str, EventDef] = {}
         for i, ev in enumerate(c.events):
@@ -305,11 +305,14 @@ class _Resolver:
             if not self.applies(o.under):
                 continue
             el = self.element(f"obligation:{o.id}", "obligation", o.cites, base, o.summary)
+            within = None if o.within is None else self.expr(o.within, (*base, "within"), state_scope, INT)
+            if within is not None and isinstance(days := constant_value(within, state_scope), int) and days < 0:
+                raise self.fail(f"'within' must not be negative (got {days} days)", (*base, "within"))
             obligations.append(ObligationDef(
                 el, o.id, o.actor, o.summary,
                 self.expr(o.active_when, (*base, "active_when"), state_scope, BOOL),
                 discharge,
-                None if o.within is None else self.expr(o.within, (*base, "within"), state_scope, INT),
+                within,
                 None if o.since is None else self.expr(o.since, (*base, "since"), state_scope, INT),
             ))
 
