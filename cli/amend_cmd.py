@@ -14,7 +14,7 @@ import typer
 
 from ..model.errors import UserError
 from . import output
-from .main import BoundOpt, Format, ModelOpt, TimeoutOpt
+from .main import MAX_SECONDS, BoundOpt, Format, ModelOpt, TimeoutOpt
 from .output import citation_sort_key, human_cite
 
 CACHE_DIR = Path(".polity-cache")
@@ -28,7 +28,8 @@ FindOpt = Annotated[bool, typer.Option(
     "--find/--no-find",
     help="Also compare conflicts, deadlocks and gaps (on by default; --no-find for verdicts only).")]
 FindTimeoutOpt = Annotated[float, typer.Option(
-    "--find-timeout", min=1.0, help="Seconds for the discovery search, per model.")]
+    "--find-timeout", min=1.0, max=MAX_SECONDS,
+    help="Seconds for the discovery search, per model.")]
 
 
 def register(app: typer.Typer) -> None:

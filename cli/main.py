@@ -51,8 +51,11 @@ ModelOpt = Annotated[Path | None, typer.Option(
     "--model", help="Model file (default: the built-in model).", dir_okay=False)]
 BoundOpt = Annotated[int | None, typer.Option(
     "--bound", min=0, max=200, help="Maximum number of events in a trace.")]
+MAX_SECONDS = 7 * 24 * 3600.0  # a week: any longer limit is a typo, and inf/nan are refused
+MAX_JOBS = 256
 TimeoutOpt = Annotated[float | None, typer.Option(
-    "--timeout", min=0.001, help="Seconds per property (a timeout is 'unknown').")]
+    "--timeout", min=0.001, max=MAX_SECONDS,
+    help="Seconds per property (a timeout is 'unknown').")]
 ReadingOpt = Annotated[list[str] | None, typer.Option("--reading", help="Choose a reading: ID=OPTION (repeatable).")]
 
 
@@ -151,7 +154,7 @@ def check(
                                                dir_okay=False)] = None,
     bound: BoundOpt = None,
     timeout: TimeoutOpt = None,
-    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Parallel processes.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=MAX_JOBS, help="Parallel processes.")] = 1,
     only: Annotated[list[str] | None, typer.Option("--only", help="Check only these property ids.")] = None,
     fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
@@ -190,7 +193,8 @@ def find(
     model: ModelOpt = None,
     bound: BoundOpt = None,
     timeout: Annotated[float, typer.Option(
-        "--timeout", min=1.0, help="Seconds for the whole search, per reading.")] = 300.0,
+        "--timeout", min=1.0, max=MAX_SECONDS,
+        help="Seconds for the whole search, per reading.")] = 300.0,
     reading: ReadingOpt = None,
     all_readings: Annotated[bool, typer.Option(
         "--all-readings", help="Search under every reading combination.")] = False,

@@ -14,6 +14,7 @@ import typer
 
 from ..model.errors import Location, UserError
 from . import output
+from .main import MAX_SECONDS
 
 
 class Format(str, Enum):
@@ -25,7 +26,7 @@ ModelOpt = Annotated[Path | None, typer.Option("--model", dir_okay=False,
                                                help="Model file (default: the built-in model).")]
 BoundOpt = Annotated[int | None, typer.Option("--bound", min=1, max=60,
                                               help="Most events in a trace (overrides the catalog).")]
-TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.001,
+TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.001, max=MAX_SECONDS,
                                                   help="Seconds for the whole query (a timeout is 'unknown').")]
 
 
