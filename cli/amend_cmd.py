@@ -147,30 +147,30 @@ def _emit(report: dict[str, Any], fmt: Format) -> None:
     if fmt == Format.json:
         output.emit_json(report)
         return
-    out = output.out
+    show, verdict = output.show, output.verdict_text
     if "amendment" in report:
         am = report["amendment"]
-        out.print(f"[bold]{am['title']}[/]  [dim]({am['file']}, model {report['model']})[/]")
+        show((am["title"], "bold"), "  ", (f"({am['file']}, model {report['model']})", "dim"))
         for i, ch in enumerate(am["changes"], 1):
-            out.print(f"  {i}. {ch['what']}", markup=False)
+            show(f"  {i}. {ch['what']}")
             if ch["rationale"]:
-                out.print(f"     [dim]{ch['rationale']}[/]")
+                show("     ", (ch["rationale"], "dim"))
     else:
-        out.print(f"[bold]{report['before']}[/] -> [bold]{report['after']}[/]  "
-                  f"[dim](model {report['model']})[/]")
+        show((report["before"], "bold"), " -> ", (report["after"], "bold"), "  ",
+             (f"(model {report['model']})", "dim"))
     for note in report.get("notes", []):
-        out.print(f"  [dim]note: {note}[/]")
+        show("  ", (f"note: {note}", "dim"))
     if report["admissible"]:
-        out.print("[bold green]admissible[/]: no entrenched provision is touched")
+        show(("admissible", "bold green"), ": no entrenched provision is touched")
     else:
-        out.print("[bold red]inadmissible[/]: touches entrenched "
-                  + ", ".join(human_cite(c) for c in report["entrenched_touched"]))
+        show(("inadmissible", "bold red"), ": touches entrenched "
+             + ", ".join(human_cite(c) for c in report["entrenched_touched"]))
         for t in report.get("entrenchment", []):
-            out.print(f"  {t['location']}: change {t['change'] + 1} {t['how']} "
-                      f"({human_cite(t['provision'])}, entrenched by "
-                      f"{', '.join(human_cite(b) for b in t['by'])})", markup=False)
+            show(f"  {t['location']}: change {t['change'] + 1} {t['how']} "
+                 f"({human_cite(t['provision'])}, entrenched by "
+                 f"{', '.join(human_cite(b) for b in t['by'])})")
     if not report.get("analysed"):
-        out.print("not analysed (use --ignore-entrenchment to analyse anyway)")
+        show("not analysed (use --ignore-entrenchment to analyse anyway)")
         return
     changes = report["verdict_changes"]
     if changes:
@@ -180,41 +180,38 @@ def _emit(report: dict[str, Any], fmt: Format) -> None:
         for col in ("property", "reading", "before", "after"):
             table.add_column(col)
         for c in changes:
-            table.add_row(c["id"], c["reading"], output._verdict(c["before"]),
-                          output._verdict(c["after"]))
-        out.print(table)
+            table.add_row(c["id"], c["reading"], verdict(c["before"]), verdict(c["after"]))
+        output.out.print(table)
         for c in changes:
-            out.print(f"\n[bold]{c['id']}[/] now {output._verdict(c['after'])}: {c['statement']}")
+            show("\n", (c["id"], "bold"), " now ", verdict(c["after"]), f": {c['statement']}")
             if c["reason"]:
-                out.print(f"  {c['reason']}", markup=False)
-            for line in c["after_timeline"]:
-                out.print(f"    {line}", markup=False)
+                show(f"  {c['reason']}")
+            for text in c.get("after_timeline") or []:
+                show(f"    {text}")
             if c.get("after_relies_on") is not None:
-                out.print("  relies on: " + (", ".join(human_cite(x) for x in c["after_relies_on"])
-                                             or "no provision"), markup=False)
+                show("  relies on: " + (", ".join(human_cite(x) for x in c["after_relies_on"])
+                                        or "no provision"))
     else:
-        out.print("no verdict changes")
+        show("no verdict changes")
     if not report.get("find"):
-        out.print("[dim]findings not compared (--no-find)[/]")
+        show(("findings not compared (--no-find)", "dim"))
     for title, key in (("new finding", "findings_added"), ("finding gone", "findings_removed")):
         for f in report[key]:
-            out.print(f"\n[bold]{title}[/] ({f['kind']}): {f['summary']}")
-            out.print("  provisions: " + ", ".join(human_cite(c) for c in f["cites"]),
-                      markup=False)
-            for line in f["timeline"]:
-                out.print(f"    {line}", markup=False)
+            show("\n", (title, "bold"), f" ({f['kind']}): {f['summary']}")
+            show("  provisions: " + ", ".join(human_cite(c) for c in f["cites"]))
+            for text in f["timeline"]:
+                show(f"    {text}")
     for t in report.get("trace_changes", []):
-        out.print(f"\n[bold]{t['id']}[/] still {output._verdict(t['verdict'])}, by another trace:")
-        for line in t["after_timeline"]:
-            out.print(f"    {line}", markup=False)
+        show("\n", (t["id"], "bold"), " still ", verdict(t["verdict"]), ", by another trace:")
+        for text in t["after_timeline"]:
+            show(f"    {text}")
     for r in report["reliance_changes"]:
         plus = ", ".join(human_cite(c) for c in r["added"]) or "-"
         minus = ", ".join(human_cite(c) for c in r["removed"]) or "-"
-        out.print(f"\n[bold]{r['id']}[/] [{r['reading']}] relies on other provisions: "
-                  f"+ {plus}; - {minus}", highlight=False)
+        show("\n", (r["id"], "bold"), f" [{r['reading']}] relies on other provisions: + {plus}; - {minus}")
     cache = report["cache"]
-    out.print(f"\n{len(changes)} verdict change(s), {len(report['findings_added'])} new finding(s), "
-              f"{len(report['findings_removed'])} gone, {len(report['reliance_changes'])} "
-              f"reliance change(s); {report['checked']} checks after the change, "
-              f"{report['reused_after']} reused ({cache['hits']} cache hits) in "
-              f"{report['seconds']:.1f} s")
+    show(f"\n{len(changes)} verdict change(s), {len(report['findings_added'])} new finding(s), "
+         f"{len(report['findings_removed'])} gone, {len(report['reliance_changes'])} "
+         f"reliance change(s); {report['checked']} checks after the change, "
+         f"{report['reused_after']} reused ({cache['hits']} cache hits) in "
+         f"{report['seconds']:.1f} s")

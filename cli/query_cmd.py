@@ -115,14 +115,13 @@ def _value_text(a: dict[str, Any]) -> str:
 
 
 def _print(report: dict[str, Any], system: Any) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from ..model.system import human_cite
 
-    out = output.out
-    out.print(f"[bold]{report['query']}[/] on {report['model']} (reading {report['reading']})")
-    out.print(f"  {report['statement']}", markup=False)
+    show = output.show
+    show((report["query"], "bold"), f" on {report['model']} (reading {report['reading']})")
+    show(f"  {report['statement']}")
     table = Table(show_lines=False)
     for col in ("answer", "value", "status", "proof"):
         table.add_column(col)
@@ -132,19 +131,19 @@ def _print(report: dict[str, Any], system: Any) -> None:
         proof = a["proof"]
         ptext = proof.get("result", "") if isinstance(proof, dict) and "result" in proof else (
             ", ".join(f"{k}: {p.get('result')}" for k, p in proof.items()) if isinstance(proof, dict) else "")
-        table.add_row(escape(tag), escape(_value_text(a)), f"[{style.get(a['status'], '')}]{a['status']}[/]", ptext)
-    out.print(table)
+        table.add_row(tag, _value_text(a), output.line((a["status"], style.get(a["status"], ""))), ptext)
+    output.out.print(table)
     for a in report["answers"]:
         tag = a["id"] + (f" (reading {a['reading']})" if a.get("reading") and a["reading"] != a["id"] else "")
-        out.print(f"\n[bold]{escape(tag)}[/]: {escape(_value_text(a))}", highlight=False)
-        out.print(f"  {a['statement']}", markup=False)
+        show("\n", (tag, "bold"), f": {_value_text(a)}")
+        show(f"  {a['statement']}")
         if a.get("cites"):
-            out.print("  about: " + ", ".join(human_cite(c) for c in a["cites"]), markup=False)
+            show("  about: " + ", ".join(human_cite(c) for c in a["cites"]))
         claim = a["proof"].get("claim") if isinstance(a["proof"], dict) else None
         if claim:
-            out.print(f"  proof: {claim} ({a['proof'].get('result')})", markup=False)
-        for line in _trace_lines(a, system):
-            out.print(f"    {line}", markup=False)
+            show(f"  proof: {claim} ({a['proof'].get('result')})")
+        for text in _trace_lines(a, system):
+            show(f"    {text}")
 
 
 def _trace_lines(a: dict[str, Any], system: Any) -> list[str]:
