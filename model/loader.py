@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Location, UserError
+from .errors import Location, UserError, clip, shown
 from .expr import BOOL, INT, EnumType, ExprError, Node, Scope, Type, Value, check, constant_value, evaluate, parse
 from .paths import inside
 from .schema import Constitution, Event
@@ -146,13 +146,13 @@ def schema_error(exc: ValidationError, pos: Positions, data: Any) -> UserError:
     where = ".".join(str(p) for p in clean) or "(top)"
     msg = err["msg"]
     if err["type"] == "missing":
-        return UserError(f"missing field '{clean[-1]}' in {'.'.join(map(str, clean[:-1])) or 'the file'}",
+        return UserError(f"missing field '{clean[-1]}' in {clip('.'.join(map(str, clean[:-1])), 80) or 'the file'}",
                          pos.locate(tuple(clean[:-1])))
     if err["type"] == "extra_forbidden":
-        return UserError(f"unknown field '{clean[-1]}'", pos.locate(tuple(clean)))
+        return UserError(f"unknown field {shown(clean[-1])}", pos.locate(tuple(clean)))
     value = _lookup(data, clean)
-    shown = f" (got {value!r})" if value is not None and not isinstance(value, dict | list) else ""
-    return UserError(f"{where}: {msg}{shown}", pos.locate(tuple(clean)))
+    got = f" (got {shown(value)})" if value is not None and not isinstance(value, dict | list) else ""
+    return UserError(f"{clip(where, 80)}: {clip(msg, 120)}{got}", pos.locate(tuple(clean)))
 
 
 def _lookup(data: Any, path: list[str | int]) -> Any:
