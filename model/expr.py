@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lark import Lark, Token, Transformer, Tree, UnexpectedInput, v_args
 
-from .errors import UserError, clip
+from .errors import UserError, clip, shown
 
 MAX_EXPR_CHARS = 20_000  # the longest expression of the built-in model has about 300
 MAX_NESTING = 100  # operators inside operators; Python recursion is the real bound (~1000)
@@ -294,7 +294,7 @@ def _check(node: Node, scope: Scope) -> Type:
             return scope.names[node.id]
         if node.id in scope.enum_values:
             return scope.enum_values[node.id]
-        raise _err(node, f"unknown name {node.id!r}")
+        raise _err(node, f"unknown name {shown(node.id)}")
     if isinstance(node, Unary):
         want = BOOL if node.op == "not" else INT
         check(node.x, scope, want)
@@ -310,7 +310,7 @@ def _check(node: Node, scope: Scope) -> Type:
             raise _err(node, f"'in' needs an enumerated value on the left, got {t}")
         for v in node.values:
             if v not in t.values:
-                raise _err(node, f"{v!r} is not a value of {t} (values: {', '.join(t.values)})")
+                raise _err(node, f"{shown(v)} is not a value of {t} (values: {', '.join(t.values)})")
         return BOOL
     if isinstance(node, Binary):
         op = node.op
@@ -337,7 +337,7 @@ def _check(node: Node, scope: Scope) -> Type:
         if node.fn in scope.functions:
             return scope.functions[node.fn](scope, node)
         if node.fn not in BUILTINS:
-            raise _err(node, f"unknown function {node.fn!r}")
+            raise _err(node, f"unknown function {shown(node.fn)}")
         if len(node.args) != BUILTINS[node.fn]:
             raise _err(node, f"{node.fn} takes {BUILTINS[node.fn]} argument(s), got {len(node.args)}")
         for a in node.args:
@@ -351,7 +351,7 @@ def _check(node: Node, scope: Scope) -> Type:
         if node.fn in ("share_of", "more_than_share"):
             _nonzero(node.args[1], scope, f"{node.fn}(p, q, n) with q = 0 (a share of zero parts)")
         return INT
-    raise _err(node, f"unsupported expression {node!r}")
+    raise _err(node, f"unsupported expression {shown(node)}")
 
 
 def constant_value(node: Node, scope: Scope) -> Value | None:
@@ -504,4 +504,4 @@ def evaluate(node: Node, env: Env, call_hook: CallHook | None = None) -> Value:
         if call_hook is not None:
             return call_hook(node, env)
         raise ValueError(f"no evaluator for {node.fn}")
-    raise ValueError(f"cannot evaluate {node!r}")
+    raise ValueError(f"cannot evaluate {shown(node)}")

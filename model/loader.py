@@ -196,7 +196,7 @@ class _Resolver:
         try:
             return evaluate(node, params)
         except (KeyError, ZeroDivisionError, ValueError) as exc:
-            raise self.fail(f"cannot compute {text!r}: {exc}", path) from None
+            raise self.fail(f"cannot compute {shown(text)}: {exc}", path) from None
 
     def element(self, key: str, kind: str, cites: list[str], path: PathKey, summary: str = "") -> Element:
         e = Element(key, kind, tuple(cites), path, summary)

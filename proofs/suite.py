@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..model.errors import Location, UserError
+from ..model.errors import Location, UserError, shown
 from ..model.loader import LoadedModel, load_model, resolve, validate
 from ..model.paths import inside
 from ..model.yamlpos import Positions, load_yaml
@@ -82,21 +82,21 @@ def load_suite(path: Path, model: LoadedModel) -> Suite:
     if not cat_path.exists():
         cat_path = builtin_catalog_path(spec.catalog)
     if not cat_path.exists():
-        raise UserError(f"catalog {spec.catalog!r} not found", pos.locate(("catalog",)))
+        raise UserError(f"catalog {shown(spec.catalog)} not found", pos.locate(("catalog",)))
     catalog = load_catalog(cat_path, model)
     ids = {p.id for p in catalog.spec.properties}
     for pid in spec.timeouts:
         if pid not in ids:
-            raise UserError(f"unknown property id {pid!r} (not in catalog {spec.catalog})",
+            raise UserError(f"unknown property id {shown(pid)} (not in catalog {spec.catalog})",
                             pos.locate(("timeouts", pid)))
     for pid, exp in spec.expect.items():
         if pid not in ids:
-            raise UserError(f"unknown property id {pid!r} (not in catalog {spec.catalog})",
+            raise UserError(f"unknown property id {shown(pid)} (not in catalog {spec.catalog})",
                             pos.locate(("expect", pid)))
         values = [exp] if isinstance(exp, str) else list(exp.values())
         for v in values:
             if v not in VERDICTS:
-                raise UserError(f"{v!r} is not a verdict (one of {', '.join(VERDICTS)})",
+                raise UserError(f"{shown(v)} is not a verdict (one of {', '.join(VERDICTS)})",
                                 pos.locate(("expect", pid)))
     return Suite(spec, pos, path, catalog)
 

@@ -22,7 +22,7 @@ from typing import Literal
 
 from lark import Lark, Token, UnexpectedInput
 
-from ..model.errors import UserError, clip
+from ..model.errors import UserError, clip, shown
 from ..model.expr import (
     BOOL,
     GRAMMAR,
@@ -128,7 +128,7 @@ def property_scope(system: System) -> Scope:
             raise ExprError(f"{call.fn}(...) takes one {what} name", call.line, call.col)
         name = call.args[0].id
         if name not in allowed:
-            raise ExprError(f"unknown {what} {name!r} in {call.fn}(...)", call.args[0].line,
+            raise ExprError(f"unknown {what} {shown(name)} in {call.fn}(...)", call.args[0].line,
                             call.args[0].col)
         return name
 
