@@ -20,7 +20,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from ruamel.yaml.nodes import ScalarNode
 
 from .errors import Location, UserError, clip
@@ -118,8 +118,52 @@ def load_yaml_text(text: str, name: str) -> tuple[Any, Positions]:
         # ruamel's composer recurses per nesting level and converts integers with int():
         # find the place in the event stream (which ruamel parses without recursion)
         raise _scan_for_limits(text, name) from None
+    if _expanded_size(doc, {}, 0) > MAX_VALUES:
+        raise UserError(f"the document holds more than {MAX_VALUES} values once its aliases are expanded "
+                        "(the limit); the first alias is here", _first_alias(text, name))
     pos = Positions(name, {(): (1, 1)})
     return _Plain(pos).copy(doc, (), 0), pos
+
+
+def _children(node: Any) -> list[tuple[Any, tuple[int, int]]]:
+    """The values inside a mapping or list, each with where it is written (0-based)."""
+    out = []
+    if isinstance(node, CommentedMap):
+        for key, value in node.items():
+            try:
+                at = node.lc.value(key)
+            except (KeyError, TypeError):
+                at = (node.lc.line, node.lc.col)
+            out.append((value, at))
+    elif isinstance(node, CommentedSeq):
+        for i, value in enumerate(node):
+            try:
+                at = node.lc.item(i)
+            except (KeyError, TypeError):
+                at = (node.lc.line, node.lc.col)
+            out.append((value, at))
+    return out
+
+
+def _expanded_size(node: Any, sizes: dict[int, int], depth: int) -> int:
+    """How many values copying ``node`` would make, aliases expanded, in time linear in the
+    document: an aliased mapping or list is the same object each time, so sizes are memoised.
+    A node that contains itself counts as too many; depth beyond the limit is left to the copy."""
+    if not isinstance(node, CommentedMap | CommentedSeq) or depth > MAX_DEPTH:
+        return 1
+    key = id(node)
+    if key not in sizes:
+        sizes[key] = MAX_VALUES + 1  # while counting: reaching it again means it contains itself
+        sizes[key] = min(MAX_VALUES + 1, 1 + sum(_expanded_size(c, sizes, depth + 1) for c, _ in _children(node)))
+    return sizes[key]
+
+
+def _first_alias(text: str, name: str) -> Location:
+    """Where the first alias (``*name``) is written: ruamel's data only knows its anchor."""
+    for ev in YAML(typ="rt").parse(text):
+        if isinstance(ev, AliasEvent):
+            return Location(name, ev.start_mark.line + 1, ev.start_mark.column + 1)
+    return Location(name, 1, 1)
 
 
 def _scan_for_limits(text: str, name: str) -> UserError:
@@ -161,22 +205,14 @@ def _is_int(yaml: YAML, ev: ScalarEvent) -> bool:
 
 
 class _Plain:
-    """Copies ruamel's data into plain values, counting them (aliases are expanded here)."""
+    """Copies ruamel's data into plain values (aliases are expanded here)."""
 
     def __init__(self, pos: Positions) -> None:
         self.pos = pos
-        self.count = 0
-
-    def _limit(self, path: PathKey, depth: int) -> None:
-        self.count += 1
-        if self.count > MAX_VALUES:
-            raise UserError(f"the document holds more than {MAX_VALUES} values once its aliases are "
-                            "expanded (the limit)", self.pos.locate(path))
-        if depth > MAX_DEPTH:
-            raise UserError(f"nested too deeply (limit {MAX_DEPTH} levels)", self.pos.locate(path))
 
     def copy(self, node: Any, path: PathKey, depth: int) -> Any:
-        self._limit(path, depth)
+        if depth > MAX_DEPTH:
+            raise UserError(f"nested too deeply (limit {MAX_DEPTH} levels)", self.pos.locate(path))
         if isinstance(node, CommentedMap):
             out = {}
             for key, value in node.items():
