@@ -16,6 +16,7 @@ from ..model.errors import UserError
 from . import output
 from .main import MAX_SECONDS, BoundOpt, Format, ModelOpt, TimeoutOpt
 from .output import citation_sort_key, human_cite
+from .progress import progress
 
 CACHE_DIR = Path(".polity-cache")
 
@@ -125,8 +126,9 @@ def _analyse(before: Any, after: Any, suite_path: Path | None, fmt: Format, boun
                         " (use --suite)")
     s = load_suite(path, before)
     store = ResultCache(CACHE_DIR if cache else None)
-    with output.status_line(fmt == Format.text) as status:
-        verifier = Verifier(s, store, bound, timeout, find_timeout=find_timeout, progress=status)
+    with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
+        verifier = Verifier(s, store, bound, timeout, find_timeout=find_timeout,
+                            progress=lambda msg: shown.note(f"checking: {msg}"))
         return impact(before, after, verifier, find) | {"suite": s.spec.suite, "find": find}
 
 

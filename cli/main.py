@@ -1,8 +1,9 @@
 """The ``polity`` command.
 
-Exit codes: 0 as expected; 1 a verdict differs from its expectation, or a finding exists where
-none was allowed, or an amendment is inadmissible; 2 bad input or usage (one located line, no
-traceback); 3 internal error (Polity contradicted itself; traceback kept).
+Exit codes, the same for every command: 0 as expected; 1 an expectation failed (a suite verdict
+differs, ``prove --expect`` differs, ``find --fail-on-findings`` found something, an amendment is
+inadmissible); 2 bad input or usage (one located line, no traceback); 3 internal error (Polity
+contradicted itself; a short message, the traceback only with ``--debug``); 130/143 interrupted.
 
 Z3 is imported lazily, inside the commands that need it, so ``polity --help`` stays fast.
 """
@@ -19,9 +20,18 @@ import typer
 
 from ..model.errors import InternalError, UserError
 from . import output
+from .progress import progress
 
-EXIT_CODES = """Exit codes: 0 as expected; 1 a verdict differs from its expectation, a finding
-exists, or an amendment is inadmissible; 2 bad input or usage; 3 internal error."""
+EXIT_CODES = """Exit codes (every command): 0 as expected; 1 an expectation failed: a suite
+verdict differs from its expectation (check), the verdict differs from --expect (prove), something
+was found with --fail-on-findings (find), an amendment is inadmissible (amend); 2 bad input or
+usage; 3 internal error (traceback with --debug); 130 interrupted (Ctrl-C), 143 terminated."""
+
+# Defaults the help text shows; tests/test_cli_help.py holds them equal to the engine's.
+DEFAULT_BOUND_HELP = 12
+DEFAULT_TIMEOUT_HELP = 60
+FIND_BOUND_HELP = 8
+DEBUG = {"traceback": False}
 
 app = typer.Typer(
     name="polity",
@@ -35,9 +45,38 @@ model_app = typer.Typer(help="Validate and inspect constitution models.", no_arg
 app.add_typer(model_app, name="model")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        import z3
+
+        output.say(f"polity {version('polity')} (z3 {z3.get_version_string()})")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version,
+                                          help="Print Polity's and Z3's versions and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an internal error.")] = False,
+) -> None:
+    """Formal verification of constitutional procedures with Z3."""
+    DEBUG["traceback"] = debug
+
+
 class Format(str, Enum):
     text = "text"
     json = "json"
+
+
+class Verdict(str, Enum):  # the CLI's copy of proofs.verdicts.Verdict: help must not import Z3
+    proved = "proved"
+    violated = "violated"
+    reachable = "reachable"
+    unreachable = "unreachable"
+    holds_to_bound = "holds_to_bound"
+    unknown = "unknown"
 
 
 class SuiteFormat(str, Enum):
@@ -50,11 +89,12 @@ class SuiteFormat(str, Enum):
 ModelOpt = Annotated[Path | None, typer.Option(
     "--model", help="Model file (default: the built-in model).", dir_okay=False)]
 BoundOpt = Annotated[int | None, typer.Option(
-    "--bound", min=0, max=200, help="Maximum number of events in a trace.")]
+    "--bound", min=0, max=200, show_default=f"{DEFAULT_BOUND_HELP}, or the suite's",
+    help="Maximum number of events in a trace.")]
 MAX_SECONDS = 7 * 24 * 3600.0  # a week: any longer limit is a typo, and inf/nan are refused
 MAX_JOBS = 256
 TimeoutOpt = Annotated[float | None, typer.Option(
-    "--timeout", min=0.001, max=MAX_SECONDS,
+    "--timeout", min=0.001, max=MAX_SECONDS, show_default=f"{DEFAULT_TIMEOUT_HELP} s, or the suite's",
     help="Seconds per property (a timeout is 'unknown').")]
 ReadingOpt = Annotated[list[str] | None, typer.Option("--reading", help="Choose a reading: ID=OPTION (repeatable).")]
 
@@ -126,6 +166,8 @@ def prove(
     reading: ReadingOpt = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
+    expect: Annotated[Verdict | None, typer.Option(
+        "--expect", help="Exit 1 unless the verdict is this one.")] = None,
 ) -> None:
     """Check one property: proved, violated, holds_to_bound, reachable, unreachable or unknown."""
     from ..model.loader import load_model, resolve
@@ -136,15 +178,22 @@ def prove(
     loaded = load_model(model)
     system = resolve(loaded, _reading(reading))
     p = parse_user_property(prop, system)
-    with output.spinner(f"checking {prop}", fmt == Format.text):
-        r = check_property(system, p, bound=DEFAULT_BOUND if bound is None else bound,
-                           timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+    limit = DEFAULT_TIMEOUT if timeout is None else timeout
+    with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
+        shown.start("prove", f"checking {prop}", f"{limit:g} s")
+        r = check_property(system, p, bound=DEFAULT_BOUND if bound is None else bound, timeout=limit)
     data = result_json("--property", ",".join(f"{k}={v}" for k, v in system.reading.items()) or "default",
                        r, system) | {"formula": prop}
+    if expect is not None:
+        data |= {"expected": expect.value, "ok": r.verdict.value == expect.value}
     if fmt == Format.json:
         output.emit_json(data)
     else:
         output.print_result(data, output.source_for(loaded) if quote else None)
+    if expect is not None and r.verdict.value != expect.value:
+        if fmt == Format.text:
+            output.error(f"expected {expect.value}, got {r.verdict.value}")
+        raise typer.Exit(1)
 
 
 @app.command("check")
@@ -176,9 +225,10 @@ def check(
     model_arg = str(model) if model is not None else None
     todo = jobs_for(s, loaded, model_arg, bound, timeout, only)
     started = time.monotonic()
-    with output.progress_bar(len(todo), fmt == SuiteFormat.text) as tick:
+    with progress(output.err, fmt == SuiteFormat.text, len(todo), machine=fmt != SuiteFormat.text) as shown:
         results = judge(s, run_jobs(
-            todo, jobs, lambda job, res: tick(f"{job.property_id} [{job.label}]: {res['verdict']}")))
+            todo, jobs, lambda job, res: shown.finish(job, res["verdict"]),
+            started=lambda job: shown.start(job, f"{job.property_id} [{job.label}]", f"{job.timeout:g} s")))
     wall = time.monotonic() - started
     report = {"suite": s.spec.suite, "model": loaded.constitution.id, "results": results,
               "seconds": round(wall, 2), "ok": all(r["ok"] for r in results),
@@ -191,7 +241,9 @@ def check(
 @app.command("find")
 def find(
     model: ModelOpt = None,
-    bound: BoundOpt = None,
+    bound: Annotated[int | None, typer.Option(
+        "--bound", min=0, max=200, show_default=str(FIND_BOUND_HELP),
+        help="Maximum number of events in a trace.")] = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", min=1.0, max=MAX_SECONDS,
         help="Seconds for the whole search, per reading.")] = 300.0,
@@ -218,7 +270,10 @@ def find(
                 else [{**loaded.default_reading(), **_reading(reading)}])
     findings: list[dict[str, Any]] = []
     started = time.monotonic()
-    with output.status_line(fmt == SuiteFormat.text) as status:
+    with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
+        def status(msg: str) -> None:
+            shown.note(f"searching: {msg}", f"{timeout:g} s for the search")
+
         for r in readings:
             system = resolve(loaded, r)
             default = loaded.default_reading()
@@ -252,8 +307,10 @@ def explain(
     s = load_suite(suite or builtin_suite_path(loaded.constitution.id), loaded)
     spec = s.catalog.get(property_id)
     todo = jobs_for(s, loaded, str(model) if model else None, bound, timeout, [property_id])
-    with output.spinner(f"checking {property_id}", fmt == Format.text):
-        results = judge(s, run_jobs(todo))
+    with progress(output.err, fmt == Format.text, len(todo), machine=fmt != Format.text) as shown:
+        results = judge(s, run_jobs(todo, 1, lambda job, res: shown.finish(job, res["verdict"]),
+                                    started=lambda job: shown.start(job, f"checking {property_id} [{job.label}]",
+                                                                    f"{job.timeout:g} s")))
     if fmt == Format.json:
         output.emit_json({"id": spec.id, "statement": spec.statement, "formula": spec.formula,
                           "cites": spec.cites, "results": results})
@@ -271,11 +328,7 @@ def run() -> None:
         output.error(str(exc))
         sys.exit(2)
     except InternalError as exc:
-        import traceback
-
-        traceback.print_exc()
-        output.error(f"internal error: {exc}")
-        sys.exit(3)
+        _internal(exc)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
@@ -285,11 +338,23 @@ def run() -> None:
         if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(2)
+        _internal(exc)
+
+
+def _internal(exc: BaseException) -> None:
+    """Exit 3: one line saying what went wrong; the traceback only with --debug."""
+    if DEBUG["traceback"]:
         import traceback
 
-        traceback.print_exc()
-        output.error(f"internal error: {exc}")
-        sys.exit(3)
+        traceback.print_exception(exc)
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" (at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}; --debug shows the traceback)"
+    output.error(f"internal error: {type(exc).__name__}: {str(exc)[:300]}{where}")
+    sys.exit(3)
 # Commands that live in their own modules register themselves on the app.
 from . import amend_cmd, query_cmd  # noqa: E402
 

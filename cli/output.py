@@ -1,4 +1,4 @@
-"""Everything the CLI writes: JSON to stdout only, human text via rich, progress on stderr.
+"""Everything the CLI writes: JSON to stdout only, human text via rich (progress: progress.py).
 
 ``NO_COLOR`` and non-terminal output are respected by rich; progress is drawn only when stderr
 is a terminal (otherwise one plain line per finished item, on stderr).
@@ -11,12 +11,10 @@ never reach the terminal. Styling is done with ``line``: pieces of text, each wi
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,54 +119,6 @@ def warn(text: str) -> None:
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()
-
-
-def _interactive() -> bool:
-    return err.is_terminal and not os.environ.get("CI")
-
-
-@contextlib.contextmanager
-def spinner(label: str, enabled: bool) -> Iterator[None]:
-    if enabled and _interactive():
-        with err.status(label):
-            yield
-    else:
-        if enabled:
-            err.print(f"{label} ...", markup=False)
-        yield
-
-
-@contextlib.contextmanager
-def progress_bar(total: int, enabled: bool) -> Iterator[Callable[[str], None]]:
-    """A progress bar on a terminal; elsewhere '[i/n] item' lines on stderr."""
-    count = [0]
-    if enabled and _interactive():
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True) as bar:
-            task = bar.add_task("checking", total=total)
-
-            def tick(msg: str) -> None:
-                bar.update(task, advance=1, description=msg[:60])
-
-            yield tick
-        return
-
-    def plain(msg: str) -> None:
-        count[0] += 1
-        err.print(f"[{count[0]}/{total}] {msg}", markup=False)
-
-    yield plain if enabled else (lambda _m: None)
-
-
-@contextlib.contextmanager
-def status_line(enabled: bool) -> Iterator[Callable[[str], None]]:
-    if enabled and _interactive():
-        with err.status("searching") as st:
-            yield lambda msg: st.update(f"searching: {msg}")
-        return
-    yield (lambda msg: err.print(f"searching: {msg}", markup=False)) if enabled else (lambda _m: None)
 
 
 def source_for(loaded: LoadedModel) -> SourceText | None:

@@ -15,6 +15,7 @@ import typer
 from ..model.errors import Location, UserError
 from . import output
 from .main import MAX_SECONDS
+from .progress import progress
 
 
 class Format(str, Enum):
@@ -90,9 +91,10 @@ def register(app: typer.Typer) -> None:
         elif data is not None:
             raise UserError(f"--data is only for referendum queries ({name} is a {q.kind} query)")
         label = ",".join(f"{k}={v}" for k, v in sorted(system.reading.items())) or "default"
-        with output.spinner(f"query {name}", fmt == Format.text):
-            answers = run_query(lq, name, system, units,
-                                timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+        limit = DEFAULT_TIMEOUT if timeout is None else timeout
+        with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
+            shown.start(name, f"query {name}", f"{limit:g} s")
+            answers = run_query(lq, name, system, units, timeout=limit,
                                 bound=bound, query_reading=query_reading)
         report = {"query": name, "statement": q.statement, "model": loaded.constitution.id,
                   "reading": label, "answers": [a.to_json() for a in answers],

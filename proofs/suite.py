@@ -171,23 +171,43 @@ def jobs_for(suite: Suite, model: LoadedModel, model_path: str | None, bound: in
 
 
 def run_jobs(jobs: list[Job], workers: int = 1,
-             progress: Callable[[Job, dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
-    """Run jobs, in ``workers`` processes; results come back in job order."""
+             progress: Callable[[Job, dict[str, Any]], None] | None = None,
+             started: Callable[[Job], None] | None = None) -> list[dict[str, Any]]:
+    """Run jobs, in ``workers`` processes; results come back in job order.
+
+    With several workers, at most ``workers`` jobs are in flight, submitted in job order, so
+    ``started`` names exactly the jobs that are running.
+    """
     results: list[dict[str, Any] | None] = [None] * len(jobs)
     if workers <= 1:
         for i, job in enumerate(jobs):
+            if started:
+                started(job)
             results[i] = run_job(job)
             if progress:
                 progress(job, results[i])  # type: ignore[arg-type]
     else:
         ctx = multiprocessing.get_context("spawn")
         with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
-            for fut in cf.as_completed(futures):
-                i = futures[fut]
-                results[i] = fut.result()
-                if progress:
-                    progress(jobs[i], results[i])  # type: ignore[arg-type]
+            waiting = list(enumerate(jobs))[::-1]
+            futures: dict[cf.Future[dict[str, Any]], int] = {}
+
+            def submit() -> None:
+                while waiting and len(futures) < workers:
+                    i, job = waiting.pop()
+                    if started:
+                        started(job)
+                    futures[pool.submit(run_job, job)] = i
+
+            submit()
+            while futures:
+                done, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
+                for fut in sorted(done, key=futures.__getitem__):
+                    i = futures.pop(fut)
+                    results[i] = fut.result()
+                    if progress:
+                        progress(jobs[i], results[i])  # type: ignore[arg-type]
+                submit()
     return [r for r in results if r is not None]
 
 

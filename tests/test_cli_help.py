@@ -1,0 +1,55 @@
+"""What `--help` and `--version` promise matches what the commands do."""
+
+from __future__ import annotations
+
+import pytest
+from polity.cli import main
+from polity.proofs import discover, engine
+from support import TINY, run_polity
+
+
+def test_help_shows_the_engine_defaults() -> None:
+    assert main.DEFAULT_BOUND_HELP == engine.DEFAULT_BOUND
+    assert main.DEFAULT_TIMEOUT_HELP == engine.DEFAULT_TIMEOUT
+    assert main.FIND_BOUND_HELP == discover.FIND_BOUND
+
+
+def test_the_cli_verdicts_are_the_engine_verdicts() -> None:
+    from polity.proofs.verdicts import Verdict
+
+    assert [v.value for v in main.Verdict] == [v.value for v in Verdict]
+
+
+@pytest.mark.e2e
+def test_version_names_polity_and_z3() -> None:
+    r = run_polity("--version")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("polity ") and "z3 " in r.stdout
+
+
+@pytest.mark.e2e
+def test_help_shows_defaults_and_exit_codes() -> None:
+    r = run_polity("check", "--help")
+    assert r.returncode == 0
+    assert "12, or the suite's" in r.stdout and "143" in run_polity("--help").stdout
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("expect", "code"), [("violated", 0), ("proved", 1)])
+def test_prove_expect_sets_the_exit_code(expect: str, code: int) -> None:
+    r = run_polity("prove", "--model", str(TINY), "--property", "always refusals < 1", "--expect", expect)
+    assert r.returncode == code, r.stdout + r.stderr
+    assert r.stdout.startswith("violated")
+    if code:
+        assert "expected proved, got violated" in r.stderr
+
+
+@pytest.mark.e2e
+def test_find_exit_code_follows_fail_on_findings() -> None:
+    plain = run_polity("find", "--model", str(TINY), "--format", "json")
+    strict = run_polity("find", "--model", str(TINY), "--format", "json", "--fail-on-findings")
+    assert plain.returncode == 0, plain.stderr
+    import json
+
+    found = json.loads(plain.stdout)  # the JSON of find is the list of findings
+    assert strict.returncode == (1 if found else 0)
