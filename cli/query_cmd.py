@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Answer a quantitative question (thresholds, coalitions, tenure, vacancies) exactly."""
         from ..model.loader import BUILTIN_MODEL, load_model, resolve
-        from ..model.paths import inside
+        from ..model.paths import data_path
         from ..model.queries import catalog_path_for, load_queries, load_units
         from ..proofs.optimize import DEFAULT_TIMEOUT, run_query
 
@@ -83,8 +83,8 @@ def register(app: typer.Typer) -> None:
         if q.kind == "referendum":
             units_path = data
             if units_path is None and q.data is not None:
-                units_path = inside(cat_path.parent, q.data, lq.locate(("queries", lq.index(name), "data")),
-                                    "data")
+                units_path = data_path(cat_path.parent, q.data, lq.locate(("queries", lq.index(name), "data")),
+                                       "data", confined=False)
             if units_path is None:
                 raise UserError(f"query {name} needs a units file: --data FILE", Location(str(cat_path)))
             units = load_units(units_path, str(data) if data is not None else f"<catalog>/{q.data}")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Location, UserError, clip, shown
 from .expr import BOOL, INT, EnumType, ExprError, Node, Scope, Type, Value, check, constant_value, evaluate, parse
-from .paths import inside
+from .paths import data_path
 from .schema import Constitution, Event
 from .system import (
     NOW,
@@ -58,8 +58,8 @@ class LoadedModel:
         return self.positions.locate(path)
 
     def source_path(self) -> Path:
-        """The source text, which lies inside the model's folder (``paths.inside``)."""
-        return inside(self.path.parent, self.constitution.source.file,
+        """The source text, which lies inside the model's folder (``paths.data_path``)."""
+        return data_path(self.path.parent, self.constitution.source.file,
                       self.locate(("source", "file")), "source.file").resolve()
 
     def readings(self) -> list[dict[str, str]]:

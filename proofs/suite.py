@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..model.errors import Location, UserError, shown
 from ..model.loader import LoadedModel, load_model, resolve, validate
-from ..model.paths import inside
+from ..model.paths import data_path
 from ..model.yamlpos import Positions, load_yaml
 from ..properties.catalog import (
     Catalog,
@@ -78,7 +78,7 @@ def builtin_suite_path(model_id: str) -> Path:
 def load_suite(path: Path, model: LoadedModel) -> Suite:
     data, pos = load_yaml(path)
     spec = validate(SuiteFile, data, pos, "a suite file", "suite, catalog, expect")
-    cat_path = inside(path.parent, spec.catalog, pos.locate(("catalog",)), "catalog")
+    cat_path = data_path(path.parent, spec.catalog, pos.locate(("catalog",)), "catalog", confined=False)
     if not cat_path.exists():
         cat_path = builtin_catalog_path(spec.catalog)
     if not cat_path.exists():

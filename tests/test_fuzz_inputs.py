@@ -325,7 +325,7 @@ FAMILIES = [
     ("billion-laughs", LOL.encode() + TINY.read_bytes(), None, "aliases are expanded"),
     ("duplicate-key-100kb", TINY.read_bytes() + b"\nid: " + b"x" * 100_000 + b"\n", None, "duplicate key"),
     ("source-file-empty", _model_variant("file: tiny-constitution.txt", 'file: ""'), None, "source.file is empty"),
-    ("source-file-dot", _model_variant("file: tiny-constitution.txt", "file: ."), None, "inside the file's folder"),
+    ("source-file-dot", _model_variant("file: tiny-constitution.txt", "file: ."), None, "must name a file"),
     ("source-file-nul", _model_variant("file: tiny-constitution.txt", 'file: "a\\0b"'), None, "control character"),
     ("source-file-long", _model_variant("file: tiny-constitution.txt", "file: " + "a" * 5000), None,
      "longer than 255"),
