@@ -146,8 +146,8 @@ def schema_error(exc: ValidationError, pos: Positions, data: Any) -> UserError:
     where = ".".join(str(p) for p in clean) or "(top)"
     msg = err["msg"]
     if err["type"] == "missing":
-        return UserError(f"missing field '{clean[-1]}' in {clip('.'.join(map(str, clean[:-1])), 80) or 'the file'}",
-                         pos.locate(tuple(clean[:-1])))
+        parent = clip(".".join(map(str, clean[:-1])), 80) or "the file"
+        return UserError(f"missing field {shown(clean[-1])} in {parent}", pos.locate(tuple(clean[:-1])))
     if err["type"] == "extra_forbidden":
         return UserError(f"unknown field {shown(clean[-1])}", pos.locate(tuple(clean)))
     value = _lookup(data, clean)
@@ -210,9 +210,9 @@ class _Resolver:
 
         def claim(name: str, path: PathKey) -> None:
             if name in RESERVED:
-                raise self.fail(f"'{name}' is reserved and cannot be declared", path)
+                raise self.fail(f"{shown(name)} is reserved and cannot be declared", path)
             if name in seen:
-                raise self.fail(f"duplicate name '{name}' (already declared)", path)
+                raise self.fail(f"duplicate name {shown(name)} (already declared)", path)
             seen[name] = path
 
         # parameters, in order; each may use the earlier ones
@@ -238,7 +238,7 @@ class _Resolver:
         for i, v in enumerate(c.state):
             if v.type == "enum":
                 if len(v.values) < 2:
-                    raise self.fail(f"enum '{v.id}' needs at least two values", ("state", i, "values"))
+                    raise self.fail(f"enum {shown(v.id)} needs at least two values", ("state", i, "values"))
                 for val in v.values:
                     claim(val, ("state", i, "values"))
                 enums[v.id] = EnumType(v.id, tuple(v.values))
@@ -254,16 +254,16 @@ class _Resolver:
             lo = hi = None
             if v.type == "int":
                 if v.range is None:
-                    raise self.fail(f"int variable '{v.id}' needs a range [lo, hi]", ("state", i))
+                    raise self.fail(f"int variable {shown(v.id)} needs a range [lo, hi]", ("state", i))
                 lo = int(self.const(v.range[0], ("state", i, "range", 0), const_scope, params))
                 hi = int(self.const(v.range[1], ("state", i, "range", 1), const_scope, params))
                 if lo > hi:
-                    raise self.fail(f"empty range [{lo}, {hi}] for '{v.id}'", ("state", i, "range"))
+                    raise self.fail(f"empty range [{lo}, {hi}] for {shown(v.id)}", ("state", i, "range"))
             elif v.range is not None:
-                raise self.fail(f"only int variables take a range ('{v.id}' is {v.type})", ("state", i, "range"))
+                raise self.fail(f"only int variables take a range ({shown(v.id)} is {v.type})", ("state", i, "range"))
             init = self.const(v.init, ("state", i, "init"), const_scope, params, t)
             if lo is not None and hi is not None and not (lo <= int(init) <= hi):
-                raise self.fail(f"initial value {init} of '{v.id}' is outside [{lo}, {hi}]", ("state", i, "init"))
+                raise self.fail(f"initial value {init} of {shown(v.id)} is outside [{lo}, {hi}]", ("state", i, "init"))
             vars_.append(VarDef(v.id, t, lo, hi, init, tuple(v.cites), v.description))
         self.vars = vars_
         var_types = {v.id: v.type for v in vars_}
@@ -276,7 +276,7 @@ class _Resolver:
         for i, ev in enumerate(c.events):
             claim(ev.id, ("events", i, "id"))
             if ev.actor not in actors:
-                raise self.fail(f"unknown actor '{ev.actor}' (declare it under actors)", ("events", i, "actor"))
+                raise self.fail(f"unknown actor {shown(ev.actor)} (declare it under actors)", ("events", i, "actor"))
             if not self.applies(ev.under):
                 continue
             events[ev.id] = self.event(ev, i, state_scope, const_scope, params, var_types)
@@ -286,7 +286,7 @@ class _Resolver:
             declared = {e.id for e in c.events}
             for j, e in enumerate(ids):
                 if e not in declared:
-                    raise self.fail(f"unknown event '{e}'", (*path, j))
+                    raise self.fail(f"unknown event {shown(e)}", (*path, j))
             return tuple(e for e in ids if e in events)
 
         obligations = []
@@ -294,11 +294,11 @@ class _Resolver:
             claim(o.id, ("obligations", i, "id"))
             base: PathKey = ("obligations", i)
             if o.actor not in actors:
-                raise self.fail(f"unknown actor '{o.actor}'", (*base, "actor"))
+                raise self.fail(f"unknown actor {shown(o.actor)}", (*base, "actor"))
             discharge = known_events(o.discharged_by, (*base, "discharged_by"))
             for j, e in enumerate(o.discharged_by):
                 if e in events and events[e].args:
-                    raise self.fail(f"event '{e}' has arguments and cannot discharge an obligation",
+                    raise self.fail(f"event {shown(e)} has arguments and cannot discharge an obligation",
                                     (*base, "discharged_by", j))
             if (o.within is None) != (o.since is None):
                 raise self.fail("'within' and 'since' go together", base)
@@ -332,7 +332,7 @@ class _Resolver:
             claim(pm.id, ("permissions", i, "id"))
             base = ("permissions", i)
             if pm.actor not in actors:
-                raise self.fail(f"unknown actor '{pm.actor}'", (*base, "actor"))
+                raise self.fail(f"unknown actor {shown(pm.actor)}", (*base, "actor"))
             targets = known_events(pm.events, (*base, "events"))
             if not self.applies(pm.under):
                 continue
@@ -391,9 +391,9 @@ class _Resolver:
         arg_names: set[str] = set()
         for j, a in enumerate(ev.args):
             if a.id in state_scope.names or a.id in state_scope.enum_values or a.id in RESERVED:
-                raise self.fail(f"argument '{a.id}' shadows a declared name", (*base, "args", j, "id"))
+                raise self.fail(f"argument {shown(a.id)} shadows a declared name", (*base, "args", j, "id"))
             if a.id in arg_names:
-                raise self.fail(f"duplicate argument '{a.id}'", (*base, "args", j, "id"))
+                raise self.fail(f"duplicate argument {shown(a.id)}", (*base, "args", j, "id"))
             arg_names.add(a.id)
             lo = int(self.const(a.range[0], (*base, "args", j, "range", 0), const_scope, params))
             hi = int(self.const(a.range[1], (*base, "args", j, "range", 1), const_scope, params))
@@ -417,13 +417,13 @@ class _Resolver:
             assigns = []
             for var, value in e.set.items():
                 if var not in var_types:
-                    raise self.fail(f"unknown state variable '{var}' in effect", (*epath, "set", var))
+                    raise self.fail(f"unknown state variable {shown(var)} in effect", (*epath, "set", var))
                 assigns.append((var, self.expr(value, (*epath, "set", var), scope, var_types[var])))
             if not self.applies(e.under):
                 continue  # checked above, but not part of this reading
             for var, _ in assigns:
                 if var in assigned_unconditionally or (cond is None and var in assigned):
-                    raise self.fail(f"'{var}' is assigned twice by event '{ev.id}'; make the effects "
+                    raise self.fail(f"{shown(var)} is assigned twice by event {shown(ev.id)}; make the effects "
                                     "conditional ('if') so they exclude each other", (*epath, "set", var))
             for var, _ in assigns:
                 assigned.add(var)
@@ -439,14 +439,14 @@ class _Resolver:
         readings = {r.id: r for r in self.c.readings}
         for i, r in enumerate(self.c.readings):
             if r.default not in {o.id for o in r.options}:
-                raise self.fail(f"default '{r.default}' is not an option of reading '{r.id}'",
+                raise self.fail(f"default {shown(r.default)} is not an option of reading {shown(r.id)}",
                                 ("readings", i, "default"))
         for path, under in self.unders():
             for k, v in under.items():
                 if k not in readings:
-                    raise self.fail(f"unknown reading '{k}'", (*path, "under", k))
+                    raise self.fail(f"unknown reading {shown(k)}", (*path, "under", k))
                 if v not in {o.id for o in readings[k].options}:
-                    raise self.fail(f"'{v}' is not an option of reading '{k}'", (*path, "under", k))
+                    raise self.fail(f"{shown(v)} is not an option of reading {shown(k)}", (*path, "under", k))
 
     def unders(self) -> Iterator[tuple[PathKey, dict[str, str]]]:
         c = self.c
