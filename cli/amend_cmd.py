@@ -14,7 +14,7 @@ import typer
 
 from ..model.errors import UserError
 from . import output
-from .main import MAX_SECONDS, BoundOpt, Format, ModelOpt, TimeoutOpt
+from .main import MAX_SECONDS, BoundOpt, Format, ModelOpt, RecheckOpt, SuiteFormat, TimeoutOpt, choose_recheck
 from .output import citation_sort_key, human_cite
 from .progress import progress
 
@@ -42,7 +42,7 @@ def amend(
     amendment: Annotated[Path, typer.Argument(help="Amendment file (YAML).", dir_okay=False)],
     model: ModelOpt = None,
     suite: SuiteOpt = None,
-    fmt: FormatOpt = Format.text,
+    fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
     ignore_entrenchment: Annotated[bool, typer.Option(
         "--ignore-entrenchment", help="Analyse even if an entrenched provision is touched.")] = False,
     bound: BoundOpt = None,
@@ -50,6 +50,7 @@ def amend(
     cache: CacheOpt = True,
     find: FindOpt = True,
     find_timeout: FindTimeoutOpt = 120.0,
+    recheck: RecheckOpt = None,
 ) -> None:
     """Test an amendment: admissibility, then verdicts and findings before and after.
 
@@ -74,13 +75,16 @@ def amend(
         "notes": applied.notes,
     }
     if touches and not ignore_entrenchment:
-        report |= {"analysed": False, "verdict_changes": [], "findings_added": [],
-                   "findings_removed": [], "reliance_changes": [], "trace_changes": []}
-        _emit(report, fmt)
+        report |= {"analysed": False, "verdict_changes": [], "undecided": [], "findings_added": [],
+                   "findings_removed": [], "findings_changed": [], "reliance_changes": [],
+                   "trace_changes": []}
+        _emit(report, fmt, before)
         raise typer.Exit(1)
     report |= {"analysed": True}
-    report |= _analyse(before, applied.model, suite, fmt, bound, timeout, cache, find, find_timeout)
-    _emit(report, fmt)
+    choose_recheck(recheck)
+    report |= _analyse(before, applied.model, suite, Format.text if fmt == SuiteFormat.text else Format.json,
+                       bound, timeout, cache, find, find_timeout)
+    _emit(report, fmt, before)
 
 
 def diff(
@@ -125,7 +129,7 @@ def _analyse(before: Any, after: Any, suite_path: Path | None, fmt: Format, boun
         raise UserError(f"no suite given and no built-in suite for model '{before.constitution.id}'"
                         " (use --suite)")
     s = load_suite(path, before)
-    store = ResultCache(CACHE_DIR if cache else None)
+    store = ResultCache(CACHE_DIR if cache else None, warn=output.warn)
     with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
         verifier = Verifier(s, store, bound, timeout, find_timeout=find_timeout,
                             progress=lambda msg: shown.note(f"checking: {msg}"))
@@ -145,8 +149,13 @@ def _change_phrase(ch: Any) -> str:
 # ----------------------------------------------------------------------------- text report
 
 
-def _emit(report: dict[str, Any], fmt: Format) -> None:
-    if fmt == Format.json:
+def _emit(report: dict[str, Any], fmt: Format | SuiteFormat, loaded: Any = None) -> None:
+    if fmt.value in ("junit", "sarif"):
+        from . import reports
+
+        reports.emit_amendment(fmt.value, report, loaded)
+        return
+    if fmt.value == "json":
         output.emit_json(report)
         return
     show, verdict = output.show, output.verdict_text
@@ -195,6 +204,9 @@ def _emit(report: dict[str, Any], fmt: Format) -> None:
                                         or "no provision"))
     else:
         show("no verdict changes")
+    for u in report.get("undecided", []):
+        show("\n", (u["id"], "bold"), f" [{u['reading']}] could not be decided: ", verdict(u["before"]),
+             " before, ", verdict(u["after"]), f" after; {u['limit']}")
     if not report.get("find"):
         show(("findings not compared (--no-find)", "dim"))
     for title, key in (("new finding", "findings_added"), ("finding gone", "findings_removed")):
@@ -202,6 +214,13 @@ def _emit(report: dict[str, Any], fmt: Format) -> None:
             show("\n", (title, "bold"), f" ({f['kind']}): {f['summary']}")
             show("  provisions: " + ", ".join(human_cite(c) for c in f["cites"]))
             for text in f["timeline"]:
+                show(f"    {text}")
+    for f in report.get("findings_changed", []):
+        show("\n", ("finding changed", "bold"), f" ({f['kind']}): {f['summary']}")
+        for text in _finding_changes(f["changes"]):
+            show(f"  {text}")
+        if f["changes"].get("trace"):
+            for text in f["after"]["timeline"]:
                 show(f"    {text}")
     for t in report.get("trace_changes", []):
         show("\n", (t["id"], "bold"), " still ", verdict(t["verdict"]), ", by another trace:")
@@ -212,8 +231,24 @@ def _emit(report: dict[str, Any], fmt: Format) -> None:
         minus = ", ".join(human_cite(c) for c in r["removed"]) or "-"
         show("\n", (r["id"], "bold"), f" [{r['reading']}] relies on other provisions: + {plus}; - {minus}")
     cache = report["cache"]
-    show(f"\n{len(changes)} verdict change(s), {len(report['findings_added'])} new finding(s), "
-         f"{len(report['findings_removed'])} gone, {len(report['reliance_changes'])} "
+    show(f"\n{len(changes)} verdict change(s), {len(report.get('undecided', []))} undecided, "
+         f"{len(report['findings_added'])} new finding(s), "
+         f"{len(report['findings_removed'])} gone, {len(report.get('findings_changed', []))} changed, "
+         f"{len(report['reliance_changes'])} "
          f"reliance change(s); {report['checked']} checks after the change, "
          f"{report['reused_after']} reused ({cache['hits']} cache hits) in "
          f"{report['seconds']:.1f} s")
+
+
+def _finding_changes(what: dict[str, Any]) -> list[str]:
+    """What changed in a finding, in a lawyer's words."""
+    lines = []
+    if "cites_added" in what or "cites_removed" in what:
+        plus = ", ".join(human_cite(c) for c in what.get("cites_added", [])) or "-"
+        minus = ", ".join(human_cite(c) for c in what.get("cites_removed", [])) or "-"
+        lines.append(f"provisions: + {plus}; - {minus}")
+    if "summary_before" in what:
+        lines.append(f"was: {what['summary_before']}")
+    if what.get("trace"):
+        lines.append("another trace:")
+    return lines

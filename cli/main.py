@@ -96,6 +96,28 @@ MAX_JOBS = 256
 TimeoutOpt = Annotated[float | None, typer.Option(
     "--timeout", min=0.001, max=MAX_SECONDS, show_default=f"{DEFAULT_TIMEOUT_HELP} s, or the suite's",
     help="Seconds per property (a timeout is 'unknown').")]
+
+
+class Recheck(str, Enum):
+    z3 = "z3"
+    cvc5 = "cvc5"
+    both = "both"
+
+
+RecheckOpt = Annotated[Recheck | None, typer.Option(
+    "--recheck", help="Solvers that re-check every proof certificate "
+    "(default: both when cvc5 is installed, else z3).")]
+
+
+def choose_recheck(choice: Recheck | None) -> None:
+    """Fix the re-check solvers before any proof runs (workers inherit the choice)."""
+    from ..proofs.second_solver import choose
+
+    note = choose(choice.value if choice is not None else None)
+    if note:
+        output.err.print(f"note: {note}", markup=False)
+
+
 ReadingOpt = Annotated[list[str] | None, typer.Option("--reading", help="Choose a reading: ID=OPTION (repeatable).")]
 
 
@@ -168,6 +190,7 @@ def prove(
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
     expect: Annotated[Verdict | None, typer.Option(
         "--expect", help="Exit 1 unless the verdict is this one.")] = None,
+    recheck: RecheckOpt = None,
 ) -> None:
     """Check one property: proved, violated, holds_to_bound, reachable, unreachable or unknown."""
     from ..model.loader import load_model, resolve
@@ -178,6 +201,7 @@ def prove(
     loaded = load_model(model)
     system = resolve(loaded, _reading(reading))
     p = parse_user_property(prop, system)
+    choose_recheck(recheck)
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
         shown.start("prove", f"checking {prop}", f"{limit:g} s")
@@ -207,6 +231,7 @@ def check(
     only: Annotated[list[str] | None, typer.Option("--only", help="Check only these property ids.")] = None,
     fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
+    recheck: RecheckOpt = None,
 ) -> None:
     """Run a proof suite; exit 1 when a verdict differs from its expectation."""
     from ..model.loader import load_model
@@ -224,6 +249,7 @@ def check(
                 raise UserError(f"unknown property id {pid!r} (--only)")
     model_arg = str(model) if model is not None else None
     todo = jobs_for(s, loaded, model_arg, bound, timeout, only)
+    choose_recheck(recheck)
     started = time.monotonic()
     with progress(output.err, fmt == SuiteFormat.text, len(todo), machine=fmt != SuiteFormat.text) as shown:
         results = judge(s, run_jobs(
@@ -298,6 +324,7 @@ def explain(
     bound: BoundOpt = None,
     timeout: TimeoutOpt = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.text,
+    recheck: RecheckOpt = None,
 ) -> None:
     """One property: its statement, the provisions with their text, the verdict and its reasons."""
     from ..model.loader import load_model
@@ -307,6 +334,7 @@ def explain(
     s = load_suite(suite or builtin_suite_path(loaded.constitution.id), loaded)
     spec = s.catalog.get(property_id)
     todo = jobs_for(s, loaded, str(model) if model else None, bound, timeout, [property_id])
+    choose_recheck(recheck)
     with progress(output.err, fmt == Format.text, len(todo), machine=fmt != Format.text) as shown:
         results = judge(s, run_jobs(todo, 1, lambda job, res: shown.finish(job, res["verdict"]),
                                     started=lambda job: shown.start(job, f"checking {property_id} [{job.label}]",
@@ -319,15 +347,21 @@ def explain(
 
 
 def run() -> None:
-    """Console entry point: map errors to exit codes."""
+    """Console entry point: map errors to exit codes (SIGINT / SIGTERM: cli/signals.py)."""
+    from . import signals
+
+    signals.install()
     try:
         code = app(standalone_mode=False)
+        signals.settle()
         if isinstance(code, int) and code:
             sys.exit(code)
     except UserError as exc:
+        signals.settle()
         output.error(str(exc))
         sys.exit(2)
     except InternalError as exc:
+        signals.settle()
         _internal(exc)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -335,6 +369,7 @@ def run() -> None:
         output.error("aborted")
         sys.exit(130)
     except Exception as exc:  # click's usage errors (typer vendors click) and anything unexpected
+        signals.settle()
         if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(2)

@@ -211,7 +211,8 @@ def print_result(r: dict[str, Any], source: SourceText | None) -> None:
     if r.get("certificate"):
         cert = r["certificate"]
         what = f"k-induction, k={cert['k']}" if cert["method"] == "k-induction" else "inductive invariant (Spacer)"
-        show(f"  certificate: {what}, re-checked")
+        by = cert.get("rechecked_by") or []
+        show("  certificate: " + what + ", re-checked" + (" by " + " and ".join(by) if by else ""))
 
 
 def emit_suite(report: dict[str, Any], fmt: str, loaded: LoadedModel, suite: Any, quote: bool) -> None:

@@ -10,7 +10,7 @@ does not number it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +29,7 @@ class SourceText:
     """Provision id -> its text."""
 
     provisions: dict[str, str]
+    lines: dict[str, int] = field(default_factory=dict)  # provision id -> line (1-based) where it starts
 
     def __contains__(self, cite: str) -> bool:
         return cite in self.provisions
@@ -42,25 +43,30 @@ class SourceText:
 
 def index_text(text: str, starts_at: str = "") -> SourceText:
     lines = text.splitlines()
+    first = 0
     if starts_at:
         for i, line in enumerate(lines):
             if starts_at.strip() in line:
-                lines = lines[i:]
+                lines, first = lines[i:], i
                 break
     provisions: dict[str, list[str]] = {}
+    starts: dict[str, int] = {}
+    number = first
     article: str | None = None
     para: str | None = None
     point: str | None = None
-    lead: list[str] = []
+    lead: list[tuple[int, str]] = []
 
     def add(key: str, line: str) -> None:
         provisions.setdefault(key, []).append(line)
+        starts.setdefault(key, number)
 
-    for line in lines:
+    for number, line in enumerate(lines, first + 1):
         m = _ARTICLE.match(line)
         if m:
             article, para, point, lead = f"art_{m.group(1)}", None, None, []
             provisions[article] = []
+            starts[article] = number
             continue
         if _SECTION.match(line):
             article = None  # the heading and its title line belong to no article
@@ -71,7 +77,8 @@ def index_text(text: str, starts_at: str = "") -> SourceText:
         if (m := _PARA.match(line)) is not None:
             para, point = f"{article}__para_{m.group(1)}", None
             if m.group(1) == "2" and f"{article}__para_1" not in provisions and lead:
-                provisions[f"{article}__para_1"] = list(lead)
+                provisions[f"{article}__para_1"] = [ln for _n, ln in lead]
+                starts[f"{article}__para_1"] = lead[0][0]
             add(para, line)
             continue
         if (m := _POINT.match(line)) is not None:
@@ -85,8 +92,8 @@ def index_text(text: str, starts_at: str = "") -> SourceText:
         if para:
             add(para, line)
         elif not point:
-            lead.append(line)
-    return SourceText({k: "\n".join(v) for k, v in provisions.items()})
+            lead.append((number, line))
+    return SourceText({k: "\n".join(v) for k, v in provisions.items()}, starts)
 
 
 @lru_cache(maxsize=8)

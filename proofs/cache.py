@@ -12,59 +12,253 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    model_validator,
+)
 
 from ..model.expr import Node, names_in
 from ..model.loader import LoadedModel
 from ..model.system import System
 from ..properties.language import Property
+from .atomic import write_atomically
 from .reuse import shape
 
-CACHE_VERSION = 2  # 2: proofs record their unsat core ("core"), find answers theirs
+CACHE_VERSION = 3  # 3: entries in a checked envelope; no undecided result is ever stored
+Kind = Literal["result", "witness", "goals"]
+# words of Z3's reason_unknown and of the engine's reasons when a limit, not the law, ended it
+_LIMIT_WORDS = ("time limit ran out", "timeout", "canceled", "interrupted", "resource", "memout",
+                "max. memory", "rlimit")
+
+
+def limit_ran_out(result: dict[str, Any]) -> str | None:
+    """Why a suite result is undecided, or None: ``unknown``, or ``holds_to_bound`` whose
+    unbounded proof was cut short by a limit (its verdict could still become ``proved`` with
+    more time, so it says nothing about the law beyond the bound and must never be cached)."""
+    verdict = result.get("verdict")
+    reason = str(result.get("reason") or "")
+    if verdict == "unknown":
+        return reason or "unknown"
+    if verdict == "holds_to_bound" and reason_is_limit(reason):
+        return reason
+    return None
+
+
+def reason_is_limit(reason: str) -> bool:
+    """Whether a solver's or the engine's reason names a limit (time, memory), not the law."""
+    return any(w in reason.lower() for w in _LIMIT_WORDS)
 
 
 class ResultCache:
-    """Results by cone hash: a dict, mirrored to ``directory`` (one JSON file per key) if given."""
+    """Results by cone hash: a dict, mirrored to ``directory`` (one JSON file per key) if given.
 
-    def __init__(self, directory: Path | None = None) -> None:
-        self.memory: dict[str, Any] = {}
+    On disk an entry is an envelope (version, kind, key, checksum of the canonical value bound
+    to the key) around a value of a known schema; an entry that fails any check is dropped
+    with one warning (``warn``) and reads as a miss, so the caller recomputes it. What a
+    checksum cannot show (an entry rewritten whole) the callers catch by re-checking the
+    evidence: a trace is replayed, a proof's certificate re-checked."""
+
+    def __init__(self, directory: Path | None = None,
+                 warn: Callable[[str], None] | None = None) -> None:
+        self.memory: dict[str, tuple[str, Any]] = {}
         self.directory = directory
         self.hits = 0
         self.misses = 0
+        self.warnings: list[str] = []
+        self._warn = warn
+        self._write_failed = False
 
-    def get(self, key: str) -> Any | None:
-        if key in self.memory:
+    def path(self, key: str) -> Path | None:
+        return None if self.directory is None else self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str, kind: Kind) -> Any | None:
+        if key in self.memory and self.memory[key][0] == kind:
             self.hits += 1
-            return self.memory[key]
-        if self.directory is not None:
-            f = self.directory / key[:2] / f"{key}.json"
-            if f.exists():
-                try:
-                    value = json.loads(f.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
-                    value = None
-                if value is not None:
-                    self.memory[key] = value
-                    self.hits += 1
-                    return value
+            return self.memory[key][1]
+        f = self.path(key)
+        if f is not None and f.exists():
+            value = self._read(f, key, kind)
+            if value is not None:
+                self.memory[key] = (kind, value)
+                self.hits += 1
+                return value
         self.misses += 1
         return None
 
-    def put(self, key: str, value: Any) -> None:
-        self.memory[key] = value
-        if self.directory is not None:
-            f = self.directory / key[:2] / f"{key}.json"
+    def _read(self, f: Path, key: str, kind: Kind) -> Any | None:
+        try:
+            entry = json.loads(f.read_bytes().decode("utf-8"))
+            return check_entry(entry, key, kind)
+        except (OSError, ValueError, RecursionError, ValidationError) as exc:
+            self.drop(key, _why(exc))
+            return None
+
+    def drop(self, key: str, why: str) -> None:
+        """Forget a bad entry, in memory and on disk, with one warning."""
+        self.memory.pop(key, None)
+        f = self.path(key)
+        where = f"cache entry {f}" if f is not None else f"cached result {key[:12]}"
+        self.warning(f"{where} is not trusted ({why}); dropped, recomputing")
+        if f is not None:
             try:
-                f.parent.mkdir(parents=True, exist_ok=True)
-                tmp = f.with_suffix(".tmp")
-                tmp.write_text(json.dumps(value, sort_keys=True), encoding="utf-8")
-                tmp.replace(f)
+                f.unlink()
             except OSError:
-                pass  # a read-only checkout still works, just without the disk cache
+                pass
+
+    def warning(self, text: str) -> None:
+        self.warnings.append(text)
+        if self._warn is not None:
+            self._warn(text)
+
+    def put(self, key: str, value: Any, kind: Kind) -> None:
+        if kind == "result" and limit_ran_out(value):
+            return  # a timeout is not a verdict
+        self.memory[key] = (kind, value)
+        f = self.path(key)
+        if f is None or self._write_failed:
+            return
+        text = json.dumps({"v": CACHE_VERSION, "kind": kind, "key": key,
+                           "checksum": checksum(key, kind, value), "value": value},
+                          sort_keys=True, ensure_ascii=False)
+        try:
+            f.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(f, text)
+        except OSError as exc:  # a read-only checkout or a full disk: work on without the disk
+            self._write_failed = True
+            self.warning(f"cannot write the cache under {self.directory} ({exc.strerror or exc}); "
+                         "results of this run are not kept")
 
     def stats(self) -> dict[str, int]:
         return {"hits": self.hits, "misses": self.misses}
+
+
+def checksum(key: str, kind: str, value: Any) -> str:
+    """SHA-256 of the canonical value, bound to its key (the hash of the law it is about)."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{CACHE_VERSION}\n{kind}\n{key}\n{text}".encode()).hexdigest()
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        where = ".".join(str(x) for x in err["loc"]) or "entry"
+        return f"{where}: {err['msg']}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON ({exc.msg})"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc)
+
+
+# ----------------------------------------------------------------------------- entry schemas
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow")
+
+
+class StepEntry(_Open):
+    event: StrictStr
+    day: StrictInt
+    args: dict[str, StrictInt | StrictBool | StrictStr] = {}
+
+
+class CertificateEntry(_Open):
+    method: Literal["k-induction", "spacer-invariant"]
+    k: StrictInt | None = None
+    invariant: StrictStr | None = None
+    rechecked: StrictBool
+    smt2: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _evidence(self) -> CertificateEntry:
+        if self.method == "k-induction" and (self.k is None or self.k < 1):
+            raise ValueError("a k-induction certificate needs k >= 1")
+        if self.method == "spacer-invariant" and not self.smt2:
+            raise ValueError("an invariant certificate needs its SMT-LIB text")
+        return self
+
+
+class ResultEntry(_Open):
+    """A suite result; ``unknown`` is never stored, and each verdict carries its evidence."""
+
+    id: StrictStr
+    reading: StrictStr
+    verdict: Literal["proved", "violated", "reachable", "unreachable", "holds_to_bound"]
+    bound: StrictInt
+    seconds: StrictFloat | StrictInt
+    trace: list[StepEntry] | None = None
+    timeline: list[StrictStr] = []
+    relies_on: list[StrictStr] | None = None
+    core: list[StrictStr] | None = None
+    certificate: CertificateEntry | None = None
+    reason: StrictStr = ""
+
+    @model_validator(mode="after")
+    def _evidence(self) -> ResultEntry:
+        if self.verdict in ("violated", "reachable") and self.trace is None:
+            raise ValueError(f"a {self.verdict} result without its trace")
+        if self.verdict in ("proved", "unreachable"):
+            if self.certificate is None or self.core is None:
+                raise ValueError(f"a {self.verdict} result without its certificate")
+            if self.trace is not None:
+                raise ValueError(f"a {self.verdict} result with a trace")
+        if self.verdict == "holds_to_bound":
+            if self.trace is not None or self.certificate is not None:
+                raise ValueError("a holds_to_bound result with a trace or a certificate")
+            if limit_ran_out(self.model_dump()):
+                raise ValueError("an undecided result (a limit ran out)")
+        return self
+
+
+class WitnessEntry(_Strict):
+    trace: list[StepEntry] | None
+    pkey: StrictStr
+    core: list[StrictStr] | None = None
+
+
+class GoalsEntry(_Strict):
+    hits: list[tuple[list[StepEntry], list[StrictStr]]]
+
+
+class Envelope(_Strict):
+    v: StrictInt
+    kind: Literal["result", "witness", "goals"]
+    key: StrictStr
+    checksum: StrictStr
+    value: dict[str, Any]
+
+
+SCHEMAS: dict[str, type[BaseModel]] = {"result": ResultEntry, "witness": WitnessEntry, "goals": GoalsEntry}
+
+
+def check_entry(entry: Any, key: str, kind: Kind) -> Any:
+    """The value of a disk entry if it is one of ours, intact, for ``key``; else ValueError."""
+    env = Envelope.model_validate(entry)
+    if env.v != CACHE_VERSION:
+        raise ValueError(f"written by cache version {env.v}, this is {CACHE_VERSION}")
+    if env.key != key or env.kind != kind:
+        raise ValueError("written for another question")
+    if env.checksum != checksum(key, kind, env.value):
+        raise ValueError("checksum does not match its content")
+    SCHEMAS[kind].model_validate(env.value)
+    return env.value
 
 
 # ----------------------------------------------------------------------------- cones

@@ -40,6 +40,7 @@ class Finding:
     trace: list[Step] | None
     note: str = ""
     elements: list[str] = field(default_factory=list)
+    about: str = ""  # the duty ("obligation:<id>") or office ("office:<id>") the finding is about
 
     def to_json(self, system: System) -> dict[str, Any]:
         return {
@@ -47,6 +48,7 @@ class Finding:
             "trace": trace_json(system, self.trace) if self.trace is not None else None,
             "timeline": timeline(system, self.trace) if self.trace is not None else [],
             "replayed": self.trace is not None, "note": self.note,
+            "about": self.about, "elements": self.elements,
         }
 
 
@@ -142,7 +144,8 @@ class Discoverer:
                     "conflict",
                     f"{_upper(self.system.actor_name(o.actor))} must {o.summary}, "
                     f"but {'; '.join(p.summary for p in prohibs)}",
-                    cites, self.label, trace, elements=[o.element.key, *[p.element.key for p in prohibs]]))
+                    cites, self.label, trace, elements=[o.element.key, *[p.element.key for p in prohibs]],
+                    about=o.element.key))
                 if len(seen_causes) >= 6:
                     break
         return found
@@ -169,7 +172,7 @@ class Discoverer:
                     "deadlock",
                     f"{_upper(self.system.actor_name(o.actor))} must {o.summary}, and cannot do it in time: {why}",
                     _cites([o.element, *blocking]), self.label, trace,
-                    elements=[o.element.key, *[b.key for b in blocking]]))
+                    elements=[o.element.key, *[b.key for b in blocking]], about=o.element.key))
         return found
 
     def gaps(self) -> list[Finding]:
@@ -190,7 +193,7 @@ class Discoverer:
             found.append(Finding(
                 "gap", f"{_upper(office.name)} can be vacant with nobody "
                 "entitled to fill it", sorted(set(cites), key=citation_sort_key), self.label, trace,
-                elements=[b.key for b in blocking]))
+                elements=[b.key for b in blocking], about=f"office:{office.id}"))
         return found
 
     def dead_provisions(self) -> list[Finding]:

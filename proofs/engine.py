@@ -124,7 +124,7 @@ def proof_fields(system: System, prop: Property, proof: ProofOutcome) -> dict[st
     """What a re-checked proof makes of a Result: verdict, certificate and reliance."""
     return {"verdict": Verdict.UNREACHABLE if prop.kind == "reachable" else Verdict.PROVED,
             "certificate": Certificate(proof.method, proof.k, proof.invariant, rechecked=True,
-                                       smt2=proof.smt2),
+                                       smt2=proof.smt2, rechecked_by=proof.rechecked_by),
             "relies_on": tuple(system.cites_of(proof.core)), "core": tuple(sorted(proof.core))}
 
 

@@ -68,15 +68,16 @@ class ReusingDiscoverer(Discoverer):
         prop = _EagerReach(target, text) if eager else Property("reachable", target, text=text)
         qid = _qid("witness", text, node_key(target), eager, self.bound)
         key = self.cones.key(names_in(target), eager, {"witness": node_key(target), "bound": self.bound})
-        hit = self.cache.get(key)
+        hit = self.cache.get(key, "witness")
         if hit is not None and (hit["trace"] is not None or not self.cores or "core" in hit):
             trace = trace_from_json(hit["trace"])
             if trace is None or replays(self.system, prop, trace):
                 self.answers[qid] = hit
                 return trace
+            self.cache.drop(key, "its witness trace does not replay")
         carried = self._carry_witness(qid, prop)
         if carried is not None:
-            self.cache.put(key, carried)
+            self.cache.put(key, carried, "witness")
             self.answers[qid] = carried
             return trace_from_json(carried["trace"])
         unknown_before = len(self.unknown)
@@ -89,7 +90,7 @@ class ReusingDiscoverer(Discoverer):
             core = bounded_core(self.system, [prop], self.bound, time.monotonic() + CORE_SECONDS)
             if core is not None:
                 answer["core"] = sorted(core)
-        self.cache.put(key, answer)
+        self.cache.put(key, answer, "witness")
         self.answers[qid] = answer
         return trace
 
@@ -117,12 +118,13 @@ class ReusingDiscoverer(Discoverer):
         names = set().union(*(names_in(g.target) for g in goals.values())) if goals else set()
         eager = any(g.eager for g in goals.values())
         key = self.cones.key(names, eager, {"goals": qid, "ids": sorted(goals)})
-        hit = self.cache.get(key)
+        hit = self.cache.get(key, "goals")
         if hit is not None:
             hits = _replayed(hit["hits"], replay, set(goals))
             if hits is not None:
                 self.answers[qid] = hit
                 return hits
+            self.cache.drop(key, "a witness trace does not replay")
         open_goals = dict(goals)
         hits = self._carry_goals(qid, open_goals, replay)
         if self.previous is not None and open_goals and self._none_left(open_goals):
@@ -132,7 +134,7 @@ class ReusingDiscoverer(Discoverer):
         if len(self.unknown) > unknown_before:
             return hits
         answer = {"hits": [[[s.to_json() for s in t], sorted(r)] for t, r in hits]}
-        self.cache.put(key, answer)
+        self.cache.put(key, answer, "goals")
         self.answers[qid] = answer
         return hits
 

@@ -25,11 +25,11 @@ from ..model.loader import LoadedModel, resolve
 from ..model.system import System
 from ..properties.catalog import PropertySpec, reading_label, readings_for
 from ..properties.language import Property, parse_property
-from .cache import Cones, ResultCache, node_key, property_names
+from .cache import Cones, ResultCache, limit_ran_out, node_key, property_names, reason_is_limit
 from .discover import FIND_BOUND, KINDS, Finding
 from .engine import MAX_K, check_property, proof_fields, replays
 from .find_reuse import Answers, ReusingDiscoverer
-from .induction import k_induction, recheck_smt2
+from .induction import ProofOutcome, k_induction, recheck_k_induction, recheck_smt2
 from .interpreter import trace_from_json
 from .reuse import carry_core, survives
 from .suite import Suite, result_json
@@ -115,7 +115,8 @@ class Verifier:
         """One result: from the cache, carried over from ``earlier`` (the model before the
         change, the reading, its result), or computed."""
         system, cones = self.system(v, reading)
-        head = {"statement": spec.statement, "cites": spec.cites, "formula": spec.formula}
+        head = {"statement": spec.statement, "cites": spec.cites, "formula": spec.formula,
+                "timeout": self.timeout(spec.id)}
         try:
             prop = parse_property(spec.formula, system)
         except ExprError as exc:
@@ -125,10 +126,11 @@ class Verifier:
                         {"property": [prop.kind, node_key(prop.target), node_key(prop.response),
                                       node_key(prop.within)],
                          "bound": self.bound, "timeout": self.timeout(spec.id)})
-        hit = self.cache.get(key)
-        if hit is not None and self._still_valid(system, prop, hit):
+        hit = self.cache.get(key, "result")
+        believed = None if hit is None else self._believed(system, prop, spec.id, label, key, hit)
+        if believed is not None:
             v.reused += 1
-            return _renew(hit, system) | head | {"cached": True}
+            return _renew(believed, system) | head | {"id": spec.id, "reading": label, "cached": True}
         if earlier is not None:
             previous, _, before = earlier
             again = self._carry(self.system(previous, reading)[0], system, prop, spec, label, before)
@@ -136,12 +138,12 @@ class Verifier:
                 again = self._reconfirm(system, prop, spec.id, label, before)
             if again is not None:
                 v.reused += 1
-                self.cache.put(key, again | head)
+                self.cache.put(key, again | head, "result")
                 return again | head | {"cached": False}
         v.computed += 1
         r = check_property(system, prop, bound=self.bound, timeout=self.timeout(spec.id))
         out = result_json(spec.id, label, r, system) | head
-        self.cache.put(key, out)
+        self.cache.put(key, out, "result")  # not if undecided: a timeout is not a verdict
         return out | {"cached": False}
 
     def _carry(self, old: System, system: System, prop: Property, spec: PropertySpec,
@@ -203,9 +205,36 @@ class Verifier:
                    solver_seconds=proof.solver_seconds, **proof_fields(system, prop, proof))
         return result_json(pid, label, r, system) | {"reconfirmed": how}
 
-    def _still_valid(self, system: System, prop: Property, hit: dict[str, Any]) -> bool:
-        trace = trace_from_json(hit.get("trace"))
-        return trace is None or replays(system, prop, trace)
+    def _believed(self, system: System, prop: Property, pid: str, label: str, key: str,
+                  hit: dict[str, Any]) -> dict[str, Any] | None:
+        """A cached result, if its evidence holds on ``system``: a trace must replay, a proof's
+        certificate must pass its re-check (core and reliance then come from that re-check).
+        Evidence that fails drops the entry with a warning; a re-check cut short by its time
+        limit only means "compute it again"."""
+        verdict = Verdict(hit["verdict"])
+        fits = (verdict in (Verdict.REACHABLE, Verdict.UNREACHABLE)) == (prop.kind == "reachable")
+        if verdict != Verdict.HOLDS_TO_BOUND and not fits:
+            self.cache.drop(key, f"a {verdict.value} verdict for a {prop.kind} property")
+            return None
+        if verdict in (Verdict.VIOLATED, Verdict.REACHABLE):
+            if replays(system, prop, trace_from_json(hit["trace"]) or []):
+                return hit
+            self.cache.drop(key, "its trace does not replay")
+            return None
+        if verdict == Verdict.HOLDS_TO_BOUND:
+            return hit  # no evidence to re-check short of the search itself; the checksum vouches
+        started = time.monotonic()
+        safety = prop if prop.kind != "reachable" else Property("never", prop.target, text=prop.text)
+        proof = recheck_certificate(system, safety, hit["certificate"], started + self.timeout(pid))
+        if proof is None:
+            self.cache.drop(key, "its certificate fails its re-check")
+            return None
+        if proof.status != "proved":
+            return None
+        r = Result(bound=self.bound, seconds=time.monotonic() - started,
+                   solver_seconds=proof.solver_seconds, **proof_fields(system, prop, proof))
+        kept = {k: x for k, x in hit.items() if k not in ("certificate", "core", "relies_on")}
+        return kept | result_json(pid, label, r, system)
 
     def find(self, v: Verification, previous: Verification | None = None) -> list[dict[str, Any]]:
         loaded = v.loaded
@@ -238,20 +267,44 @@ def _renew(hit: dict[str, Any], system: System) -> dict[str, Any]:
     return out
 
 
+def recheck_certificate(system: System, safety: Property, cert: dict[str, Any],
+                        deadline: float) -> ProofOutcome | None:
+    """Re-check a stored certificate on ``system``: the invariant's three conditions, or
+    k-induction's base and step case for its k. None if the certificate is wrong; an
+    ``unknown`` outcome if the solver ran out of time first."""
+    if cert.get("smt2"):
+        proof = recheck_smt2(system, safety, cert["smt2"], deadline)
+        if proof.status == "unknown" and not reason_is_limit(proof.reason):
+            return None
+        return proof
+    try:
+        return recheck_k_induction(system, safety, int(cert["k"]), deadline)
+    except AssertionError:
+        return None
+
+
 # ----------------------------------------------------------------------------- comparison
 
 
 def compare(before: Verification, after: Verification) -> dict[str, Any]:
-    """Verdict changes, findings added / removed and reliance changes between two models."""
+    """Verdict changes, findings added / removed / changed and reliance changes between two
+    models. A verdict on either side that a limit left undecided is no change: it is listed
+    under ``undecided`` ("could not be decided") with the limit that ran out."""
     old = {(r["id"], r["reading"]): r for r in before.results}
     changes = []
+    undecided = []
     reliance = []
     traces = []
     for r in after.results:
         b = old.get((r["id"], r["reading"]))
         if b is None:
             continue
-        if b["verdict"] != r["verdict"]:
+        limit = _undecided(b, r)
+        if limit is not None:
+            undecided.append({"id": r["id"], "reading": r["reading"], "before": b["verdict"],
+                              "after": r["verdict"], "statement": r.get("statement", ""),
+                              "limit": limit})
+        elif b["verdict"] != r["verdict"]:
             changes.append({
                 "id": r["id"], "reading": r["reading"], "before": b["verdict"],
                 "after": r["verdict"], "statement": r.get("statement", ""),
@@ -269,20 +322,84 @@ def compare(before: Verification, after: Verification) -> dict[str, Any]:
             reliance.append({"id": r["id"], "reading": r["reading"],
                              "before": b.get("relies_on"), "after": r.get("relies_on"),
                              "added": sorted(as_ - bs), "removed": sorted(bs - as_)})
-
-    def fkey(f: dict[str, Any]) -> tuple[Any, ...]:
-        return (f["kind"], f["summary"], tuple(f["cites"]), f["reading"])
-
-    bkeys = {fkey(f) for f in before.findings}
-    akeys = {fkey(f) for f in after.findings}
+    added, removed, changed = compare_findings(before.findings, after.findings)
     return {
         "verdict_changes": changes,
-        "findings_added": [f for f in after.findings if fkey(f) not in bkeys],
-        "findings_removed": [f for f in before.findings if fkey(f) not in akeys],
+        "undecided": undecided,  # could not be decided on one side: not a change
+        "findings_added": added,
+        "findings_removed": removed,
+        "findings_changed": changed,  # the same finding, with another trace or other citations
         "reliance_changes": reliance,
         "trace_changes": traces,  # same verdict, another counterexample / witness
-        "unchanged": len(after.results) - len(changes),
+        "unchanged": len(after.results) - len(changes) - len(undecided),
     }
+
+
+def _undecided(b: dict[str, Any], a: dict[str, Any]) -> str | None:
+    """The limit that left one side undecided, unless the other side contradicts what the
+    undecided side did settle (a trace within the bound where it found none)."""
+    for side, r, other in (("before", b, a), ("after", a, b)):
+        why = limit_ran_out(r)
+        if why is None:
+            continue
+        if r["verdict"] == Verdict.HOLDS_TO_BOUND.value and other["verdict"] in (
+                Verdict.VIOLATED.value, Verdict.REACHABLE.value):
+            continue  # the bounded search did settle: no trace within the bound; now there is one
+        seconds = r.get("timeout")
+        limit = f"the {seconds:g} s limit ran out" if isinstance(seconds, int | float) else "a limit ran out"
+        return f"{limit} {side} the change ({why})"
+    return None
+
+
+def finding_identity(f: dict[str, Any]) -> tuple[Any, ...]:
+    """What a finding is about, stable under a change of its trace or citations: its kind and
+    reading, the duty or office it concerns and its cause (the elements that block it)."""
+    elements = list(f.get("elements") or [])
+    if f["kind"] in ("conflict", "deadlock") and elements:
+        subject, cause = elements[0], sorted(elements[1:])
+    else:  # a gap's summary names its office; a dead provision's, the provision
+        subject, cause = f["summary"], sorted(elements)
+    return (f["kind"], f["reading"], subject, tuple(cause))
+
+
+def compare_findings(before: list[dict[str, Any]], after: list[dict[str, Any]]
+                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Findings added, removed, and changed (matched by ``finding_identity``; what changed:
+    citations, summary, trace)."""
+    pool: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for f in before:
+        pool.setdefault(finding_identity(f), []).append(f)
+    added, changed = [], []
+    for f in after:
+        same = pool.get(finding_identity(f))
+        if not same:
+            added.append(f)
+            continue
+        b = same.pop(0)
+        what = _finding_diff(b, f)
+        if what:
+            changed.append({"kind": f["kind"], "summary": f["summary"], "reading": f["reading"],
+                            "cites": f["cites"], "changes": what, "before": b, "after": f})
+    removed = [f for fs in pool.values() for f in fs]
+    removed.sort(key=lambda f: before.index(f))
+    return added, removed, changed
+
+
+def _finding_diff(b: dict[str, Any], a: dict[str, Any]) -> dict[str, Any]:
+    """What changed in one finding: citations added / removed, its summary, its trace."""
+    out: dict[str, Any] = {}
+    if b["cites"] != a["cites"]:
+        out["cites_added"] = [c for c in a["cites"] if c not in b["cites"]]
+        out["cites_removed"] = [c for c in b["cites"] if c not in a["cites"]]
+    if b["summary"] != a["summary"]:
+        out["summary_before"] = b["summary"]
+    if _steps(b) != _steps(a):
+        out["trace"] = True
+    return out
+
+
+def _steps(f: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(s["event"], s["day"], sorted((s.get("args") or {}).items())) for s in f.get("trace") or []]
 
 
 def _events(r: dict[str, Any]) -> list[str]:

@@ -16,6 +16,7 @@ import z3
 from ..model.errors import InternalError
 from ..model.system import System
 from ..properties.language import Property
+from . import second_solver
 from .bmc import Unrolling, new_solver, reach_any
 from .compiler import Encoding, MonitorVars, PropertyEncoding, StateVars
 
@@ -30,9 +31,10 @@ class ProofOutcome:
     reason: str = ""
     smt2: str | None = None  # the invariant in SMT-LIB, for re-checking it on another model
     solver_seconds: float = 0.0
+    rechecked_by: tuple[str, ...] = ()  # the solvers that confirmed the certificate
 
 
-def _core_keys(enc: Encoding, core: list[z3.BoolRef]) -> frozenset[str]:
+def _core_keys(enc: Encoding, core: list[z3.BoolRef] | frozenset[str]) -> frozenset[str]:
     by_name = {str(v): k for k, v in enc.switches.items()}
     return frozenset(by_name[str(c)] for c in core if str(c) in by_name)
 
@@ -83,22 +85,26 @@ def k_induction(system: System, prop: Property, max_k: int, deadline: float) -> 
 
 
 def recheck_k_induction(system: System, prop: Property, k: int, deadline: float) -> ProofOutcome:
-    """Re-check base and step case on a fresh encoding; the step case's core is the reliance."""
+    """Re-check base and step case on a fresh encoding, by every chosen solver (see
+    second_solver.py); the step case's core is the reliance."""
     spent = 0.0
     core: set[str] = set()
-    for case in (_base_case, _step_case):
+    by: tuple[str, ...] = ()
+    for case, name in ((_base_case, "base case"), (_step_case, "step case")):
         enc = Encoding(system)
         s = new_solver(max(0.001, deadline - time.monotonic()))
         case(enc, prop, k, s)
-        t0 = time.perf_counter()
-        r = s.check(*enc.switches.values())
-        spent += time.perf_counter() - t0
-        if r == z3.unknown:
-            return ProofOutcome("unknown", reason=f"re-check: {s.reason_unknown()}", solver_seconds=spent)
-        if r == z3.sat:
+        v = second_solver.recheck(prop.text, f"k-induction {name} (k={k})", s, list(enc.switches.values()),
+                                  deadline)
+        spent += sum(v.seconds.values())
+        if v.status == "unknown":
+            return ProofOutcome("unknown", reason=f"re-check: {v.reason}", solver_seconds=spent)
+        if v.status == "sat":
             raise AssertionError(f"k-induction certificate k={k} failed its re-check ({case.__name__})")
-        core |= _core_keys(enc, s.unsat_core())
-    return ProofOutcome("proved", "k-induction", k=k, core=frozenset(core), solver_seconds=spent)
+        core |= _core_keys(enc, v.core)
+        by = v.solvers
+    return ProofOutcome("proved", "k-induction", k=k, core=frozenset(core), solver_seconds=spent,
+                        rechecked_by=by)
 
 
 def bounded_core(system: System, goals: list[Property], bound: int, deadline: float
@@ -231,22 +237,22 @@ def recheck_invariant(system: System, prop: Property, invariant: z3.ExprRef,
     ]
     core: set[str] = set()
     spent = 0.0
+    by: tuple[str, ...] = ()
     for name, query in obligations:
         solver = new_solver(max(0.001, deadline - time.monotonic()))
         solver.add(query)
-        t0 = time.perf_counter()
-        r = solver.check(*enc.switches.values())
-        spent += time.perf_counter() - t0
-        if r == z3.unknown:
-            return ProofOutcome("unknown", reason=f"re-check {name}: {solver.reason_unknown()}",
-                                solver_seconds=spent)
-        if r == z3.sat:
+        v = second_solver.recheck(prop.text, f"invariant {name}", solver, list(enc.switches.values()), deadline)
+        spent += sum(v.seconds.values())
+        if v.status == "unknown":
+            return ProofOutcome("unknown", reason=f"re-check {name}: {v.reason}", solver_seconds=spent)
+        if v.status == "sat":
             return ProofOutcome("unknown", reason=f"spacer invariant failed its re-check ({name})",
                                 solver_seconds=spent)
-        core |= _core_keys(enc, solver.unsat_core())
+        core |= _core_keys(enc, v.core)
+        by = v.solvers
     text = str(invariant)
     return ProofOutcome("proved", "spacer-invariant", invariant=text if len(text) < 4000 else text[:4000] + "…",
-                        core=frozenset(core), solver_seconds=spent, smt2=invariant.sexpr())
+                        core=frozenset(core), solver_seconds=spent, smt2=invariant.sexpr(), rechecked_by=by)
 
 
 def recheck_smt2(system: System, prop: Property, smt2: str, deadline: float) -> ProofOutcome:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -188,7 +189,9 @@ def run_jobs(jobs: list[Job], workers: int = 1,
                 progress(job, results[i])  # type: ignore[arg-type]
     else:
         ctx = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        _start_resource_tracker()
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                    initializer=_worker_signals) as pool:
             waiting = list(enumerate(jobs))[::-1]
             futures: dict[cf.Future[dict[str, Any]], int] = {}
 
@@ -209,6 +212,31 @@ def run_jobs(jobs: list[Job], workers: int = 1,
                         progress(jobs[i], results[i])  # type: ignore[arg-type]
                 submit()
     return [r for r in results if r is not None]
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker, keeping this thread's signal mask: the
+    tracker's start unblocks SIGINT and SIGTERM (``resource_tracker.ensure_running``), which
+    would let them past the thread that handles them (cli/signals.py)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return
+    from multiprocessing import resource_tracker
+
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _worker_signals() -> None:
+    """A worker ends on SIGTERM (the parent's way to stop it) and ignores SIGINT: Ctrl-C in a
+    terminal reaches the whole process group, and the parent decides (cli/signals.py). Blocked,
+    not ignored, so that Z3's own SIGINT handler cannot cancel a check either."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def judge(suite: Suite, results: list[dict[str, Any]]) -> list[dict[str, Any]]:

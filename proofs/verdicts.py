@@ -37,10 +37,11 @@ class Certificate:
     invariant: str | None = None
     rechecked: bool = False
     smt2: str | None = None  # the invariant in SMT-LIB, which anyone can re-check
+    rechecked_by: tuple[str, ...] = ()  # the solvers that re-checked it (see second_solver.py)
 
     def to_json(self) -> dict[str, Any]:
-        out = {"method": self.method, "k": self.k, "invariant": self.invariant,
-               "rechecked": self.rechecked}
+        out: dict[str, Any] = {"method": self.method, "k": self.k, "invariant": self.invariant,
+                               "rechecked": self.rechecked, "rechecked_by": list(self.rechecked_by)}
         if self.smt2 is not None:
             out["smt2"] = self.smt2
         return out
