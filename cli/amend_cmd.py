@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from ..model.errors import UserError
 from . import output
-from .main import BoundOpt, Format, ModelOpt, RecheckOpt, SuiteFormat, TimeoutOpt, choose_recheck
+from .main import MAX_SECONDS, BoundOpt, Format, ModelOpt, RecheckOpt, SuiteFormat, TimeoutOpt, choose_recheck
 from .output import citation_sort_key, human_cite
 from .progress import progress
 
@@ -30,7 +29,8 @@ FindOpt = Annotated[bool, typer.Option(
     "--find/--no-find",
     help="Also compare conflicts, deadlocks and gaps (on by default; --no-find for verdicts only).")]
 FindTimeoutOpt = Annotated[float, typer.Option(
-    "--find-timeout", min=1.0, help="Seconds for the discovery search, per model.")]
+    "--find-timeout", min=1.0, max=MAX_SECONDS,
+    help="Seconds for the discovery search, per model.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -158,30 +158,30 @@ def _emit(report: dict[str, Any], fmt: Format | SuiteFormat, loaded: Any = None)
     if fmt.value == "json":
         output.emit_json(report)
         return
-    out = output.out
+    show, verdict = output.show, output.verdict_text
     if "amendment" in report:
         am = report["amendment"]
-        out.print(f"[bold]{am['title']}[/]  [dim]({am['file']}, model {report['model']})[/]")
+        show((am["title"], "bold"), "  ", (f"({am['file']}, model {report['model']})", "dim"))
         for i, ch in enumerate(am["changes"], 1):
-            out.print(f"  {i}. {ch['what']}", markup=False)
+            show(f"  {i}. {ch['what']}")
             if ch["rationale"]:
-                out.print(f"     [dim]{ch['rationale']}[/]")
+                show("     ", (ch["rationale"], "dim"))
     else:
-        out.print(f"[bold]{report['before']}[/] -> [bold]{report['after']}[/]  "
-                  f"[dim](model {report['model']})[/]")
+        show((report["before"], "bold"), " -> ", (report["after"], "bold"), "  ",
+             (f"(model {report['model']})", "dim"))
     for note in report.get("notes", []):
-        out.print(f"  [dim]note: {note}[/]")
+        show("  ", (f"note: {note}", "dim"))
     if report["admissible"]:
-        out.print("[bold green]admissible[/]: no entrenched provision is touched")
+        show(("admissible", "bold green"), ": no entrenched provision is touched")
     else:
-        out.print("[bold red]inadmissible[/]: touches entrenched "
-                  + ", ".join(human_cite(c) for c in report["entrenched_touched"]))
+        show(("inadmissible", "bold red"), ": touches entrenched "
+             + ", ".join(human_cite(c) for c in report["entrenched_touched"]))
         for t in report.get("entrenchment", []):
-            out.print(f"  {t['location']}: change {t['change'] + 1} {t['how']} "
-                      f"({human_cite(t['provision'])}, entrenched by "
-                      f"{', '.join(human_cite(b) for b in t['by'])})", markup=False)
+            show(f"  {t['location']}: change {t['change'] + 1} {t['how']} "
+                 f"({human_cite(t['provision'])}, entrenched by "
+                 f"{', '.join(human_cite(b) for b in t['by'])})")
     if not report.get("analysed"):
-        out.print("not analysed (use --ignore-entrenchment to analyse anyway)")
+        show("not analysed (use --ignore-entrenchment to analyse anyway)")
         return
     changes = report["verdict_changes"]
     if changes:
@@ -191,57 +191,53 @@ def _emit(report: dict[str, Any], fmt: Format | SuiteFormat, loaded: Any = None)
         for col in ("property", "reading", "before", "after"):
             table.add_column(col)
         for c in changes:
-            table.add_row(c["id"], c["reading"], output._verdict(c["before"]),
-                          output._verdict(c["after"]))
-        out.print(table)
+            table.add_row(c["id"], c["reading"], verdict(c["before"]), verdict(c["after"]))
+        output.out.print(table)
         for c in changes:
-            out.print(f"\n[bold]{c['id']}[/] now {output._verdict(c['after'])}: {c['statement']}")
+            show("\n", (c["id"], "bold"), " now ", verdict(c["after"]), f": {c['statement']}")
             if c["reason"]:
-                out.print(f"  {c['reason']}", markup=False)
-            for line in c["after_timeline"]:
-                out.print(f"    {line}", markup=False)
+                show(f"  {c['reason']}")
+            for text in c.get("after_timeline") or []:
+                show(f"    {text}")
             if c.get("after_relies_on") is not None:
-                out.print("  relies on: " + (", ".join(human_cite(x) for x in c["after_relies_on"])
-                                             or "no provision"), markup=False)
+                show("  relies on: " + (", ".join(human_cite(x) for x in c["after_relies_on"])
+                                        or "no provision"))
     else:
-        out.print("no verdict changes")
+        show("no verdict changes")
     for u in report.get("undecided", []):
-        out.print(f"\n[bold]{escape(u['id'])}[/] {escape('[' + u['reading'] + ']')} could not be decided: "
-                  f"{output._verdict(u['before'])} before, {output._verdict(u['after'])} after; "
-                  f"{escape(u['limit'])}", highlight=False)
+        show("\n", (u["id"], "bold"), f" [{u['reading']}] could not be decided: ", verdict(u["before"]),
+             " before, ", verdict(u["after"]), f" after; {u['limit']}")
     if not report.get("find"):
-        out.print("[dim]findings not compared (--no-find)[/]")
+        show(("findings not compared (--no-find)", "dim"))
     for title, key in (("new finding", "findings_added"), ("finding gone", "findings_removed")):
         for f in report[key]:
-            out.print(f"\n[bold]{title}[/] ({f['kind']}): {f['summary']}")
-            out.print("  provisions: " + ", ".join(human_cite(c) for c in f["cites"]),
-                      markup=False)
-            for line in f["timeline"]:
-                out.print(f"    {line}", markup=False)
+            show("\n", (title, "bold"), f" ({f['kind']}): {f['summary']}")
+            show("  provisions: " + ", ".join(human_cite(c) for c in f["cites"]))
+            for text in f["timeline"]:
+                show(f"    {text}")
     for f in report.get("findings_changed", []):
-        out.print(f"\n[bold]finding changed[/] ({escape(f['kind'])}): {escape(f['summary'])}")
-        for line in _finding_changes(f["changes"]):
-            out.print(f"  {line}", markup=False)
+        show("\n", ("finding changed", "bold"), f" ({f['kind']}): {f['summary']}")
+        for text in _finding_changes(f["changes"]):
+            show(f"  {text}")
         if f["changes"].get("trace"):
-            for line in f["after"]["timeline"]:
-                out.print(f"    {line}", markup=False)
+            for text in f["after"]["timeline"]:
+                show(f"    {text}")
     for t in report.get("trace_changes", []):
-        out.print(f"\n[bold]{t['id']}[/] still {output._verdict(t['verdict'])}, by another trace:")
-        for line in t["after_timeline"]:
-            out.print(f"    {line}", markup=False)
+        show("\n", (t["id"], "bold"), " still ", verdict(t["verdict"]), ", by another trace:")
+        for text in t["after_timeline"]:
+            show(f"    {text}")
     for r in report["reliance_changes"]:
         plus = ", ".join(human_cite(c) for c in r["added"]) or "-"
         minus = ", ".join(human_cite(c) for c in r["removed"]) or "-"
-        out.print(f"\n[bold]{r['id']}[/] [{r['reading']}] relies on other provisions: "
-                  f"+ {plus}; - {minus}", highlight=False)
+        show("\n", (r["id"], "bold"), f" [{r['reading']}] relies on other provisions: + {plus}; - {minus}")
     cache = report["cache"]
-    out.print(f"\n{len(changes)} verdict change(s), {len(report.get('undecided', []))} undecided, "
-              f"{len(report['findings_added'])} new finding(s), "
-              f"{len(report['findings_removed'])} gone, {len(report.get('findings_changed', []))} changed, "
-              f"{len(report['reliance_changes'])} "
-              f"reliance change(s); {report['checked']} checks after the change, "
-              f"{report['reused_after']} reused ({cache['hits']} cache hits) in "
-              f"{report['seconds']:.1f} s")
+    show(f"\n{len(changes)} verdict change(s), {len(report.get('undecided', []))} undecided, "
+         f"{len(report['findings_added'])} new finding(s), "
+         f"{len(report['findings_removed'])} gone, {len(report.get('findings_changed', []))} changed, "
+         f"{len(report['reliance_changes'])} "
+         f"reliance change(s); {report['checked']} checks after the change, "
+         f"{report['reused_after']} reused ({cache['hits']} cache hits) in "
+         f"{report['seconds']:.1f} s")
 
 
 def _finding_changes(what: dict[str, Any]) -> list[str]:

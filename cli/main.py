@@ -91,8 +91,10 @@ ModelOpt = Annotated[Path | None, typer.Option(
 BoundOpt = Annotated[int | None, typer.Option(
     "--bound", min=0, max=200, show_default=f"{DEFAULT_BOUND_HELP}, or the suite's",
     help="Maximum number of events in a trace.")]
+MAX_SECONDS = 7 * 24 * 3600.0  # a week: any longer limit is a typo, and inf/nan are refused
+MAX_JOBS = 256
 TimeoutOpt = Annotated[float | None, typer.Option(
-    "--timeout", min=0.001, show_default=f"{DEFAULT_TIMEOUT_HELP} s, or the suite's",
+    "--timeout", min=0.001, max=MAX_SECONDS, show_default=f"{DEFAULT_TIMEOUT_HELP} s, or the suite's",
     help="Seconds per property (a timeout is 'unknown').")]
 
 
@@ -225,7 +227,7 @@ def check(
                                                dir_okay=False)] = None,
     bound: BoundOpt = None,
     timeout: TimeoutOpt = None,
-    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Parallel processes.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=MAX_JOBS, help="Parallel processes.")] = 1,
     only: Annotated[list[str] | None, typer.Option("--only", help="Check only these property ids.")] = None,
     fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
@@ -269,7 +271,8 @@ def find(
         "--bound", min=0, max=200, show_default=str(FIND_BOUND_HELP),
         help="Maximum number of events in a trace.")] = None,
     timeout: Annotated[float, typer.Option(
-        "--timeout", min=1.0, help="Seconds for the whole search, per reading.")] = 300.0,
+        "--timeout", min=1.0, max=MAX_SECONDS,
+        help="Seconds for the whole search, per reading.")] = 300.0,
     reading: ReadingOpt = None,
     all_readings: Annotated[bool, typer.Option(
         "--all-readings", help="Search under every reading combination.")] = False,

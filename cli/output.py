@@ -2,17 +2,24 @@
 
 ``NO_COLOR`` and non-terminal output are respected by rich; progress is drawn only when stderr
 is a terminal (otherwise one plain line per finished item, on stderr).
+
+User text (titles, summaries, ids, file names, error messages) is never interpreted: the
+consoles read no markup and no emoji codes, and every string they print passes ``visible``,
+which shows control characters as escapes (``\\x1b``), so escape sequences and OSC 8 links
+never reach the terminal. Styling is done with ``line``: pieces of text, each with its style.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.text import Text
 
 if TYPE_CHECKING:  # the model layer loads pydantic and lark: only when a command needs it
     from ..model.loader import LoadedModel
@@ -31,26 +38,82 @@ def citation_sort_key(cite: str) -> tuple[int, ...]:
 
     return key(cite)
 
+
+# C0 and C1 controls but tab and newline; bidirectional overrides, which reorder what a reader sees
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: object) -> str:
+    r"""``text`` with its control characters shown as escapes, so a terminal never obeys them.
+
+    >>> visible("a\x1b]8;;http://x\x07b")
+    'a\\x1b]8;;http://x\\x07b'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", str(text))
+
+
+class PlainConsole(Console):
+    """A rich console that never reads markup or emoji codes and shows control characters.
+
+    ``render_str`` is where rich turns every string (printed text, table cells, titles) into
+    styled text: doing it here covers every path by which a string reaches the terminal."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        kwargs.update(markup=False, emoji=False, highlight=False)
+        return super().render_str(visible(text), **kwargs)
+
+
 _PLAIN = {"color_system": None, "no_color": True} if os.environ.get("NO_COLOR") else {}
-out = Console(highlight=False, soft_wrap=True, **_PLAIN)  # type: ignore[arg-type]
-err = Console(stderr=True, highlight=False, soft_wrap=True, **_PLAIN)  # type: ignore[arg-type]
+_SAFE = {"highlight": False, "soft_wrap": True, "markup": False, "emoji": False}
+out = PlainConsole(**_SAFE, **_PLAIN)  # type: ignore[arg-type]
+err = PlainConsole(stderr=True, **_SAFE, **_PLAIN)  # type: ignore[arg-type]
 
 VERDICT_STYLE = {
     "proved": "bold green", "unreachable": "bold green", "violated": "bold red",
     "reachable": "bold yellow", "holds_to_bound": "yellow", "unknown": "magenta",
 }
 
+Piece = str | tuple[object, str] | Text
+
+
+def line(*pieces: Piece) -> Text:
+    r"""One line of output from pieces: a plain string, or (text, style). Nothing is markup.
+
+    >>> line(("bold", "bold"), " [/] :100: ", "\x1b[2J").plain
+    'bold [/] :100: \\x1b[2J'
+    """
+    result = Text()
+    for piece in pieces:
+        if isinstance(piece, Text):
+            result.append_text(piece)
+        elif isinstance(piece, tuple):
+            result.append(visible(piece[0]), style=piece[1] or None)
+        else:
+            result.append(visible(piece))
+    return result
+
+
+def show(*pieces: Piece, end: str = "\n") -> None:
+    """Print ``line(*pieces)`` on stdout."""
+    out.print(line(*pieces), end=end)
+
+
+def verdict_text(v: str) -> Text:
+    """A verdict in its colour (any string, e.g. ``not_applicable``, prints plainly)."""
+    return line((v, VERDICT_STYLE.get(v, "")))
+
 
 def say(text: str) -> None:
-    out.print(text, markup=False)
+    out.print(line(text))
 
 
 def error(text: str) -> None:
-    err.print(f"error: {text}", markup=False, style="red")
+    err.print(line((f"error: {text}", "red")))
 
 
 def warn(text: str) -> None:
-    err.print(f"warning: {text}", markup=False, style="yellow")
+    err.print(line((f"warning: {text}", "yellow")))
 
 
 def emit_json(data: Any) -> None:
@@ -62,7 +125,7 @@ def source_for(loaded: LoadedModel) -> SourceText | None:
     from ..model.source import load_source
 
     path = loaded.source_path()
-    return load_source(path, loaded.constitution.source.starts_at) if path.exists() else None
+    return load_source(path, loaded.constitution.source.starts_at) if path.is_file() else None
 
 
 def solver_info() -> dict[str, Any]:
@@ -126,35 +189,30 @@ def provisions(loaded: LoadedModel) -> list[dict[str, Any]]:
 # ----------------------------------------------------------------------------- text reports
 
 
-def _verdict(v: str) -> str:
-    return f"[{VERDICT_STYLE.get(v, '')}]{v}[/]"
-
-
 def print_result(r: dict[str, Any], source: SourceText | None) -> None:
-    out.print(f"{_verdict(r['verdict'])}  {r.get('formula', r['id'])}  "
-              f"[dim]({r['seconds']:.2f} s, bound {r['bound']})[/]")
+    show(verdict_text(r["verdict"]), f"  {r.get('formula', r['id'])}  ",
+         (f"({r['seconds']:.2f} s, bound {r['bound']})", "dim"))
     if r.get("reason"):
-        out.print(f"  {r['reason']}", markup=False)
+        show(f"  {r['reason']}")
     if r.get("timeline"):
-        out.print("  timeline:")
-        for line in r["timeline"]:
-            out.print(f"    {line}", markup=False)
+        show("  timeline:")
+        for text in r["timeline"]:
+            show(f"    {text}")
     if r.get("relies_on") is not None:
         cites = r["relies_on"]
         named = ", ".join(human_cite(c) for c in cites) or "no provision (the model's structure alone)"
-        out.print(f"  relies on: {named}", markup=False)
+        show(f"  relies on: {named}")
     if source is not None:
         cites = list(r.get("relies_on") or [])
         for step in r.get("trace") or []:
             cites += step["cites"]
         for c in sorted(set(cites), key=citation_sort_key):
-            out.print(f"    {human_cite(c)}: \u201c{source.quote(c, 300)}\u201d", markup=False)
+            show(f"    {human_cite(c)}: \u201c{source.quote(c, 300)}\u201d")
     if r.get("certificate"):
         cert = r["certificate"]
         what = f"k-induction, k={cert['k']}" if cert["method"] == "k-induction" else "inductive invariant (Spacer)"
         by = cert.get("rechecked_by") or []
-        out.print("  certificate: " + what + ", re-checked" + (" by " + " and ".join(by) if by else ""),
-                  markup=False)
+        show("  certificate: " + what + ", re-checked" + (" by " + " and ".join(by) if by else ""))
 
 
 def emit_suite(report: dict[str, Any], fmt: str, loaded: LoadedModel, suite: Any, quote: bool) -> None:
@@ -172,17 +230,18 @@ def emit_suite(report: dict[str, Any], fmt: str, loaded: LoadedModel, suite: Any
     for col in ("property", "reading", "verdict", "expected", "s"):
         table.add_column(col)
     for r in report["results"]:
-        mark = "" if r["ok"] else " [bold red]CHANGED[/]"
-        table.add_row(r["id"], r["reading"], _verdict(r["verdict"]) + mark, r.get("expected") or "-",
-                      f"{r['seconds']:.2f}")
+        mark = "" if r["ok"] else " CHANGED"
+        table.add_row(r["id"], r["reading"], line(verdict_text(r["verdict"]), (mark, "bold red")),
+                      r.get("expected") or "-", f"{r['seconds']:.2f}")
     out.print(table)
     bad = [r for r in report["results"] if not r["ok"]]
     source = source_for(loaded) if quote else None
     for r in bad:
-        out.print(f"\n[bold]{r['id']}[/] [{r['reading']}]: expected {r['expected']}, got {_verdict(r['verdict'])}")
+        show("\n", (r["id"], "bold"), f" [{r['reading']}]: expected {r['expected']}, got ",
+             verdict_text(r["verdict"]))
         print_result(r, source)
     n = len(report["results"])
-    out.print(f"\n{n - len(bad)}/{n} as expected in {report['seconds']:.1f} s")
+    show(f"\n{n - len(bad)}/{n} as expected in {report['seconds']:.1f} s")
 
 
 def emit_findings(report: dict[str, Any], fmt: str, loaded: LoadedModel, quote: bool) -> None:
@@ -197,34 +256,34 @@ def emit_findings(report: dict[str, Any], fmt: str, loaded: LoadedModel, quote: 
     source = source_for(loaded) if quote else None
     findings = report["findings"]
     if not findings:
-        out.print(f"no findings ({report['seconds']:.1f} s)")
+        show(f"no findings ({report['seconds']:.1f} s)")
         return
     for f in findings:
-        out.print(f"\n[bold]{f['kind']}[/]: {f['summary']}", highlight=False)
+        show("\n", (f["kind"], "bold"), f": {f['summary']}")
         cited = ", ".join(human_cite(c) for c in f["cites"])
-        out.print(f"  provisions: {cited}  [dim](reading {f['reading']})[/]")
-        for line in f["timeline"]:
-            out.print(f"    {line}", markup=False)
+        show(f"  provisions: {cited}  ", (f"(reading {f['reading']})", "dim"))
+        for text in f["timeline"]:
+            show(f"    {text}")
         if f.get("note"):
-            out.print(f"  [dim]{f['note']}[/]")
+            show("  ", (f["note"], "dim"))
         if source is not None:
             for c in f["cites"]:
-                out.print(f"    {human_cite(c)}: \u201c{source.quote(c, 300)}\u201d", markup=False)
+                show(f"    {human_cite(c)}: \u201c{source.quote(c, 300)}\u201d")
     kinds: dict[str, int] = {}
     for f in findings:
         kinds[f["kind"]] = kinds.get(f["kind"], 0) + 1
-    out.print("\n" + ", ".join(f"{n} {k}" for k, n in kinds.items()) + f" in {report['seconds']:.1f} s")
+    show("\n" + ", ".join(f"{n} {k}" for k, n in kinds.items()) + f" in {report['seconds']:.1f} s")
 
 
 def print_explanation(spec: Any, results: list[dict[str, Any]], source: SourceText | None) -> None:
-    out.print(f"[bold]{spec.id}[/]: {spec.statement}")
-    out.print(f"  formula: {spec.formula}", markup=False)
-    out.print("  about:")
+    show((spec.id, "bold"), f": {spec.statement}")
+    show(f"  formula: {spec.formula}")
+    show("  about:")
     for c in spec.cites:
         text = source.quote(c, 400) if source else ""
-        out.print(f"    {human_cite(c)}: \u201c{text}\u201d", markup=False)
+        show(f"    {human_cite(c)}: \u201c{text}\u201d")
     for r in results:
-        out.print(f"\n  reading {r['reading']}: ", end="")
+        show(f"\n  reading {r['reading']}: ", end="")
         print_result(r, source)
 
 

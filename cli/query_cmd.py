@@ -14,6 +14,7 @@ import typer
 
 from ..model.errors import Location, UserError
 from . import output
+from .main import MAX_SECONDS
 from .progress import progress
 
 
@@ -26,7 +27,7 @@ ModelOpt = Annotated[Path | None, typer.Option("--model", dir_okay=False,
                                                help="Model file (default: the built-in model).")]
 BoundOpt = Annotated[int | None, typer.Option("--bound", min=1, max=60,
                                               help="Most events in a trace (overrides the catalog).")]
-TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.001,
+TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.001, max=MAX_SECONDS,
                                                   help="Seconds for the whole query (a timeout is 'unknown').")]
 
 
@@ -48,6 +49,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Answer a quantitative question (thresholds, coalitions, tenure, vacancies) exactly."""
         from ..model.loader import BUILTIN_MODEL, load_model, resolve
+        from ..model.paths import data_path
         from ..model.queries import catalog_path_for, load_queries, load_units
         from ..proofs.optimize import DEFAULT_TIMEOUT, run_query
 
@@ -81,7 +83,8 @@ def register(app: typer.Typer) -> None:
         if q.kind == "referendum":
             units_path = data
             if units_path is None and q.data is not None:
-                units_path = (cat_path.parent / q.data)
+                units_path = data_path(cat_path.parent, q.data, lq.locate(("queries", lq.index(name), "data")),
+                                       "data", confined=False)
             if units_path is None:
                 raise UserError(f"query {name} needs a units file: --data FILE", Location(str(cat_path)))
             units = load_units(units_path, str(data) if data is not None else f"<catalog>/{q.data}")
@@ -116,14 +119,13 @@ def _value_text(a: dict[str, Any]) -> str:
 
 
 def _print(report: dict[str, Any], system: Any) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from ..model.system import human_cite
 
-    out = output.out
-    out.print(f"[bold]{report['query']}[/] on {report['model']} (reading {report['reading']})")
-    out.print(f"  {report['statement']}", markup=False)
+    show = output.show
+    show((report["query"], "bold"), f" on {report['model']} (reading {report['reading']})")
+    show(f"  {report['statement']}")
     table = Table(show_lines=False)
     for col in ("answer", "value", "status", "proof"):
         table.add_column(col)
@@ -133,19 +135,19 @@ def _print(report: dict[str, Any], system: Any) -> None:
         proof = a["proof"]
         ptext = proof.get("result", "") if isinstance(proof, dict) and "result" in proof else (
             ", ".join(f"{k}: {p.get('result')}" for k, p in proof.items()) if isinstance(proof, dict) else "")
-        table.add_row(escape(tag), escape(_value_text(a)), f"[{style.get(a['status'], '')}]{a['status']}[/]", ptext)
-    out.print(table)
+        table.add_row(tag, _value_text(a), output.line((a["status"], style.get(a["status"], ""))), ptext)
+    output.out.print(table)
     for a in report["answers"]:
         tag = a["id"] + (f" (reading {a['reading']})" if a.get("reading") and a["reading"] != a["id"] else "")
-        out.print(f"\n[bold]{escape(tag)}[/]: {escape(_value_text(a))}", highlight=False)
-        out.print(f"  {a['statement']}", markup=False)
+        show("\n", (tag, "bold"), f": {_value_text(a)}")
+        show(f"  {a['statement']}")
         if a.get("cites"):
-            out.print("  about: " + ", ".join(human_cite(c) for c in a["cites"]), markup=False)
+            show("  about: " + ", ".join(human_cite(c) for c in a["cites"]))
         claim = a["proof"].get("claim") if isinstance(a["proof"], dict) else None
         if claim:
-            out.print(f"  proof: {claim} ({a['proof'].get('result')})", markup=False)
-        for line in _trace_lines(a, system):
-            out.print(f"    {line}", markup=False)
+            show(f"  proof: {claim} ({a['proof'].get('result')})")
+        for text in _trace_lines(a, system):
+            show(f"    {text}")
 
 
 def _trace_lines(a: dict[str, Any], system: Any) -> list[str]:

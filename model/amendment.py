@@ -40,7 +40,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .errors import Location, UserError
+from .errors import Location, UserError, shown
 from .loader import LoadedModel, from_data, resolve, validate
 from .schema import Expr, Strict, _check_cites, _expr_text
 from .system import citation_sort_key
@@ -262,8 +262,8 @@ def apply_amendment(loaded: LoadedModel, amendment: Amendment) -> Applied:
     """The model with every change applied, validated and resolved under every reading."""
     spec = amendment.spec
     if spec.amends is not None and spec.amends != loaded.constitution.id:
-        raise UserError(f"this amendment is written for model '{spec.amends}', not "
-                        f"'{loaded.constitution.id}'", amendment.positions.locate(("amends",)))
+        raise UserError(f"this amendment is written for model {shown(spec.amends)}, not "
+                        f"{shown(loaded.constitution.id)}", amendment.positions.locate(("amends",)))
     data = loaded.constitution.model_dump(mode="json", by_alias=True, exclude_unset=True)
     data = copy.deepcopy(data)
     tracker = _Tracker()
@@ -290,7 +290,7 @@ def apply_amendment(loaded: LoadedModel, amendment: Amendment) -> Applied:
             items = data.get(r.section, [])
             at = next((j for j, x in enumerate(items) if x.get("id") == r.id), None)
             if at is None:
-                raise UserError(f"no element with id '{r.id}' in {r.section}",
+                raise UserError(f"no element with id {shown(r.id)} in {r.section}",
                                 amendment.locate(i, "replace", "id"))
             element = copy.deepcopy(r.element)
             tracker.register(element, amendment.positions, ("changes", i, "replace", "element"))
@@ -310,14 +310,14 @@ def _set(data: dict[str, Any], tracker: _Tracker, amendment: Amendment, i: int,
             tracker.keys[(id(p), "value")] = (amendment.positions, ("changes", i, "set", "value"))
             return
     known = ", ".join(p.get("id", "?") for p in data.get("parameters", []))
-    raise UserError(f"unknown parameter '{change.parameter}' (parameters: {known})",
+    raise UserError(f"unknown parameter {shown(change.parameter)} (parameters: {known})",
                     amendment.locate(i, "set", "parameter"))
 
 
 def _strike(data: dict[str, Any], tracker: _Tracker, amendment: Amendment, i: int,
             struck: str) -> list[str]:
     if not any(under(c, struck) for c in element_cites(data)):
-        raise UserError(f"{struck} is not cited anywhere in the model; nothing to strike",
+        raise UserError(f"{shown(struck)} is not cited anywhere in the model; nothing to strike",
                         amendment.locate(i, "strike"))
     notes: list[str] = []
 

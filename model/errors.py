@@ -9,6 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# How much of a user's value an error message echoes: enough to recognise it, never a flood.
+ECHO_LIMIT = 60
+
+
+def clip(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, marking the cut.
+
+    >>> clip("x" * 100, 10)
+    'xxxxxxxxx…'
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown(value: object, limit: int = ECHO_LIMIT) -> str:
+    """A user's value as an error message quotes it: its repr, clipped."""
+    return clip(repr(value), limit)
+
 
 class PolityError(Exception):
     """Root of every error Polity raises on purpose."""

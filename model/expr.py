@@ -3,6 +3,12 @@
 Parsed by a lark grammar (never ``eval``), type-checked against declared names, and evaluated
 on plain Python values. The Z3 translation lives in ``proofs``; both read the same AST.
 Expressions stay linear: ``*`` and ``//`` need a constant on one side.
+
+Parsing is bounded: an expression has at most ``MAX_EXPR_CHARS`` characters, nests at most
+``MAX_NESTING`` operators deep (every later stage walks the tree recursively) and its numbers
+have at most ``MAX_INT_DIGITS`` digits. Division is floor division and total: ``x // 0`` is 0
+(so ``share_of(p, 0, n)`` is 0), the same here and in the Z3 encoding; a divisor known to be
+zero when the expression is checked is an error.
 """
 
 from __future__ import annotations
@@ -12,9 +18,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, UnexpectedInput, v_args
+from lark import Lark, Token, Transformer, Tree, UnexpectedInput, v_args
 
-from .errors import UserError
+from .errors import UserError, clip, shown
+
+MAX_EXPR_CHARS = 20_000  # the longest expression of the built-in model has about 300
+MAX_NESTING = 100  # operators inside operators; Python recursion is the real bound (~1000)
+MAX_INT_DIGITS = 18
 
 # ---------------------------------------------------------------- types
 
@@ -164,13 +174,41 @@ def parse(text: str) -> Node:
     """Parse one expression; a syntax error becomes a UserError with the column in ``text``.
 
     Cached: the AST is immutable, and models are resolved once per reading."""
+    if len(text) > MAX_EXPR_CHARS:
+        raise ExprError(f"expression longer than {MAX_EXPR_CHARS} characters", 1, 1)
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         col = getattr(exc, "column", 1)
         line = getattr(exc, "line", 1)
-        raise ExprError(f"syntax error in expression {text!r} near column {col}", line, col) from None
+        raise ExprError(f"syntax error in expression {clip(repr(text))} near column {col}", line, col) from None
+    check_bounds(tree)
     return _ToAst().transform(tree)
+
+
+_CHAINS = {"and_", "or_", "cmp", "sum", "prod"}  # rules that fold their operands left-deep
+
+
+def check_bounds(tree: Tree[Token]) -> None:
+    """Refuse trees nested deeper than MAX_NESTING and numbers longer than MAX_INT_DIGITS.
+
+    Walks without recursion (a too-deep tree is exactly what recursion cannot walk); a chain
+    ``a and b and c`` counts one level per operator, as the AST nests it."""
+    stack: list[tuple[Tree[Token] | Token, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Token):
+            if node.type == "INT" and len(node) > MAX_INT_DIGITS:
+                raise ExprError(f"number too large (at most {MAX_INT_DIGITS} digits)",
+                                node.line or 1, node.column or 1)
+            continue
+        ops = sum(1 for c in node.children if isinstance(c, Tree)) - 1
+        depth += max(1, ops) if node.data in _CHAINS else 1
+        if depth > MAX_NESTING:
+            meta = node.meta
+            raise ExprError(f"expression nested too deeply (limit {MAX_NESTING})",
+                            getattr(meta, "line", 1), getattr(meta, "column", 1))
+        stack.extend((c, depth) for c in node.children)
 
 
 class ExprError(UserError):
@@ -197,10 +235,14 @@ class Scope:
     constants: frozenset[str] = frozenset()
     enum_values: Mapping[str, EnumType] = field(default_factory=dict)
     functions: Mapping[str, Callable[[Scope, Call], Type]] = field(default_factory=dict)
+    values: Mapping[str, Value] = field(default_factory=dict)  # the constants' values, when known
 
     def with_names(self, extra: Mapping[str, Type], constants: frozenset[str] = frozenset()) -> Scope:
         return Scope({**self.names, **extra}, self.constants | constants, self.enum_values,
-                     self.functions)
+                     self.functions, self.values)
+
+    def with_values(self, values: Mapping[str, Value]) -> Scope:
+        return Scope(self.names, self.constants, self.enum_values, self.functions, values)
 
 
 BUILTINS = {
@@ -252,7 +294,7 @@ def _check(node: Node, scope: Scope) -> Type:
             return scope.names[node.id]
         if node.id in scope.enum_values:
             return scope.enum_values[node.id]
-        raise _err(node, f"unknown name {node.id!r}")
+        raise _err(node, f"unknown name {shown(node.id)}")
     if isinstance(node, Unary):
         want = BOOL if node.op == "not" else INT
         check(node.x, scope, want)
@@ -268,7 +310,7 @@ def _check(node: Node, scope: Scope) -> Type:
             raise _err(node, f"'in' needs an enumerated value on the left, got {t}")
         for v in node.values:
             if v not in t.values:
-                raise _err(node, f"{v!r} is not a value of {t} (values: {', '.join(t.values)})")
+                raise _err(node, f"{shown(v)} is not a value of {t} (values: {', '.join(t.values)})")
         return BOOL
     if isinstance(node, Binary):
         op = node.op
@@ -288,12 +330,14 @@ def _check(node: Node, scope: Scope) -> Type:
             raise _err(node, "multiplication needs a constant on one side (keeps it linear)")
         if op == "//" and not is_constant(node.right, scope):
             raise _err(node, "division needs a constant divisor")
+        if op == "//":
+            _nonzero(node.right, scope, "division by zero")
         return INT
     if isinstance(node, Call):
         if node.fn in scope.functions:
             return scope.functions[node.fn](scope, node)
         if node.fn not in BUILTINS:
-            raise _err(node, f"unknown function {node.fn!r}")
+            raise _err(node, f"unknown function {shown(node.fn)}")
         if len(node.args) != BUILTINS[node.fn]:
             raise _err(node, f"{node.fn} takes {BUILTINS[node.fn]} argument(s), got {len(node.args)}")
         for a in node.args:
@@ -304,8 +348,22 @@ def _check(node: Node, scope: Scope) -> Type:
             raise _err(node, f"{node.fn} needs constant arguments")
         if node.fn == "majority_of" and not is_constant(node.args[0], scope):
             raise _err(node, "majority_of needs a constant argument")
+        if node.fn in ("share_of", "more_than_share"):
+            _nonzero(node.args[1], scope, f"{node.fn}(p, q, n) with q = 0 (a share of zero parts)")
         return INT
-    raise _err(node, f"unsupported expression {node!r}")
+    raise _err(node, f"unsupported expression {shown(node)}")
+
+
+def constant_value(node: Node, scope: Scope) -> Value | None:
+    """The value of a constant expression when the scope knows every constant in it."""
+    if not is_constant(node, scope) or not names_in(node) <= set(scope.values):
+        return None
+    return evaluate(node, scope.values)
+
+
+def _nonzero(divisor: Node, scope: Scope, what: str) -> None:
+    if constant_value(divisor, scope) == 0:
+        raise _err(divisor, f"{what}: the divisor is 0")
 
 
 def names_in(node: Node) -> set[str]:
@@ -348,13 +406,22 @@ def majority_of(n: int) -> int:
     return n // 2 + 1
 
 
+def floor_div(a: int, b: int) -> int:
+    """Floor division made total: dividing by zero gives 0 (as the Z3 encoding does).
+
+    >>> floor_div(7, 2), floor_div(-7, 2), floor_div(7, -2), floor_div(7, 0)
+    (3, -4, -4, 0)
+    """
+    return 0 if b == 0 else a // b
+
+
 def share_of(p: int, q: int, n: int) -> int:
     """Smallest count that is at least ``p/q`` of ``n``.
 
     >>> share_of(2, 3, 145), share_of(3, 4, 145), share_of(1, 5, 145)
     (97, 109, 29)
     """
-    return -((-p * n) // q)
+    return -floor_div(-p * n, q)
 
 
 def more_than_share(p: int, q: int, n: int) -> int:
@@ -363,7 +430,7 @@ def more_than_share(p: int, q: int, n: int) -> int:
     >>> more_than_share(1, 2, 20), more_than_share(1, 2, 21)
     (11, 11)
     """
-    return (p * n) // q + 1
+    return floor_div(p * n, q) + 1
 
 
 Env = Mapping[str, Value]
@@ -418,7 +485,7 @@ def evaluate(node: Node, env: Env, call_hook: CallHook | None = None) -> Value:
             case "*":
                 return x * y
             case "//":
-                return x // y
+                return floor_div(x, y)
         raise ValueError(op)
     if isinstance(node, Call):
         if node.fn in BUILTINS:
@@ -437,4 +504,4 @@ def evaluate(node: Node, env: Env, call_hook: CallHook | None = None) -> Value:
         if call_hook is not None:
             return call_hook(node, env)
         raise ValueError(f"no evaluator for {node.fn}")
-    raise ValueError(f"cannot evaluate {node!r}")
+    raise ValueError(f"cannot evaluate {shown(node)}")

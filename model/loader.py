@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Location, UserError
-from .expr import BOOL, INT, EnumType, ExprError, Node, Scope, Type, Value, check, evaluate, parse
+from .errors import Location, UserError, clip, shown
+from .expr import BOOL, INT, EnumType, ExprError, Node, Scope, Type, Value, check, constant_value, evaluate, parse
+from .paths import data_path
 from .schema import Constitution, Event
 from .system import (
     NOW,
@@ -57,7 +58,9 @@ class LoadedModel:
         return self.positions.locate(path)
 
     def source_path(self) -> Path:
-        return (self.path.parent / self.constitution.source.file).resolve()
+        """The source text, which lies inside the model's folder (``paths.data_path``)."""
+        return data_path(self.path.parent, self.constitution.source.file,
+                      self.locate(("source", "file")), "source.file").resolve()
 
     def readings(self) -> list[dict[str, str]]:
         """Every combination of reading options, the default one first."""
@@ -111,7 +114,9 @@ def load_model_text(text: str, name: str = "<text>", base: Path | None = None) -
 
 def from_data(data: Any, pos: Positions, path: Path) -> LoadedModel:
     constitution = validate(Constitution, data, pos, "a model file", "polity, id, title, ...")
-    return LoadedModel(constitution, pos, path)
+    loaded = LoadedModel(constitution, pos, path)
+    loaded.source_path()  # a bad source.file is an error of the model, found when it loads
+    return loaded
 
 
 S = TypeVar("S", bound=BaseModel)
@@ -141,13 +146,13 @@ def schema_error(exc: ValidationError, pos: Positions, data: Any) -> UserError:
     where = ".".join(str(p) for p in clean) or "(top)"
     msg = err["msg"]
     if err["type"] == "missing":
-        return UserError(f"missing field '{clean[-1]}' in {'.'.join(map(str, clean[:-1])) or 'the file'}",
-                         pos.locate(tuple(clean[:-1])))
+        parent = clip(".".join(map(str, clean[:-1])), 80) or "the file"
+        return UserError(f"missing field {shown(clean[-1])} in {parent}", pos.locate(tuple(clean[:-1])))
     if err["type"] == "extra_forbidden":
-        return UserError(f"unknown field '{clean[-1]}'", pos.locate(tuple(clean)))
+        return UserError(f"unknown field {shown(clean[-1])}", pos.locate(tuple(clean)))
     value = _lookup(data, clean)
-    shown = f" (got {value!r})" if value is not None and not isinstance(value, dict | list) else ""
-    return UserError(f"{where}: {msg}{shown}", pos.locate(tuple(clean)))
+    got = f" (got {shown(value)})" if value is not None and not isinstance(value, dict | list) else ""
+    return UserError(f"{clip(where, 80)}: {clip(msg, 120)}{got}", pos.locate(tuple(clean)))
 
 
 def _lookup(data: Any, path: list[str | int]) -> Any:
@@ -191,7 +196,7 @@ class _Resolver:
         try:
             return evaluate(node, params)
         except (KeyError, ZeroDivisionError, ValueError) as exc:
-            raise self.fail(f"cannot compute {text!r}: {exc}", path) from None
+            raise self.fail(f"cannot compute {shown(text)}: {exc}", path) from None
 
     def element(self, key: str, kind: str, cites: list[str], path: PathKey, summary: str = "") -> Element:
         e = Element(key, kind, tuple(cites), path, summary)
@@ -205,9 +210,9 @@ class _Resolver:
 
         def claim(name: str, path: PathKey) -> None:
             if name in RESERVED:
-                raise self.fail(f"'{name}' is reserved and cannot be declared", path)
+                raise self.fail(f"{shown(name)} is reserved and cannot be declared", path)
             if name in seen:
-                raise self.fail(f"duplicate name '{name}' (already declared)", path)
+                raise self.fail(f"duplicate name {shown(name)} (already declared)", path)
             seen[name] = path
 
         # parameters, in order; each may use the earlier ones
@@ -216,7 +221,7 @@ class _Resolver:
             path = ("parameters", i, "value")
             claim(p.id, ("parameters", i, "id"))
             scope = Scope({k: (BOOL if isinstance(v, bool) else INT) for k, v in params.items()},
-                          frozenset(params))
+                          frozenset(params), values=dict(params))
             value = self.const(p.value, path, scope, params, None)
             assert isinstance(value, bool | int)
             params[p.id] = value
@@ -233,12 +238,12 @@ class _Resolver:
         for i, v in enumerate(c.state):
             if v.type == "enum":
                 if len(v.values) < 2:
-                    raise self.fail(f"enum '{v.id}' needs at least two values", ("state", i, "values"))
+                    raise self.fail(f"enum {shown(v.id)} needs at least two values", ("state", i, "values"))
                 for val in v.values:
                     claim(val, ("state", i, "values"))
                 enums[v.id] = EnumType(v.id, tuple(v.values))
         enum_values = {val: t for t in enums.values() for val in t.values}
-        const_scope = Scope(const_scope.names, const_scope.constants, enum_values)
+        const_scope = Scope(const_scope.names, const_scope.constants, enum_values, values=dict(params))
 
         vars_: list[VarDef] = []
         for i, v in enumerate(c.state):
@@ -249,29 +254,29 @@ class _Resolver:
             lo = hi = None
             if v.type == "int":
                 if v.range is None:
-                    raise self.fail(f"int variable '{v.id}' needs a range [lo, hi]", ("state", i))
+                    raise self.fail(f"int variable {shown(v.id)} needs a range [lo, hi]", ("state", i))
                 lo = int(self.const(v.range[0], ("state", i, "range", 0), const_scope, params))
                 hi = int(self.const(v.range[1], ("state", i, "range", 1), const_scope, params))
                 if lo > hi:
-                    raise self.fail(f"empty range [{lo}, {hi}] for '{v.id}'", ("state", i, "range"))
+                    raise self.fail(f"empty range [{lo}, {hi}] for {shown(v.id)}", ("state", i, "range"))
             elif v.range is not None:
-                raise self.fail(f"only int variables take a range ('{v.id}' is {v.type})", ("state", i, "range"))
+                raise self.fail(f"only int variables take a range ({shown(v.id)} is {v.type})", ("state", i, "range"))
             init = self.const(v.init, ("state", i, "init"), const_scope, params, t)
             if lo is not None and hi is not None and not (lo <= int(init) <= hi):
-                raise self.fail(f"initial value {init} of '{v.id}' is outside [{lo}, {hi}]", ("state", i, "init"))
+                raise self.fail(f"initial value {init} of {shown(v.id)} is outside [{lo}, {hi}]", ("state", i, "init"))
             vars_.append(VarDef(v.id, t, lo, hi, init, tuple(v.cites), v.description))
         self.vars = vars_
         var_types = {v.id: v.type for v in vars_}
         state_names: dict[str, Type] = {k: (BOOL if isinstance(p, bool) else INT) for k, p in params.items()}
         state_names.update(var_types)
         state_names[NOW] = INT
-        state_scope = Scope(state_names, frozenset(params), enum_values)
+        state_scope = Scope(state_names, frozenset(params), enum_values, values=dict(params))
 
         events: dict[str, EventDef] = {}
         for i, ev in enumerate(c.events):
             claim(ev.id, ("events", i, "id"))
             if ev.actor not in actors:
-                raise self.fail(f"unknown actor '{ev.actor}' (declare it under actors)", ("events", i, "actor"))
+                raise self.fail(f"unknown actor {shown(ev.actor)} (declare it under actors)", ("events", i, "actor"))
             if not self.applies(ev.under):
                 continue
             events[ev.id] = self.event(ev, i, state_scope, const_scope, params, var_types)
@@ -281,7 +286,7 @@ class _Resolver:
             declared = {e.id for e in c.events}
             for j, e in enumerate(ids):
                 if e not in declared:
-                    raise self.fail(f"unknown event '{e}'", (*path, j))
+                    raise self.fail(f"unknown event {shown(e)}", (*path, j))
             return tuple(e for e in ids if e in events)
 
         obligations = []
@@ -289,22 +294,25 @@ class _Resolver:
             claim(o.id, ("obligations", i, "id"))
             base: PathKey = ("obligations", i)
             if o.actor not in actors:
-                raise self.fail(f"unknown actor '{o.actor}'", (*base, "actor"))
+                raise self.fail(f"unknown actor {shown(o.actor)}", (*base, "actor"))
             discharge = known_events(o.discharged_by, (*base, "discharged_by"))
             for j, e in enumerate(o.discharged_by):
                 if e in events and events[e].args:
-                    raise self.fail(f"event '{e}' has arguments and cannot discharge an obligation",
+                    raise self.fail(f"event {shown(e)} has arguments and cannot discharge an obligation",
                                     (*base, "discharged_by", j))
             if (o.within is None) != (o.since is None):
                 raise self.fail("'within' and 'since' go together", base)
             if not self.applies(o.under):
                 continue
             el = self.element(f"obligation:{o.id}", "obligation", o.cites, base, o.summary)
+            within = None if o.within is None else self.expr(o.within, (*base, "within"), state_scope, INT)
+            if within is not None and isinstance(days := constant_value(within, state_scope), int) and days < 0:
+                raise self.fail(f"'within' must not be negative (got {days} days)", (*base, "within"))
             obligations.append(ObligationDef(
                 el, o.id, o.actor, o.summary,
                 self.expr(o.active_when, (*base, "active_when"), state_scope, BOOL),
                 discharge,
-                None if o.within is None else self.expr(o.within, (*base, "within"), state_scope, INT),
+                within,
                 None if o.since is None else self.expr(o.since, (*base, "since"), state_scope, INT),
             ))
 
@@ -324,7 +332,7 @@ class _Resolver:
             claim(pm.id, ("permissions", i, "id"))
             base = ("permissions", i)
             if pm.actor not in actors:
-                raise self.fail(f"unknown actor '{pm.actor}'", (*base, "actor"))
+                raise self.fail(f"unknown actor {shown(pm.actor)}", (*base, "actor"))
             targets = known_events(pm.events, (*base, "events"))
             if not self.applies(pm.under):
                 continue
@@ -383,9 +391,9 @@ class _Resolver:
         arg_names: set[str] = set()
         for j, a in enumerate(ev.args):
             if a.id in state_scope.names or a.id in state_scope.enum_values or a.id in RESERVED:
-                raise self.fail(f"argument '{a.id}' shadows a declared name", (*base, "args", j, "id"))
+                raise self.fail(f"argument {shown(a.id)} shadows a declared name", (*base, "args", j, "id"))
             if a.id in arg_names:
-                raise self.fail(f"duplicate argument '{a.id}'", (*base, "args", j, "id"))
+                raise self.fail(f"duplicate argument {shown(a.id)}", (*base, "args", j, "id"))
             arg_names.add(a.id)
             lo = int(self.const(a.range[0], (*base, "args", j, "range", 0), const_scope, params))
             hi = int(self.const(a.range[1], (*base, "args", j, "range", 1), const_scope, params))
@@ -409,13 +417,13 @@ class _Resolver:
             assigns = []
             for var, value in e.set.items():
                 if var not in var_types:
-                    raise self.fail(f"unknown state variable '{var}' in effect", (*epath, "set", var))
+                    raise self.fail(f"unknown state variable {shown(var)} in effect", (*epath, "set", var))
                 assigns.append((var, self.expr(value, (*epath, "set", var), scope, var_types[var])))
             if not self.applies(e.under):
                 continue  # checked above, but not part of this reading
             for var, _ in assigns:
                 if var in assigned_unconditionally or (cond is None and var in assigned):
-                    raise self.fail(f"'{var}' is assigned twice by event '{ev.id}'; make the effects "
+                    raise self.fail(f"{shown(var)} is assigned twice by event {shown(ev.id)}; make the effects "
                                     "conditional ('if') so they exclude each other", (*epath, "set", var))
             for var, _ in assigns:
                 assigned.add(var)
@@ -431,14 +439,14 @@ class _Resolver:
         readings = {r.id: r for r in self.c.readings}
         for i, r in enumerate(self.c.readings):
             if r.default not in {o.id for o in r.options}:
-                raise self.fail(f"default '{r.default}' is not an option of reading '{r.id}'",
+                raise self.fail(f"default {shown(r.default)} is not an option of reading {shown(r.id)}",
                                 ("readings", i, "default"))
         for path, under in self.unders():
             for k, v in under.items():
                 if k not in readings:
-                    raise self.fail(f"unknown reading '{k}'", (*path, "under", k))
+                    raise self.fail(f"unknown reading {shown(k)}", (*path, "under", k))
                 if v not in {o.id for o in readings[k].options}:
-                    raise self.fail(f"'{v}' is not an option of reading '{k}'", (*path, "under", k))
+                    raise self.fail(f"{shown(v)} is not an option of reading {shown(k)}", (*path, "under", k))
 
     def unders(self) -> Iterator[tuple[PathKey, dict[str, str]]]:
         c = self.c

@@ -32,9 +32,9 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from .errors import Location, UserError
+from .errors import Location, UserError, shown
 from .schema import ID_RE, Strict, _check_cites, _expr_text
-from .yamlpos import PathKey, Positions, load_yaml
+from .yamlpos import PathKey, Positions, load_yaml, read_text
 
 QUERY_ID_RE = r"^[a-z][a-z0-9-]*$"
 
@@ -135,7 +135,7 @@ class LoadedQueries:
         for i, q in enumerate(self.catalog.queries):
             if q.id == name:
                 return i
-        raise UserError(f"unknown query {name!r} (available: {', '.join(self.names())})",
+        raise UserError(f"unknown query {shown(name)} (available: {', '.join(self.names())})",
                         Location(self.positions.file))
 
 
@@ -152,7 +152,7 @@ def load_queries(path: Path, label: str | None = None) -> LoadedQueries:
     seen: set[str] = set()
     for i, q in enumerate(cat.queries):
         if q.id in seen:
-            raise UserError(f"duplicate query id {q.id!r}", pos.locate(("queries", i, "id")))
+            raise UserError(f"duplicate query id {shown(q.id)}", pos.locate(("queries", i, "id")))
         seen.add(q.id)
         if q.kind == "optimize":
             if not q.answers:
@@ -160,7 +160,7 @@ def load_queries(path: Path, label: str | None = None) -> LoadedQueries:
                                 pos.locate(("queries", i)))
             for j, a in enumerate(q.answers):
                 if (a.maximize is None) == (a.minimize is None):
-                    raise UserError(f"answer {a.id!r}: give exactly one of maximize, minimize",
+                    raise UserError(f"answer {shown(a.id)}: give exactly one of maximize, minimize",
                                     pos.locate(("queries", i, "answers", j)))
     return LoadedQueries(cat, pos, path)
 
@@ -188,10 +188,7 @@ class Unit:
 def load_units(path: Path, label: str | None = None) -> list[Unit]:
     """Read units from CSV (header row; '#' lines are comments) or YAML (a list of mappings)."""
     name = label or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot read units file: {exc.strerror}", Location(name)) from None
+    text = read_text(path, name)
     if path.suffix.lower() in (".yaml", ".yml"):
         return _units_yaml(path, name)
     return _units_csv(text, name)
@@ -217,11 +214,11 @@ def _units_csv(text: str, name: str) -> list[Unit]:
     header = [h.strip().lower() for h in header]
     for i, h in enumerate(header):
         if h not in ("name", "electorate", "turnout"):
-            raise UserError(f"unknown column {h!r} (expected name, electorate, turnout)",
+            raise UserError(f"unknown column {shown(h)} (expected name, electorate, turnout)",
                             Location(name, hline, hcols[i]))
     for need in ("name", "electorate"):
         if need not in header:
-            raise UserError(f"missing column {need!r} in the header", Location(name, hline, 1))
+            raise UserError(f"missing column {shown(need)} in the header", Location(name, hline, 1))
     records = []
     for line, cells, cols in rows[1:]:
         if len(cells) != len(header):
@@ -248,12 +245,12 @@ def _units_yaml(path: Path, name: str) -> list[Unit]:
         rec = {}
         for k, v in row.items():
             if k not in ("name", "electorate", "turnout"):
-                raise UserError(f"unknown field {k!r} (expected name, electorate, turnout)",
+                raise UserError(f"unknown field {shown(k)} (expected name, electorate, turnout)",
                                 pos.locate((*base, i, k)))
             rec[k] = ("" if v is None else str(v), pos.locate((*base, i, k)))
         for need in ("name", "electorate"):
             if need not in rec:
-                raise UserError(f"missing field {need!r}", pos.locate((*base, i)))
+                raise UserError(f"missing field {shown(need)}", pos.locate((*base, i)))
         records.append((pos.locate((*base, i)).line, rec))
     return _units(records, name)
 
@@ -269,11 +266,11 @@ def _units(records: list[tuple[int, dict[str, tuple[str, Location]]]], name: str
         if not uname:
             raise UserError("empty unit name", where)
         if uname in seen:
-            raise UserError(f"duplicate unit {uname!r}", where)
+            raise UserError(f"duplicate unit {shown(uname)}", where)
         seen.add(uname)
         text, where = rec["electorate"]
         if not _INT.match(text) or int(text.replace("_", "").replace(" ", "")) <= 0:
-            raise UserError(f"electorate must be a positive whole number (got {text!r})", where)
+            raise UserError(f"electorate must be a positive whole number (got {shown(text)})", where)
         electorate = int(text.replace("_", "").replace(" ", ""))
         turnout: Decimal | None = None
         if "turnout" in rec and rec["turnout"][0] != "":
@@ -283,7 +280,7 @@ def _units(records: list[tuple[int, dict[str, tuple[str, Location]]]], name: str
             except InvalidOperation:
                 turnout = None
             if turnout is None or not turnout.is_finite() or not 0 <= turnout <= 100:
-                raise UserError(f"turnout must be a percentage between 0 and 100 (got {text!r})",
+                raise UserError(f"turnout must be a percentage between 0 and 100 (got {shown(text)})",
                                 where)
         units.append(Unit(uname, electorate, turnout, line))
     if not units:

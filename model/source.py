@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .yamlpos import read_text
+
+MAX_SOURCE_BYTES = 16 * 1024 * 1024  # a constitution's text; the built-in one is 96 KB
+
 _ARTICLE = re.compile(r"^\s*Article\s+(\d+)\s*$")
 _SECTION = re.compile(r"^\s*Section\s+[IVXLC]+\b")  # a section heading ends the article before it
 _PARA = re.compile(r"^\s*(\d+)\.\s+\S")
@@ -94,4 +98,4 @@ def index_text(text: str, starts_at: str = "") -> SourceText:
 
 @lru_cache(maxsize=8)
 def load_source(path: Path, starts_at: str = "") -> SourceText:
-    return index_text(path.read_text(encoding="utf-8"), starts_at)
+    return index_text(read_text(path, limit=MAX_SOURCE_BYTES), starts_at)

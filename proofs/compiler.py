@@ -378,8 +378,12 @@ def _binary(op: str, a: Z, b: Z) -> Z:
             return a - b
         case "*":
             return a * b
-        case "//":
-            return a / b
+        case "//":  # floor division, x // 0 = 0: as expr.floor_div (Z3's div is Euclidean)
+            d = z3.simplify(b)
+            if z3.is_int_value(d):  # the usual case: a constant divisor, no case split
+                n = d.as_long()
+                return z3.IntVal(0) if n == 0 else (a / d if n > 0 else (-a) / (-d))
+            return z3.If(b == 0, z3.IntVal(0), z3.If(b > 0, a / b, (-a) / (-b)))
     raise ValueError(op)
 
 

@@ -18,8 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..model.errors import Location, UserError
+from ..model.errors import Location, UserError, shown
 from ..model.loader import LoadedModel, load_model, resolve, validate
+from ..model.paths import data_path
 from ..model.yamlpos import Positions, load_yaml
 from ..properties.catalog import (
     Catalog,
@@ -78,25 +79,25 @@ def builtin_suite_path(model_id: str) -> Path:
 def load_suite(path: Path, model: LoadedModel) -> Suite:
     data, pos = load_yaml(path)
     spec = validate(SuiteFile, data, pos, "a suite file", "suite, catalog, expect")
-    cat_path = (path.parent / spec.catalog)
+    cat_path = data_path(path.parent, spec.catalog, pos.locate(("catalog",)), "catalog", confined=False)
     if not cat_path.exists():
         cat_path = builtin_catalog_path(spec.catalog)
     if not cat_path.exists():
-        raise UserError(f"catalog {spec.catalog!r} not found", pos.locate(("catalog",)))
+        raise UserError(f"catalog {shown(spec.catalog)} not found", pos.locate(("catalog",)))
     catalog = load_catalog(cat_path, model)
     ids = {p.id for p in catalog.spec.properties}
     for pid in spec.timeouts:
         if pid not in ids:
-            raise UserError(f"unknown property id {pid!r} (not in catalog {spec.catalog})",
+            raise UserError(f"unknown property id {shown(pid)} (not in catalog {spec.catalog})",
                             pos.locate(("timeouts", pid)))
     for pid, exp in spec.expect.items():
         if pid not in ids:
-            raise UserError(f"unknown property id {pid!r} (not in catalog {spec.catalog})",
+            raise UserError(f"unknown property id {shown(pid)} (not in catalog {spec.catalog})",
                             pos.locate(("expect", pid)))
         values = [exp] if isinstance(exp, str) else list(exp.values())
         for v in values:
             if v not in VERDICTS:
-                raise UserError(f"{v!r} is not a verdict (one of {', '.join(VERDICTS)})",
+                raise UserError(f"{shown(v)} is not a verdict (one of {', '.join(VERDICTS)})",
                                 pos.locate(("expect", pid)))
     return Suite(spec, pos, path, catalog)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..model.errors import Location, UserError
+from ..model.errors import Location, UserError, shown
 from ..model.expr import ExprError
 from ..model.loader import LoadedModel, resolve, validate
 from ..model.schema import CITATION_RE
@@ -34,7 +34,7 @@ class PropertySpec(BaseModel):
     def _cites(cls, v: list[str]) -> list[str]:
         for c in v:
             if not CITATION_RE.match(c):
-                raise ValueError(f"{c!r} is not a citation id")
+                raise ValueError(f"{shown(c)} is not a citation id")
         return v
 
 
@@ -56,7 +56,8 @@ class Catalog:
         for p in self.spec.properties:
             if p.id == pid:
                 return p
-        raise UserError(f"unknown property id {pid!r} in catalog {self.spec.catalog}", Location(self.positions.file))
+        raise UserError(f"unknown property id {shown(pid)} in catalog {self.spec.catalog}",
+                        Location(self.positions.file))
 
     def locate(self, pid: str, field: str = "id") -> Location:
         for i, p in enumerate(self.spec.properties):
@@ -77,11 +78,11 @@ def load_catalog(path: Path, model: LoadedModel) -> Catalog:
     known_readings = {r.id for r in model.constitution.readings}
     for i, p in enumerate(spec.properties):
         if p.id in seen:
-            raise UserError(f"duplicate property id {p.id!r}", pos.locate(("properties", i, "id")))
+            raise UserError(f"duplicate property id {shown(p.id)}", pos.locate(("properties", i, "id")))
         seen.add(p.id)
         for j, r in enumerate(p.readings):
             if r not in known_readings:
-                raise UserError(f"unknown reading {r!r}", pos.locate(("properties", i, "readings", j)))
+                raise UserError(f"unknown reading {shown(r)}", pos.locate(("properties", i, "readings", j)))
         for reading in readings_for(p, model):
             try:
                 parse_property(p.formula, resolve(model, reading))

@@ -22,8 +22,22 @@ from typing import Literal
 
 from lark import Lark, Token, UnexpectedInput
 
-from ..model.errors import UserError
-from ..model.expr import BOOL, GRAMMAR, INT, Call, ExprError, Name, Node, Scope, Type, check
+from ..model.errors import UserError, clip, shown
+from ..model.expr import (
+    BOOL,
+    GRAMMAR,
+    INT,
+    MAX_EXPR_CHARS,
+    Call,
+    ExprError,
+    Name,
+    Node,
+    Scope,
+    Type,
+    check,
+    check_bounds,
+    constant_value,
+)
 from ..model.system import System
 
 Kind = Literal["always", "never", "reachable", "response"]
@@ -63,14 +77,17 @@ def parse_property(text: str, system: System) -> Property:
     """Parse and type-check ``text`` against ``system``; errors are ExprErrors with a column."""
     from ..model.expr import _ToAst  # the expression layer's tree builder
 
+    if len(text) > MAX_EXPR_CHARS:
+        raise ExprError(f"property longer than {MAX_EXPR_CHARS} characters", 1, 1)
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         col = getattr(exc, "column", 1)
         raise ExprError(
-            f"cannot read property {text!r} near column {col}: expected "
+            f"cannot read property {clip(repr(text))} near column {col}: expected "
             "'always EXPR', 'never EXPR', 'reachable EXPR' or "
             "'whenever EXPR then EXPR within N days'", 1, col) from None
+    check_bounds(tree)
     parts = [_ToAst().transform(c) if not isinstance(c, Token) else c for c in tree.children]
     nodes = [p for p in parts if isinstance(p, Node)]
     scope = property_scope(system)
@@ -82,6 +99,10 @@ def parse_property(text: str, system: System) -> Property:
         check(within, scope, INT)
         if not _constant(within, scope):
             raise ExprError("the 'within' bound must be a constant number of days",
+                            within.line, within.col)
+        days = constant_value(within, scope)
+        if isinstance(days, int) and days < 0:
+            raise ExprError(f"the 'within' bound must not be negative (got {days} days)",
                             within.line, within.col)
         return Property("response", trigger, response, within, text)
     check(nodes[0], scope, BOOL)
@@ -107,7 +128,7 @@ def property_scope(system: System) -> Scope:
             raise ExprError(f"{call.fn}(...) takes one {what} name", call.line, call.col)
         name = call.args[0].id
         if name not in allowed:
-            raise ExprError(f"unknown {what} {name!r} in {call.fn}(...)", call.args[0].line,
+            raise ExprError(f"unknown {what} {shown(name)} in {call.fn}(...)", call.args[0].line,
                             call.args[0].col)
         return name
 
@@ -143,7 +164,7 @@ def property_scope(system: System) -> Scope:
         "active": obligation_fn, "lapsed": obligation_fn, "vacant": office_fn,
         "arg": arg_fn, "prev": prev_fn,
     }
-    return Scope(base.names, base.constants, base.enum_values, functions)
+    return Scope(base.names, base.constants, base.enum_values, functions, dict(system.params))
 
 
 def parse_user_property(text: str, system: System, where: str = "--property") -> Property:

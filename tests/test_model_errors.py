@@ -50,6 +50,15 @@ CASES = [
     ("not-a-mapping", "- just\n- a list\n", "- just", "must be a mapping"),
     ("expression-syntax", variant('when: emergency\n', 'when: "emergency and"\n'),
      "emergency and", "syntax error"),
+    ("source-outside-folder", variant("file: tiny-constitution.txt", "file: ../tiny-constitution.txt"),
+     "file: ../", "must name a file inside the file's folder"),
+    ("literal-zero-divisor", variant('"yes >= majority_total"', '"yes >= majority_total // 0"'),
+     "majority_total // 0", "division by zero"),
+    ("parameter-zero-divisor", variant('"yes >= majority_total"', '"yes >= share_of(2, seats - seats, 5)"'),
+     "share_of(2, seats - seats, 5)", "q = 0"),
+    ("negative-deadline", variant("    discharged_by: [head_dissolves]",
+                                  "    discharged_by: [head_dissolves]\n    within: -5\n    since: now"),
+     "within: -5", "must not be negative"),
 ]
 
 
