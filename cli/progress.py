@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from rich.console import Console
 from rich.text import Text
 
+from .output import visible
+
 HEARTBEAT = 30.0  # seconds between heartbeat lines of the machine formats
 
 
@@ -109,7 +111,7 @@ class Progress:
         parts = [f"{r.label} ({_seconds(now - r.since)}" + (f" of {r.limit})" if r.limit else ")")
                  for r in running]
         head = f"[{self.done}/{self.total}] " if self.total else ""
-        return Text(head + ("; ".join(parts) if parts else self._last or "starting"), no_wrap=True,
+        return Text(visible(head + ("; ".join(parts) if parts else self._last or "starting")), no_wrap=True,
                     overflow="ellipsis")
 
     def heartbeat_line(self) -> str:
