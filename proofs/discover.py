@@ -198,7 +198,7 @@ class Discoverer:
 
     def gaps_of(self, office_id: str) -> list[Finding]:
         """A gap of one continuous office, if its vacancy can be unfillable."""
-        found = []
+        found: list[Finding] = []
         office = next(o for o in self.system.offices if o.id == office_id)
         self.progress(f"gap: {office.name}")
         fills = [e for e in office.filled_by if not self.system.events[e].args]
