@@ -206,8 +206,8 @@ def find(
     """Find conflicts, deadlocks, gaps and dead provisions without writing a property."""
     from ..model.loader import load_model, resolve
     from ..proofs.discover import FIND_BOUND, KINDS, Discoverer
-    from ..proofs.engine import budget_for
     from ..proofs.pool import find_parallel, units_of
+    from ..proofs.question import budget_for
 
     loaded = load_model(model)
     chosen = tuple(kinds) if kinds else KINDS

@@ -19,7 +19,7 @@ from .compiler import Encoding
 from .induction import ProofOutcome, k_induction, spacer
 from .interpreter import Interpreter, Step, StepRefused
 from .judge import first_bad_step
-from .question import Question, question, units_for
+from .question import Question, budget_for, question, units_for
 from .tighten import tighten
 from .verdicts import Certificate, Result, Verdict
 
@@ -29,13 +29,6 @@ MAX_K = 3
 QUICK_SPACER = units_for(5.0)  # resource units Spacer gets before a deep bounded search ...
 DEEP = 12  # ... which is one beyond this many events
 SPACER_SLICE = units_for(8.0)  # first slice of a Spacer seed, in resource units; later ones double
-BUDGET_SHARE = 0.5  # the default budget is worth this share of --timeout on the reference
-# machine, so a machine (or a load) twice as slow still answers from the budget, not the clock
-
-
-def budget_for(timeout: float) -> int:
-    """The default resource budget of one property check with a wall-clock limit of ``timeout``."""
-    return units_for(timeout * BUDGET_SHARE)
 
 
 def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,

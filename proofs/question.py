@@ -36,6 +36,19 @@ def units_for(seconds: float) -> int:
     return max(1, int(seconds * RLIMIT_PER_SECOND))
 
 
+BUDGET_SHARE = 0.5  # a default budget is worth this share of the wall-clock limit on the
+# reference machine, so a machine (or a load) twice as slow still answers from the budget
+
+
+def budget_for(timeout: float) -> int:
+    """The default resource budget of a question whose wall-clock limit is ``timeout`` seconds.
+
+    >>> budget_for(120)
+    60000000
+    """
+    return units_for(timeout * BUDGET_SHARE)
+
+
 class Question:
     """The budget of one question: resource units (deterministic) and the wall-clock backstop."""
 

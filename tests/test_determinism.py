@@ -14,8 +14,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-
-from .support import run_polity
+from support import run_polity
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
