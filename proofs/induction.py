@@ -6,8 +6,8 @@ for Spacer the invariant: Init => Inv, Inv and T => Inv', Inv and T => not bad. 
 over provision switches of the re-check names the provisions the proof relies on.
 
 Budgets are the current question's resource units (question.py); ``deadline`` is only the
-wall-clock backstop. Re-checks and Spacer attempts that take no Z3 objects run in a fresh
-context of their own, so their answer depends on their arguments alone.
+wall-clock backstop. Re-checks that take no Z3 objects run in a fresh context of their own, so
+their answer depends on their arguments alone.
 """
 
 from __future__ import annotations
@@ -137,9 +137,12 @@ def _flat(s: StateVars, m: MonitorVars) -> list[z3.ExprRef]:
 def spacer(system: System, prop: Property, deadline: float, seed: int = 0,
            rlimit: int | None = None) -> ProofOutcome:
     """Ask Spacer for an inductive invariant (within ``rlimit`` units, default the rest of the
-    question's budget), then re-check it independently. Each attempt has its own context, so
-    what a seed finds does not depend on what ran before it."""
-    with part(deadline, rlimit):
+    question's budget), then re-check it independently.
+
+    Spacer runs in the question's own context, after the searches before it (the same on every
+    run): measured on the KZ-2026 Spacer-only proof, seed 0 succeeds there in 5.8 million units,
+    while in a fresh context seeds 0-3 each failed within 40 million."""
+    with part(deadline, rlimit, fresh=False):
         return _spacer(system, prop, deadline, seed)
 
 

@@ -149,13 +149,29 @@ def context_rlimit(units: int) -> Iterator[None]:
 
 
 @contextmanager
-def part(deadline: float, cap: int | None = None) -> Iterator[Question]:
-    """A fresh context for one part of the current question (a re-check, a Spacer attempt):
-    it spends the question's budget (at most ``cap`` units) and reports a clock stop to it."""
+def part(deadline: float, cap: int | None = None, fresh: bool = True) -> Iterator[Question]:
+    """One part of the current question (a re-check, a Spacer attempt): it spends the
+    question's budget (at most ``cap`` units) and reports a clock stop to it. In a fresh
+    context of its own unless ``fresh`` is False (then in the question's context, whose
+    history is the same on every run)."""
     outer = current()
-    with question(outer.units(cap), min(deadline, outer.deadline)) as q:
+    units, stop = outer.units(cap), min(deadline, outer.deadline)
+    if fresh:
+        scope = question(units, stop)
+    else:
+        scope = _within(Question(units, stop, outer.ctx))
+    with scope as q:
         try:
             yield q
         finally:
             outer.used += q.used
             outer.clock_stopped |= q.clock_stopped
+
+
+@contextmanager
+def _within(q: Question) -> Iterator[Question]:
+    _ACTIVE.append(q)
+    try:
+        yield q
+    finally:
+        _ACTIVE.pop()
