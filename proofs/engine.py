@@ -29,7 +29,7 @@ MAX_K = 3
 QUICK_SPACER = units_for(5.0)  # resource units Spacer gets before a deep bounded search ...
 DEEP = 12  # ... which is one beyond this many events
 SPACER_SLICE = units_for(12.0)  # first slice of a Spacer seed, in resource units; later ones
-# double. Seed 0 needs 5.8 million on the KZ-2026 Spacer-only proof: twice that is the margin
+# double. Seed 0 needs 5.8 million on the built-in suite's Spacer-only proof: twice that is the margin
 
 
 def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,

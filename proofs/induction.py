@@ -140,7 +140,7 @@ def spacer(system: System, prop: Property, deadline: float, seed: int = 0,
     question's budget), then re-check it independently.
 
     Spacer runs in the question's own context, after the searches before it (the same on every
-    run): measured on the KZ-2026 Spacer-only proof, seed 0 succeeds there in 5.8 million units,
+    run): measured on the built-in suite's Spacer-only proof, seed 0 succeeds there in 5.8 million units,
     while in a fresh context seeds 0-3 each failed within 40 million."""
     with part(deadline, rlimit, fresh=False):
         return _spacer(system, prop, deadline, seed)

@@ -21,7 +21,7 @@ from typing import Any
 
 import z3
 
-# Z3 resource units per second of solver time on the 2-core reference machine, KZ-2026 suite
+# Z3 resource units per second of solver time on the 2-core reference machine, built-in suite
 # (see docs/determinism.md for the measurement). Budgets given in seconds are converted with
 # it, so a budget is about that many seconds on a quiet machine, and the same work anywhere.
 RLIMIT_PER_SECOND = 1_000_000
