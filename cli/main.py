@@ -271,13 +271,14 @@ def find(
         "--bound", min=0, max=200, show_default=str(FIND_BOUND_HELP),
         help="Maximum number of events in a trace.")] = None,
     timeout: Annotated[float, typer.Option(
-        "--timeout", min=1.0, max=MAX_SECONDS,
-        help="Seconds for the whole search, per reading.")] = 300.0,
+        "--timeout", min=1.0, max=MAX_SECONDS, help="Seconds for the whole search, per reading: a wall-clock backstop; "
+        "each search's resource budget is worth half of it on a reference machine.")] = 300.0,
     reading: ReadingOpt = None,
     all_readings: Annotated[bool, typer.Option(
         "--all-readings", help="Search under every reading combination.")] = False,
     kinds: Annotated[list[str] | None, typer.Option(
         "--kind", help="conflict, deadlock, gap, dead-provision (repeatable).")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, help="Parallel processes.")] = 1,
     fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
     fail_on_findings: Annotated[bool, typer.Option(
@@ -286,6 +287,8 @@ def find(
     """Find conflicts, deadlocks, gaps and dead provisions without writing a property."""
     from ..model.loader import load_model, resolve
     from ..proofs.discover import FIND_BOUND, KINDS, Discoverer
+    from ..proofs.pool import find_parallel, units_of
+    from ..proofs.question import budget_for
 
     loaded = load_model(model)
     chosen = tuple(kinds) if kinds else KINDS
@@ -294,21 +297,34 @@ def find(
             raise UserError(f"unknown finding kind {k!r} (one of {', '.join(KINDS)})")
     readings = (loaded.reading_variants() if all_readings
                 else [{**loaded.default_reading(), **_reading(reading)}])
+    default = loaded.default_reading()
+    labels = [",".join(f"{k}={v}" for k, v in sorted(r.items()) if v != default[k]) or "default"
+              for r in readings]
+    depth, rlimit = FIND_BOUND if bound is None else bound, budget_for(timeout)
     findings: list[dict[str, Any]] = []
     started = time.monotonic()
     with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
         def status(msg: str) -> None:
             shown.note(f"searching: {msg}", f"{timeout:g} s for the search")
 
-        for r in readings:
+        deadline = started + timeout * len(readings)  # with --jobs: one backstop for all readings
+        units = [u for r, label in zip(readings, labels, strict=True) for u in units_of(
+            str(model) if model is not None else None, r, label, depth, deadline, rlimit, chosen)]
+        if jobs > 1:
+            status(f"{len(units)} searches in {jobs} processes")
+        merged = find_parallel(units, jobs) if jobs > 1 else {}
+        for r, label in zip(readings, labels, strict=True):
             system = resolve(loaded, r)
-            default = loaded.default_reading()
-            label = ",".join(f"{k}={v}" for k, v in sorted(r.items()) if v != default[k]) or "default"
-            d = Discoverer(system, label, FIND_BOUND if bound is None else bound,
-                           time.monotonic() + timeout, progress=status)
-            findings += [f.to_json(system) for f in d.run(chosen)]
-            for what in d.unknown:  # searches the time limit cut short: say so, never hide it
-                output.warn(f"incomplete: {what} was not settled within --timeout (reading {label})")
+            if jobs > 1:
+                found, unknown = merged.get(label, ([], []))
+            else:
+                d = Discoverer(system, label, depth, time.monotonic() + timeout, progress=status,
+                               rlimit=rlimit)
+                found, unknown = d.run(chosen), d.unknown
+            findings += [f.to_json(system) for f in found]
+            for what in unknown:  # searches cut short: say so, never hide it
+                output.warn(f"incomplete: {what} was not settled within its budget or --timeout "
+                            f"(reading {label})")
     report = {"model": loaded.constitution.id, "findings": findings, "kinds": list(chosen),
               "seconds": round(time.monotonic() - started, 2)}
     output.emit_findings(report, fmt.value, loaded, quote)
