@@ -286,7 +286,7 @@ def find(
 ) -> None:
     """Find conflicts, deadlocks, gaps and dead provisions without writing a property."""
     from ..model.loader import load_model, resolve
-    from ..proofs.discover import FIND_BOUND, KINDS, Discoverer
+    from ..proofs.discover import FIND_BOUND, KINDS
     from ..proofs.pool import find_parallel, units_of
     from ..proofs.question import budget_for
 
@@ -303,28 +303,20 @@ def find(
     depth, rlimit = FIND_BOUND if bound is None else bound, budget_for(timeout)
     findings: list[dict[str, Any]] = []
     started = time.monotonic()
-    with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
-        def status(msg: str) -> None:
-            shown.note(f"searching: {msg}", f"{timeout:g} s for the search")
-
-        deadline = started + timeout * len(readings)  # with --jobs: one backstop for all readings
-        units = [u for r, label in zip(readings, labels, strict=True) for u in units_of(
-            str(model) if model is not None else None, r, label, depth, deadline, rlimit, chosen)]
-        if jobs > 1:
-            status(f"{len(units)} searches in {jobs} processes")
-        merged = find_parallel(units, jobs) if jobs > 1 else {}
-        for r, label in zip(readings, labels, strict=True):
-            system = resolve(loaded, r)
-            if jobs > 1:
-                found, unknown = merged.get(label, ([], []))
-            else:
-                d = Discoverer(system, label, depth, time.monotonic() + timeout, progress=status,
-                               rlimit=rlimit)
-                found, unknown = d.run(chosen), d.unknown
-            findings += [f.to_json(system) for f in found]
-            for what in unknown:  # searches cut short: say so, never hide it
-                output.warn(f"incomplete: {what} was not settled within its budget or --timeout "
-                            f"(reading {label})")
+    deadline = started + timeout * len(readings)  # one wall-clock backstop for all readings
+    units = [u for r, label in zip(readings, labels, strict=True) for u in units_of(
+        str(model) if model is not None else None, r, label, depth, deadline, rlimit, chosen)]
+    with progress(output.err, fmt == SuiteFormat.text, len(units), machine=fmt != SuiteFormat.text) as shown:
+        merged = find_parallel(
+            units, jobs, started=lambda u: shown.start(u, f"{u.kind}: {u.item}", f"{timeout:g} s in all"),
+            finished=lambda u, res: shown.finish(u, f"{len(res[0])} found"))
+    for r, label in zip(readings, labels, strict=True):
+        system = resolve(loaded, r)
+        found, unknown = merged.get(label, ([], []))
+        findings += [f.to_json(system) for f in found]
+        for what in unknown:  # searches cut short: say so, never hide it
+            output.warn(f"incomplete: {what} was not settled within its budget or --timeout "
+                        f"(reading {label})")
     report = {"model": loaded.constitution.id, "findings": findings, "kinds": list(chosen),
               "seconds": round(time.monotonic() - started, 2)}
     output.emit_findings(report, fmt.value, loaded, quote)

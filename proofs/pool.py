@@ -1,4 +1,4 @@
-"""``polity find --jobs N``: discovery's units of work in parallel processes, merged in order.
+"""``polity find``: discovery's units of work, each in a process of its own, merged in order.
 
 Z3 objects do not pickle, so a worker receives plain data (model path, reading, one unit) and
 returns findings as JSON. Each search is a question with its own context and resource budget
@@ -8,8 +8,7 @@ their fixed order and applies the same dedupe and canonical sort as one process 
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -18,6 +17,7 @@ from ..model.loader import LoadedModel, load_model, resolve
 from ..model.system import System
 from .discover import Discoverer, Finding, canonical
 from .interpreter import trace_from_json
+from .isolated import run_each
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,16 @@ def units_of(model_path: str | None, reading: dict[str, str], label: str, bound:
             for kind, item in d.units(kinds)]
 
 
-def find_parallel(units: list[Unit], workers: int) -> dict[str, tuple[list[Finding], list[str]]]:
-    """Run ``units`` in ``workers`` processes. Per reading label: the findings merged in unit
-    order, deduplicated and sorted as ``Discoverer.run`` does, and the unsettled searches."""
-    ctx = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        results = list(pool.map(run_unit, units))
+def find_parallel(units: list[Unit], workers: int,
+                  started: Callable[[Unit], None] | None = None,
+                  finished: Callable[[Unit, Any], None] | None = None,
+                  ) -> dict[str, tuple[list[Finding], list[str]]]:
+    """Run ``units``, each in a process of its own (isolated.py), ``workers`` at once. Per
+    reading label: the findings merged in unit order, deduplicated and sorted as
+    ``Discoverer.run`` does, and the unsettled searches."""
+    for unit in units:  # loaded here once; the forked processes inherit them
+        _system(unit.model_path, unit.reading)
+    results = run_each(run_unit, units, workers, started, finished)
     merged: dict[str, tuple[list[Finding], list[str]]] = {}
     for unit, (found, unknown) in zip(units, results, strict=True):
         fs, us = merged.setdefault(unit.label, ([], []))
