@@ -15,6 +15,7 @@ from typing import Any, TypeAlias
 
 import z3
 
+from ..model.errors import InternalError
 from ..model.expr import (
     BOOL,
     Binary,
@@ -118,7 +119,7 @@ class Encoding:
                 return self.value(self.system.params[node.id])
             idx = self.enum_index(node.id)
             if idx is None:
-                raise KeyError(node.id)
+                raise InternalError(f"the encoding has no name {node.id}")
             return z3.IntVal(idx)
         if isinstance(node, Unary):
             x = self.expr(node.x, env, hook)
@@ -146,7 +147,7 @@ class Encoding:
                 fn = share_of if node.fn == "share_of" else more_than_share
                 return z3.IntVal(fn(nums[0], nums[1], nums[2]))
             if hook is None:
-                raise KeyError(node.fn)
+                raise InternalError(f"the encoding has no function {node.fn}")
             return hook(node)
         raise TypeError(node)
 
@@ -330,7 +331,7 @@ class Encoding:
             if call.fn == "vacant":
                 office = next(o for o in self.system.offices if o.id == name)
                 return self.expr(office.vacant, self.env(s), hook)
-            raise KeyError(call.fn)
+            raise InternalError(f"the encoding has no function {call.fn}")
 
         return hook
 
