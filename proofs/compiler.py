@@ -31,7 +31,7 @@ from ..model.expr import (
     share_of,
 )
 from ..model.expr import In as InNode
-from ..model.system import NOW, EventDef, ObligationDef, System
+from ..model.system import NOW, EventDef, ObligationDef, System, derived
 from ..properties.language import Property
 
 Z: TypeAlias = Any  # z3 ships no type information
@@ -45,11 +45,6 @@ class StepVars:
 
     ev: z3.ArithRef
     args: dict[str, z3.ArithRef]
-
-
-# Transition templates per System and Z3 context (terms are names, so encodings of one System
-# in one context can share them; each question has its own context, see question.py).
-_TEMPLATES: dict[tuple[int, bool, bool], tuple[System, z3.Context, z3.BoolRef, list[Any]]] = {}
 
 
 class Encoding:
@@ -217,14 +212,17 @@ class Encoding:
         return z3.Bool(name) if z3.is_bool(h) else z3.Int(name)
 
     def _template(self, eager: bool) -> z3.BoolRef:
-        key = (id(self.system), self.switchable, eager)
+        """The transition relation over placeholder states, built once per System, flags and
+        Z3 context (terms are names, so encodings of one System in one context share it; each
+        question has its own context, see question.py, and its template replaces the last)."""
         ctx = z3.main_ctx()
-        if key in _TEMPLATES and _TEMPLATES[key][0] is self.system and _TEMPLATES[key][1] is ctx:
-            _, _, template, havocs = _TEMPLATES[key]
-            self._template_havocs = havocs
-            return template
-        template = self._build_trans(eager)
-        _TEMPLATES[key] = (self.system, ctx, template, list(self._template_havocs))
+
+        def build() -> tuple[z3.Context, z3.BoolRef, list[Z]]:
+            return ctx, self._build_trans(eager), list(self._template_havocs)
+
+        _, template, havocs = derived(self.system, ("transition", self.switchable, eager), build,
+                                      fresh=lambda entry: entry[0] is ctx)
+        self._template_havocs = havocs
         return template
 
     def _build_trans(self, eager: bool) -> z3.BoolRef:

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..model.expr import ExprError
 from ..model.loader import LoadedModel, resolve
-from ..model.system import System
+from ..model.system import System, derived
 from ..properties.catalog import PropertySpec, reading_label, readings_for
 from ..properties.language import Property, parse_property
 from .cache import Cones, ResultCache, limit_ran_out, node_key, property_names, reason_is_limit
@@ -87,10 +87,7 @@ class Verifier:
         if label not in v.systems:
             v.systems[label] = resolve(v.loaded, reading)
         s = v.systems[label]
-        cones = s.extra.get("cones")
-        if cones is None:
-            cones = s.extra["cones"] = Cones(v.loaded, s)
-        return s, cones
+        return s, derived(s, "cones", lambda: Cones(v.loaded, s))
 
     def verify(self, loaded: LoadedModel, find: bool = True,
                previous: Verification | None = None) -> Verification:
