@@ -9,7 +9,7 @@ switches names the provisions a proof relies on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -47,6 +47,9 @@ class StepVars:
     args: dict[str, z3.ArithRef]
 
 
+SWITCH_PREFIX = "sw!"  # a provision switch is named by its element's key: no table to map cores back
+
+
 class Encoding:
     """Z3 terms for one System, built once per solver family (terms are cached per depth)."""
 
@@ -57,7 +60,7 @@ class Encoding:
         self.arg_names = sorted({a.id for e in self.events for a in e.args})
         self.switchable = switchable
         self.switches: dict[str, z3.BoolRef] = {
-            k: z3.Bool(f"sw!{k}") for k in system.elements
+            k: z3.Bool(SWITCH_PREFIX + k) for k in system.elements
         } if switchable else {}
         self._states: dict[str, StateVars] = {}
         self._steps: dict[str, StepVars] = {}
@@ -85,6 +88,13 @@ class Encoding:
     def no_step(self) -> StepVars:
         """The 'step' before the initial state: no event, all arguments 0."""
         return StepVars(z3.IntVal(-1), {a: z3.IntVal(0) for a in self.arg_names})
+
+    def switch_keys(self, core: Iterable[z3.BoolRef | str]) -> frozenset[str]:
+        """The element keys of the provision switches among an unsat core's literals (or their
+        names): read off each literal's name, never by printing every switch."""
+        names = (c if isinstance(c, str) else c.decl().name() for c in core)
+        return frozenset(n[len(SWITCH_PREFIX):] for n in names
+                         if n.startswith(SWITCH_PREFIX) and n[len(SWITCH_PREFIX):] in self.switches)
 
     def on(self, key: str) -> z3.BoolRef:
         return self.switches[key] if self.switchable else z3.BoolVal(True)

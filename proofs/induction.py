@@ -50,11 +50,6 @@ class Refuted:
     k: int
 
 
-def _core_keys(enc: Encoding, core: list[z3.BoolRef] | frozenset[str]) -> frozenset[str]:
-    by_name = {str(v): k for k, v in enc.switches.items()}
-    return frozenset(by_name[str(c)] for c in core if str(c) in by_name)
-
-
 def _step_case(enc: Encoding, prop: Property, k: int, solver: z3.Solver) -> None:
     """Assert: k+1 free states, k transitions, prop good on steps 1..k-1, bad on step k."""
     penc = PropertyEncoding(enc, prop)
@@ -128,7 +123,7 @@ def _recheck_k_induction(system: System, prop: Property, k: int, deadline: float
             return ProofOutcome("unknown", reason=f"re-check: {v.reason}", solver_seconds=spent)
         if v.status == "sat":
             return Refuted(name, k)
-        core |= _core_keys(enc, v.core)
+        core |= enc.switch_keys(v.core)
         by = v.solvers
     return ProofOutcome("proved", "k-induction", k=k, core=frozenset(core), solver_seconds=spent,
                         rechecked_by=by)
@@ -148,7 +143,7 @@ def bounded_core(system: System, goals: list[Property], bound: int, deadline: fl
             raise InternalError("the bounded search found no witness, but its re-check does")
         if r == z3.unknown:
             return None
-        return _core_keys(enc, solver.unsat_core())
+        return enc.switch_keys(solver.unsat_core())
 
 
 # ------------------------------------------------------------------------------- Spacer
@@ -291,7 +286,7 @@ def recheck_invariant(system: System, prop: Property, invariant: z3.ExprRef,
         if v.status == "sat":
             return ProofOutcome("unknown", reason=f"spacer invariant failed its re-check ({name})",
                                 solver_seconds=spent)
-        core |= _core_keys(enc, v.core)
+        core |= enc.switch_keys(v.core)
         by = v.solvers
     text = str(invariant)
     return ProofOutcome("proved", "spacer-invariant", invariant=text if len(text) < 4000 else text[:4000] + "…",

@@ -13,6 +13,7 @@ from ..model.errors import Location, UserError, shown
 from ..model.expr import ExprError
 from ..model.loader import LoadedModel, resolve, validate
 from ..model.schema import CITATION_RE
+from ..model.system import System
 from ..model.yamlpos import Positions, load_yaml
 from .language import Property, parse_property
 
@@ -76,6 +77,7 @@ def load_catalog(path: Path, model: LoadedModel) -> Catalog:
     spec = validate(CatalogFile, data, pos, "a property catalog", "catalog, model, properties")
     seen: set[str] = set()
     known_readings = {r.id for r in model.constitution.readings}
+    systems: dict[tuple[tuple[str, str], ...], System] = {}  # one resolve per reading, not per property
     for i, p in enumerate(spec.properties):
         if p.id in seen:
             raise UserError(f"duplicate property id {shown(p.id)}", pos.locate(("properties", i, "id")))
@@ -84,8 +86,11 @@ def load_catalog(path: Path, model: LoadedModel) -> Catalog:
             if r not in known_readings:
                 raise UserError(f"unknown reading {shown(r)}", pos.locate(("properties", i, "readings", j)))
         for reading in readings_for(p, model):
+            key = tuple(sorted(reading.items()))
+            if key not in systems:
+                systems[key] = resolve(model, reading)
             try:
-                parse_property(p.formula, resolve(model, reading))
+                parse_property(p.formula, systems[key])
             except ExprError as exc:
                 loc = pos.locate(("properties", i, "formula"))
                 raise UserError(exc.message, Location(loc.file, loc.line, loc.col + exc.expr_col - 1)) from None
