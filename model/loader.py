@@ -35,7 +35,7 @@ from .system import (
     System,
     VarDef,
 )
-from .yamlpos import PathKey, Positions, load_yaml, load_yaml_text
+from .yamlpos import PathKey, Positions, load_yaml
 
 DATA = Path(__file__).with_name("data")
 BUILTIN_MODEL = DATA / (DATA / "default-model").read_text().strip()
@@ -101,14 +101,6 @@ def load_model(path: Path | str | None = None) -> LoadedModel:
     loaded = from_data(data, pos, p)
     for reading in loaded.reading_variants():
         resolve(loaded, reading)  # type-check every element once, so errors show at load time
-    return loaded
-
-
-def load_model_text(text: str, name: str = "<text>", base: Path | None = None) -> LoadedModel:
-    data, pos = load_yaml_text(text, name)
-    loaded = from_data(data, pos, (base or Path.cwd()) / name)
-    for reading in loaded.reading_variants():
-        resolve(loaded, reading)
     return loaded
 
 

@@ -147,10 +147,6 @@ class System:
         enum_values = {val: t for t in self.enums.values() for val in t.values}
         return Scope(names, frozenset(self.params), enum_values)
 
-    def event_scope(self, event: EventDef) -> Scope:
-        """Names visible in an event's guard and effects: the state plus its arguments."""
-        return self.state_scope().with_names({a.id: INT for a in event.args})
-
     def prohibitions_on(self, event_id: str) -> tuple[ProhibitionDef, ...]:
         return tuple(p for p in self.prohibitions if event_id in p.events)
 

@@ -15,7 +15,7 @@ from ..model.loader import LoadedModel, resolve, validate
 from ..model.schema import CITATION_RE
 from ..model.system import System
 from ..model.yamlpos import Positions, load_yaml
-from .language import Property, parse_property
+from .language import parse_property
 
 DATA = Path(__file__).with_name("data")
 
@@ -120,7 +120,3 @@ def reading_label(reading: dict[str, str], reading_ids: list[str]) -> str:
     if not reading_ids:
         return "default"
     return ",".join(f"{rid}={reading[rid]}" for rid in reading_ids)
-
-
-def compile_property(p: PropertySpec, model: LoadedModel, reading: dict[str, str]) -> Property:
-    return parse_property(p.formula, resolve(model, reading))
