@@ -37,7 +37,7 @@ from pydantic import Field, field_validator
 
 from .errors import Location, UserError, shown
 from .schema import ID_RE, Strict, _check_cites, _expr_text
-from .yamlpos import PathKey, Positions, load_yaml, read_text
+from .yamlpos import LoadedFile, PathKey, load_yaml, read_text
 
 QUERY_ID_RE = r"^[a-z][a-z0-9-]*$"
 
@@ -113,14 +113,13 @@ class QueryCatalog(Strict):
     queries: list[Query] = Field(min_length=1)
 
 
-@dataclass(frozen=True)
-class LoadedQueries:
-    catalog: QueryCatalog
-    positions: Positions
-    path: Path
+class LoadedQueries(LoadedFile[QueryCatalog]):
+    @property
+    def catalog(self) -> QueryCatalog:
+        return self.content
 
     def locate(self, path: PathKey) -> Location:
-        return self.positions.locate(path)
+        return self.at(path)
 
     def names(self) -> list[str]:
         return [q.id for q in self.catalog.queries]

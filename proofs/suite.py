@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..model.errors import Location, UserError, shown
 from ..model.loader import LoadedModel, load_model, resolve, validate
 from ..model.paths import data_path
-from ..model.yamlpos import Positions, load_yaml
+from ..model.yamlpos import LoadedFile, load_yaml
 from ..properties.catalog import (
     Catalog,
     builtin_catalog_path,
@@ -53,11 +53,12 @@ class SuiteFile(BaseModel):
 
 
 @dataclass(frozen=True)
-class Suite:
-    spec: SuiteFile
-    positions: Positions
-    path: Path
+class Suite(LoadedFile[SuiteFile]):
     catalog: Catalog
+
+    @property
+    def spec(self) -> SuiteFile:
+        return self.content
 
     def timeout_for(self, pid: str) -> float:
         """Seconds for one property: its own limit if the suite gives one."""

@@ -4,7 +4,6 @@ the provisions it is about, its formula and the readings it is judged under.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -14,7 +13,7 @@ from ..model.expr import ExprError
 from ..model.loader import LoadedModel, resolve, validate
 from ..model.schema import CITATION_RE
 from ..model.system import System
-from ..model.yamlpos import Positions, load_yaml
+from ..model.yamlpos import LoadedFile, load_yaml
 from .language import parse_property
 
 DATA = Path(__file__).with_name("data")
@@ -47,11 +46,10 @@ class CatalogFile(BaseModel):
     properties: list[PropertySpec]
 
 
-@dataclass(frozen=True)
-class Catalog:
-    spec: CatalogFile
-    positions: Positions
-    path: Path
+class Catalog(LoadedFile[CatalogFile]):
+    @property
+    def spec(self) -> CatalogFile:
+        return self.content
 
     def get(self, pid: str) -> PropertySpec:
         for p in self.spec.properties:
