@@ -346,8 +346,10 @@ class Encoding:
     def _obligation(self, oid: str) -> ObligationDef:
         return next(o for o in self.system.obligations if o.id == oid)
 
-    def condition(self, node: Node, pre: StateVars, st: StepVars, post: StateVars) -> Z:
-        """A property expression on the step pre --st--> post."""
+    def condition(self, node: Node, pre: StateVars, st: StepVars, post: StateVars,
+                  extra: Mapping[str, Callable[[Call], Z]] | None = None) -> Z:
+        """A property expression on the step pre --st--> post; ``extra`` encodes the further
+        functions a caller's language adds (the trace functions of queries), by name."""
         post_hook = self.state_hook(post)
 
         def hook(call: Call) -> Z:
@@ -358,6 +360,8 @@ class Encoding:
                 return st.args[name]
             if call.fn == "prev":
                 return self.expr(call.args[0], self.env(pre), self.state_hook(pre))
+            if extra is not None and call.fn in extra:
+                return extra[call.fn](call)
             return post_hook(call)
 
         return self.expr(node, self.env(post), hook)

@@ -34,7 +34,6 @@ from ..model.expr import (
     INT,
     Call,
     ExprError,
-    Name,
     Node,
     Scope,
     Type,
@@ -48,7 +47,7 @@ from ..model.queries import LoadedQueries, Objective, Query, Unit
 from ..model.system import NOW, EventDef, System
 from ..model.yamlpos import PathKey
 from ..properties.language import property_scope
-from .bmc import new_solver
+from .bmc import new_solver, read_trace
 from .compiler import Encoding, StateVars, StepVars
 from .interpreter import Step
 from .query_replay import NEVER, TRACE_FNS, Problem, replay, replay_referendum
@@ -193,27 +192,16 @@ class TraceEncoding:
 
     def step_expr(self, node: Node, j: int, plain: bool = False) -> z3.ExprRef:
         """``node`` on step j (pre = state j-1, post = state j); j = 0 is the initial state."""
-        enc = self.enc
         post = self.states[j]
         pre = self.states[j - 1] if j > 0 else post
-        st = self.steps[j] if j > 0 else enc.no_step()
-        post_hook = enc.state_hook(post)
+        st = self.steps[j] if j > 0 else self.enc.no_step()
 
-        def hook(call: Call) -> z3.ExprRef:
-            name = call.args[0].id if call.args and isinstance(call.args[0], Name) else ""
-            if call.fn == "happened":
-                return st.ev == enc.event_index[name]
-            if call.fn == "arg":
-                return st.args[name]
-            if call.fn == "prev":
-                return enc.expr(call.args[0], enc.env(pre), enc.state_hook(pre))
-            if call.fn in TRACE_FNS:
-                if plain:
-                    raise InternalError(f"{call.fn}(...) nested in a trace function")
-                return self.mon[call][j]
-            return post_hook(call)
+        def monitor(call: Call) -> z3.ExprRef:
+            if plain:
+                raise InternalError(f"{call.fn}(...) nested in a trace function")
+            return self.mon[call][j]
 
-        return enc.expr(node, enc.env(post), hook)
+        return self.enc.condition(node, pre, st, post, dict.fromkeys(TRACE_FNS, monitor))
 
     def goal(self, objective: Node, subject_to: Node, effect_cond: Node | None = None
              ) -> tuple[z3.BoolRef, z3.ArithRef]:
@@ -236,16 +224,8 @@ class TraceEncoding:
         return g, v
 
     def trace(self, model: z3.ModelRef) -> list[Step]:
-        k = model.eval(self.pick, model_completion=True).as_long()
-        out = []
-        for j in range(1, k + 1):
-            st = self.steps[j]
-            event = self.enc.events[model.eval(st.ev, model_completion=True).as_long()]
-            day = model.eval(self.states[j][NOW], model_completion=True).as_long()
-            args = {a.id: model.eval(st.args[a.id], model_completion=True).as_long()
-                    for a in event.args}
-            out.append(Step(event.id, day, args))
-        return out
+        upto = model.eval(self.pick, model_completion=True).as_long()
+        return read_trace(self.enc, model, self.states, self.steps, upto)
 
 
 # ----------------------------------------------------------------------------- replay
