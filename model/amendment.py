@@ -44,7 +44,7 @@ from .errors import Location, UserError, shown
 from .loader import LoadedModel, from_data, resolve, validate
 from .schema import Expr, Strict, _check_cites, _expr_text
 from .system import citation_sort_key
-from .yamlpos import PathKey, Positions, load_yaml, load_yaml_text
+from .yamlpos import LoadedFile, PathKey, Positions, load_yaml, load_yaml_text
 
 Section = Literal["events", "obligations", "prohibitions", "permissions", "offices", "state",
                   "parameters"]
@@ -105,15 +105,10 @@ class AmendmentFile(Strict):
     changes: list[Change] = Field(min_length=1)
 
 
-@dataclass(frozen=True)
-class Amendment:
-    spec: AmendmentFile
-    positions: Positions
-    path: Path
-
+class Amendment(LoadedFile[AmendmentFile]):
     @property
-    def file(self) -> str:
-        return self.positions.file
+    def spec(self) -> AmendmentFile:
+        return self.content
 
     def locate(self, index: int, *rest: str | int) -> Location:
         return self.positions.locate(("changes", index, *rest))

@@ -109,7 +109,10 @@ def _pos(meta: object) -> dict[str, int]:
 
 
 @v_args(meta=True)
-class _ToAst(Transformer[Token, Node]):
+class ToAst(Transformer[Token, Node]):
+    """Lark tree to AST; public so that grammars importing this one (the property grammar)
+    can merge it under their namespace."""
+
     def int(self, meta: object, c: list[Token]) -> Node:
         return Lit(int(c[0]), **_pos(meta))
 
@@ -183,10 +186,16 @@ def parse(text: str) -> Node:
         line = getattr(exc, "line", 1)
         raise ExprError(f"syntax error in expression {clip(repr(text))} near column {col}", line, col) from None
     check_bounds(tree)
-    return _ToAst().transform(tree)
+    return ToAst().transform(tree)
 
 
 _CHAINS = {"and_", "or_", "cmp", "sum", "prod"}  # rules that fold their operands left-deep
+
+
+def _bare(name: str) -> str:
+    """A rule or terminal name without the namespace a grammar importing this one gives it
+    (``expr__INT`` in the property grammar is ``INT`` here)."""
+    return name.rpartition("__")[2]
 
 
 def check_bounds(tree: Tree[Token]) -> None:
@@ -198,12 +207,12 @@ def check_bounds(tree: Tree[Token]) -> None:
     while stack:
         node, depth = stack.pop()
         if isinstance(node, Token):
-            if node.type == "INT" and len(node) > MAX_INT_DIGITS:
+            if _bare(node.type) == "INT" and len(node) > MAX_INT_DIGITS:
                 raise ExprError(f"number too large (at most {MAX_INT_DIGITS} digits)",
                                 node.line or 1, node.column or 1)
             continue
         ops = sum(1 for c in node.children if isinstance(c, Tree)) - 1
-        depth += max(1, ops) if node.data in _CHAINS else 1
+        depth += max(1, ops) if _bare(str(node.data)) in _CHAINS else 1
         if depth > MAX_NESTING:
             meta = node.meta
             raise ExprError(f"expression nested too deeply (limit {MAX_NESTING})",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -35,27 +34,22 @@ from .system import (
     System,
     VarDef,
 )
-from .yamlpos import PathKey, Positions, load_yaml, load_yaml_text
+from .yamlpos import LoadedFile, PathKey, Positions, load_yaml
 
 DATA = Path(__file__).with_name("data")
 BUILTIN_MODEL = DATA / (DATA / "default-model").read_text().strip()
 RESERVED = {NOW, TIME_PASSES, WORLD, "true", "false"}
 
 
-@dataclass(frozen=True)
-class LoadedModel:
+class LoadedModel(LoadedFile[Constitution]):
     """A validated model file with the positions of what it says."""
 
-    constitution: Constitution
-    positions: Positions
-    path: Path
-
     @property
-    def file(self) -> str:
-        return self.positions.file
+    def constitution(self) -> Constitution:
+        return self.content
 
     def locate(self, path: PathKey) -> Location:
-        return self.positions.locate(path)
+        return self.at(path)
 
     def source_path(self) -> Path:
         """The source text, which lies inside the model's folder (``paths.data_path``)."""
@@ -101,14 +95,6 @@ def load_model(path: Path | str | None = None) -> LoadedModel:
     loaded = from_data(data, pos, p)
     for reading in loaded.reading_variants():
         resolve(loaded, reading)  # type-check every element once, so errors show at load time
-    return loaded
-
-
-def load_model_text(text: str, name: str = "<text>", base: Path | None = None) -> LoadedModel:
-    data, pos = load_yaml_text(text, name)
-    loaded = from_data(data, pos, (base or Path.cwd()) / name)
-    for reading in loaded.reading_variants():
-        resolve(loaded, reading)
     return loaded
 
 

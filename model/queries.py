@@ -7,7 +7,10 @@ changes the answers, never the questions. Three kinds of query:
     answers, each ``maximize`` or ``minimize`` an expression on one step of a trace of at most
     ``bound`` events (optionally on compliant traces only: ``eager``), ``subject_to`` a
     condition on that same step. Expressions are the property language plus ``duration(C)``,
-    ``last(C)`` and ``ever(C)`` (see ``TRACE_FUNCTIONS``).
+    ``last(C)`` and ``ever(C)`` over a condition C: the days C has held without interruption up
+    to this step (0 when it did not hold before it), the day of the latest earlier step at
+    which C held (long before day 0 if none), whether C held at some earlier step (or in the
+    initial state).
 ``votes``
     for every event with a vote argument (``yes``), the fewest deputies that can block it and
     the fewest that can force it, from the solver's min and max of the argument.
@@ -28,24 +31,15 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator
 
 from .errors import Location, UserError, shown
 from .schema import ID_RE, Strict, _check_cites, _expr_text
-from .yamlpos import PathKey, Positions, load_yaml, read_text
+from .yamlpos import LoadedFile, PathKey, load_yaml, read_text
 
 QUERY_ID_RE = r"^[a-z][a-z0-9-]*$"
-
-# Functions a trace query may use on top of the property language; C is a condition.
-TRACE_FUNCTIONS = {
-    "duration": "days C has held without interruption, from the day it became true to this step's day"
-                " (0 when C did not hold before this step)",
-    "last": "the day of the latest earlier step at which C held (long before day 0 if none)",
-    "ever": "C held at some earlier step (or in the initial state)",
-}
-
 
 class Objective(Strict):
     """One number asked of the traces: the best value of an expression on one step."""
@@ -119,14 +113,13 @@ class QueryCatalog(Strict):
     queries: list[Query] = Field(min_length=1)
 
 
-@dataclass(frozen=True)
-class LoadedQueries:
-    catalog: QueryCatalog
-    positions: Positions
-    path: Path
+class LoadedQueries(LoadedFile[QueryCatalog]):
+    @property
+    def catalog(self) -> QueryCatalog:
+        return self.content
 
     def locate(self, path: PathKey) -> Location:
-        return self.positions.locate(path)
+        return self.at(path)
 
     def names(self) -> list[str]:
         return [q.id for q in self.catalog.queries]
@@ -286,8 +279,3 @@ def _units(records: list[tuple[int, dict[str, tuple[str, Location]]]], name: str
     if not units:
         raise UserError("units file has no units", Location(name, 1, 1))
     return units
-
-
-def units_json(units: list[Unit]) -> list[dict[str, Any]]:
-    return [{"name": u.name, "electorate": u.electorate,
-             "turnout": None if u.turnout is None else str(u.turnout)} for u in units]

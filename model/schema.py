@@ -29,6 +29,13 @@ def _expr_text(v: object) -> object:
     return v
 
 
+def _range_text(v: object) -> object:
+    """A range written as two numbers or expressions: each as expression text."""
+    if isinstance(v, list | tuple):
+        return tuple(_expr_text(x) for x in v)
+    return v
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -96,12 +103,7 @@ class StateVar(Cited):
 
     _i = field_validator("init", mode="before")(_expr_text)
 
-    @field_validator("range", mode="before")
-    @classmethod
-    def _range_text(cls, v: object) -> object:
-        if isinstance(v, list | tuple):
-            return tuple(_expr_text(x) for x in v)
-        return v
+    _r = field_validator("range", mode="before")(_range_text)
 
 
 class Arg(Strict):
@@ -109,12 +111,7 @@ class Arg(Strict):
     range: tuple[Expr, Expr] = Field(description="Inclusive bounds of this integer argument.")
     description: str = ""
 
-    @field_validator("range", mode="before")
-    @classmethod
-    def _range_text(cls, v: object) -> object:
-        if isinstance(v, list | tuple):
-            return tuple(_expr_text(x) for x in v)
-        return v
+    _r = field_validator("range", mode="before")(_range_text)
 
 
 class Clause(Cited):

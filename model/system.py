@@ -7,9 +7,10 @@ report can point at the line of the model file where the element is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from .expr import BOOL, INT, EnumType, Node, Scope, Type, Value
 from .yamlpos import PathKey
@@ -133,7 +134,6 @@ class System:
     offices: tuple[OfficeDef, ...]
     elements: MappingProxyType[str, Element]
     enums: MappingProxyType[str, EnumType]
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def var_map(self) -> dict[str, VarDef]:
@@ -146,10 +146,6 @@ class System:
         names[NOW] = INT
         enum_values = {val: t for t in self.enums.values() for val in t.values}
         return Scope(names, frozenset(self.params), enum_values)
-
-    def event_scope(self, event: EventDef) -> Scope:
-        """Names visible in an event's guard and effects: the state plus its arguments."""
-        return self.state_scope().with_names({a.id: INT for a in event.args})
 
     def prohibitions_on(self, event_id: str) -> tuple[ProhibitionDef, ...]:
         return tuple(p for p in self.prohibitions if event_id in p.events)
@@ -200,3 +196,20 @@ def human_cite(cite: str) -> str:
         kind, num = p.rsplit("_", 1)
         text += f"({num})" if kind == "para" else f" item {num}"
     return text
+
+
+T = TypeVar("T")
+
+
+def derived(system: System, key: Hashable, build: Callable[[], T],
+            fresh: Callable[[T], bool] | None = None) -> T:
+    """A value computed from ``system`` once and kept with it, so it goes when the System goes:
+    the one place for per-System caches (fingerprints, cones, transition templates). The System
+    stays frozen and compares by value; the values live in its own ``__dict__``, as
+    ``functools.cached_property`` keeps them. An entry that ``fresh`` rejects (a template built
+    in another Z3 context) is built again and replaces the old one."""
+    store: dict[Hashable, Any] = system.__dict__.setdefault("_derived", {})
+    if key in store and (fresh is None or fresh(store[key])):
+        return cast(T, store[key])
+    value = store[key] = build()
+    return value

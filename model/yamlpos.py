@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -52,6 +52,26 @@ class Positions:
                 return Location(self.file, line, col)
             p = p[:-1]
         return Location(self.file, self.at.get((), (1, 1))[0], 1)
+
+C = TypeVar("C")
+
+
+@dataclass(frozen=True)
+class LoadedFile(Generic[C]):
+    """A data file read and validated: its content, where each part of it was written, and its
+    path. Models, amendments, catalogs, query catalogs and suites are all one of these."""
+
+    content: C
+    positions: Positions
+    path: Path
+
+    @property
+    def file(self) -> str:
+        return self.positions.file
+
+    def at(self, key: PathKey) -> Location:
+        """Where the part at ``key`` (a path into the file's data) was written."""
+        return self.positions.locate(key)
 
 
 def read_text(path: Path, label: str | None = None, limit: int = MAX_FILE_BYTES) -> str:

@@ -55,16 +55,21 @@ class Unrolling:
         self.bads.append(bad)
 
     def trace(self, model: z3.ModelRef, upto: int) -> list[Step]:
-        out = []
-        for k in range(1, upto + 1):
-            st = self.steps[k]
-            idx = model.eval(st.ev, model_completion=True).as_long()
-            event = self.enc.events[idx]
-            day = model.eval(self.states[k][NOW], model_completion=True).as_long()
-            args = {a: model.eval(st.args[a], model_completion=True).as_long()
-                    for a in sorted(a.id for a in event.args)}  # canonical order: by name
-            out.append(Step(event.id, day, args))
-        return out
+        return read_trace(self.enc, model, self.states, self.steps, upto)
+
+
+def read_trace(enc: Encoding, model: z3.ModelRef, states: list[StateVars], steps: list[StepVars],
+               upto: int) -> list[Step]:
+    """Steps 1..upto of an unrolling (``states[0]`` is the initial state) as the model sets them."""
+    out = []
+    for k in range(1, upto + 1):
+        st = steps[k]
+        event = enc.events[model.eval(st.ev, model_completion=True).as_long()]
+        day = model.eval(states[k][NOW], model_completion=True).as_long()
+        args = {a: model.eval(st.args[a], model_completion=True).as_long()
+                for a in sorted(a.id for a in event.args)}  # canonical order: by name
+        out.append(Step(event.id, day, args))
+    return out
 
 
 @dataclass

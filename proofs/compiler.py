@@ -9,12 +9,13 @@ switches names the provisions a proof relies on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import z3
 
+from ..model.errors import InternalError
 from ..model.expr import (
     BOOL,
     Binary,
@@ -30,7 +31,7 @@ from ..model.expr import (
     share_of,
 )
 from ..model.expr import In as InNode
-from ..model.system import NOW, EventDef, ObligationDef, System
+from ..model.system import NOW, EventDef, ObligationDef, System, derived
 from ..properties.language import Property
 
 Z: TypeAlias = Any  # z3 ships no type information
@@ -46,9 +47,7 @@ class StepVars:
     args: dict[str, z3.ArithRef]
 
 
-# Transition templates per System and Z3 context (terms are names, so encodings of one System
-# in one context can share them; each question has its own context, see question.py).
-_TEMPLATES: dict[tuple[int, bool, bool], tuple[System, z3.Context, z3.BoolRef, list[Any]]] = {}
+SWITCH_PREFIX = "sw!"  # a provision switch is named by its element's key: no table to map cores back
 
 
 class Encoding:
@@ -61,7 +60,7 @@ class Encoding:
         self.arg_names = sorted({a.id for e in self.events for a in e.args})
         self.switchable = switchable
         self.switches: dict[str, z3.BoolRef] = {
-            k: z3.Bool(f"sw!{k}") for k in system.elements
+            k: z3.Bool(SWITCH_PREFIX + k) for k in system.elements
         } if switchable else {}
         self._states: dict[str, StateVars] = {}
         self._steps: dict[str, StepVars] = {}
@@ -89,6 +88,13 @@ class Encoding:
     def no_step(self) -> StepVars:
         """The 'step' before the initial state: no event, all arguments 0."""
         return StepVars(z3.IntVal(-1), {a: z3.IntVal(0) for a in self.arg_names})
+
+    def switch_keys(self, core: Iterable[z3.BoolRef | str]) -> frozenset[str]:
+        """The element keys of the provision switches among an unsat core's literals (or their
+        names): read off each literal's name, never by printing every switch."""
+        names = (c if isinstance(c, str) else c.decl().name() for c in core)
+        return frozenset(n[len(SWITCH_PREFIX):] for n in names
+                         if n.startswith(SWITCH_PREFIX) and n[len(SWITCH_PREFIX):] in self.switches)
 
     def on(self, key: str) -> z3.BoolRef:
         return self.switches[key] if self.switchable else z3.BoolVal(True)
@@ -118,7 +124,7 @@ class Encoding:
                 return self.value(self.system.params[node.id])
             idx = self.enum_index(node.id)
             if idx is None:
-                raise KeyError(node.id)
+                raise InternalError(f"the encoding has no name {node.id}")
             return z3.IntVal(idx)
         if isinstance(node, Unary):
             x = self.expr(node.x, env, hook)
@@ -146,7 +152,7 @@ class Encoding:
                 fn = share_of if node.fn == "share_of" else more_than_share
                 return z3.IntVal(fn(nums[0], nums[1], nums[2]))
             if hook is None:
-                raise KeyError(node.fn)
+                raise InternalError(f"the encoding has no function {node.fn}")
             return hook(node)
         raise TypeError(node)
 
@@ -216,14 +222,17 @@ class Encoding:
         return z3.Bool(name) if z3.is_bool(h) else z3.Int(name)
 
     def _template(self, eager: bool) -> z3.BoolRef:
-        key = (id(self.system), self.switchable, eager)
+        """The transition relation over placeholder states, built once per System, flags and
+        Z3 context (terms are names, so encodings of one System in one context share it; each
+        question has its own context, see question.py, and its template replaces the last)."""
         ctx = z3.main_ctx()
-        if key in _TEMPLATES and _TEMPLATES[key][0] is self.system and _TEMPLATES[key][1] is ctx:
-            _, _, template, havocs = _TEMPLATES[key]
-            self._template_havocs = havocs
-            return template
-        template = self._build_trans(eager)
-        _TEMPLATES[key] = (self.system, ctx, template, list(self._template_havocs))
+
+        def build() -> tuple[z3.Context, z3.BoolRef, list[Z]]:
+            return ctx, self._build_trans(eager), list(self._template_havocs)
+
+        _, template, havocs = derived(self.system, ("transition", self.switchable, eager), build,
+                                      fresh=lambda entry: entry[0] is ctx)
+        self._template_havocs = havocs
         return template
 
     def _build_trans(self, eager: bool) -> z3.BoolRef:
@@ -330,15 +339,17 @@ class Encoding:
             if call.fn == "vacant":
                 office = next(o for o in self.system.offices if o.id == name)
                 return self.expr(office.vacant, self.env(s), hook)
-            raise KeyError(call.fn)
+            raise InternalError(f"the encoding has no function {call.fn}")
 
         return hook
 
     def _obligation(self, oid: str) -> ObligationDef:
         return next(o for o in self.system.obligations if o.id == oid)
 
-    def condition(self, node: Node, pre: StateVars, st: StepVars, post: StateVars) -> Z:
-        """A property expression on the step pre --st--> post."""
+    def condition(self, node: Node, pre: StateVars, st: StepVars, post: StateVars,
+                  extra: Mapping[str, Callable[[Call], Z]] | None = None) -> Z:
+        """A property expression on the step pre --st--> post; ``extra`` encodes the further
+        functions a caller's language adds (the trace functions of queries), by name."""
         post_hook = self.state_hook(post)
 
         def hook(call: Call) -> Z:
@@ -349,6 +360,8 @@ class Encoding:
                 return st.args[name]
             if call.fn == "prev":
                 return self.expr(call.args[0], self.env(pre), self.state_hook(pre))
+            if extra is not None and call.fn in extra:
+                return extra[call.fn](call)
             return post_hook(call)
 
         return self.expr(node, self.env(post), hook)

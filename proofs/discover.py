@@ -76,13 +76,6 @@ def _and(nodes: list[Node]) -> Node:
     return out
 
 
-def _or(nodes: list[Node]) -> Node:
-    out = nodes[0]
-    for n in nodes[1:]:
-        out = Binary("or", out, n)
-    return out
-
-
 class Discoverer:
     """Runs the discovery queries for one System."""
 

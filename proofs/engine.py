@@ -152,11 +152,7 @@ def proof_fields(system: System, prop: Property, proof: ProofOutcome) -> dict[st
 
 def replays(system: System, prop: Property, trace: list[Step]) -> bool:
     """Whether an old trace is still a counterexample / witness of ``prop`` on ``system``."""
-    try:
-        replay_or_raise(system, prop, trace)
-    except (InternalError, KeyError):  # KeyError: the trace names an event the model lost
-        return False
-    return True
+    return why_not_replayed(system, prop, trace) is None
 
 
 def replay_and_tighten(system: System, prop: Property, trace: list[Step]) -> list[Step]:
@@ -167,12 +163,20 @@ def replay_and_tighten(system: System, prop: Property, trace: list[Step]) -> lis
     return tighten(trace, lambda t: first_bad_step(interp, prop, t) == len(t))
 
 
-def replay_or_raise(system: System, prop: Property, trace: list) -> None:
-    """The interpreter must agree that ``trace`` executes and is bad exactly at its end."""
-    interp = Interpreter(system)
+def why_not_replayed(system: System, prop: Property, trace: list[Step]) -> str | None:
+    """None if the interpreter agrees that ``trace`` executes and is bad exactly at its end,
+    else why not (a step it refuses, or where it finds the trace bad)."""
     try:
-        at = first_bad_step(interp, prop, trace)
+        at = first_bad_step(Interpreter(system), prop, trace)
     except StepRefused as exc:
-        raise InternalError(f"solver trace does not replay: {exc}") from None
+        return f"does not replay: {exc}"
     if at != len(trace):
-        raise InternalError(f"solver trace is bad at step {len(trace)} but the interpreter says {at}")
+        return f"is bad at step {len(trace)} but the interpreter says {at}"
+    return None
+
+
+def replay_or_raise(system: System, prop: Property, trace: list[Step]) -> None:
+    """A solver trace the interpreter does not confirm is a bug in one of the two: InternalError."""
+    why = why_not_replayed(system, prop, trace)
+    if why is not None:
+        raise InternalError(f"solver trace {why}")

@@ -22,14 +22,14 @@ from typing import Any
 
 from ..model.expr import ExprError
 from ..model.loader import LoadedModel, resolve
-from ..model.system import System
+from ..model.system import System, derived
 from ..properties.catalog import PropertySpec, reading_label, readings_for
 from ..properties.language import Property, parse_property
 from .cache import Cones, ResultCache, limit_ran_out, node_key, property_names, reason_is_limit
 from .discover import FIND_BOUND, KINDS, Finding
 from .engine import MAX_K, check_property, proof_fields, replays
 from .find_reuse import Answers, ReusingDiscoverer
-from .induction import ProofOutcome, k_induction, recheck_k_induction, recheck_smt2
+from .induction import ProofOutcome, Refuted, k_induction, recheck_k_induction, recheck_smt2
 from .interpreter import trace_from_json
 from .reuse import carry_core, survives
 from .suite import Suite, result_json
@@ -87,10 +87,7 @@ class Verifier:
         if label not in v.systems:
             v.systems[label] = resolve(v.loaded, reading)
         s = v.systems[label]
-        cones = s.extra.get("cones")
-        if cones is None:
-            cones = s.extra["cones"] = Cones(v.loaded, s)
-        return s, cones
+        return s, derived(s, "cones", lambda: Cones(v.loaded, s))
 
     def verify(self, loaded: LoadedModel, find: bool = True,
                previous: Verification | None = None) -> Verification:
@@ -194,10 +191,7 @@ class Verifier:
             how = "the old invariant re-checked"
         else:
             k = int(old_cert.get("k") or MAX_K)
-            try:
-                proof = k_induction(system, safety, min(MAX_K, max(1, k)), deadline)
-            except AssertionError:  # the base case fails: a real counterexample; search for it
-                return None
+            proof = k_induction(system, safety, min(MAX_K, max(1, k)), deadline)  # "failed": search
             how = "k-induction"
         if proof.status != "proved":
             return None
@@ -277,10 +271,8 @@ def recheck_certificate(system: System, safety: Property, cert: dict[str, Any],
         if proof.status == "unknown" and not reason_is_limit(proof.reason):
             return None
         return proof
-    try:
-        return recheck_k_induction(system, safety, int(cert["k"]), deadline)
-    except AssertionError:
-        return None
+    rechecked = recheck_k_induction(system, safety, int(cert["k"]), deadline)
+    return None if isinstance(rechecked, Refuted) else rechecked
 
 
 # ----------------------------------------------------------------------------- comparison

@@ -40,9 +40,14 @@ class ProofOutcome:
     rechecked_by: tuple[str, ...] = ()  # the solvers that confirmed the certificate
 
 
-def _core_keys(enc: Encoding, core: list[z3.BoolRef] | frozenset[str]) -> frozenset[str]:
-    by_name = {str(v): k for k, v in enc.switches.items()}
-    return frozenset(by_name[str(c)] for c in core if str(c) in by_name)
+@dataclass(frozen=True)
+class Refuted:
+    """A k-induction certificate that fails its re-check: the solver finds a model of the
+    negated ``case`` ("base case": a bad step within k; "step case": k good steps then a bad one).
+    On the model that produced the certificate this is a bug; on a changed model, an answer."""
+
+    case: str
+    k: int
 
 
 def _step_case(enc: Encoding, prop: Property, k: int, solver: z3.Solver) -> None:
@@ -83,19 +88,26 @@ def k_induction(system: System, prop: Property, max_k: int, deadline: float) -> 
             return ProofOutcome("unknown", reason=why, solver_seconds=spent)
         if r == z3.unsat:
             recheck = recheck_k_induction(system, prop, k, deadline)
+            if isinstance(recheck, Refuted):
+                if recheck.case == "base case":  # a bad trace within k steps: no proof this way
+                    return ProofOutcome("failed", reason=f"a bad step within {k} steps",
+                                        solver_seconds=spent)
+                raise InternalError(f"k-induction step case k={k} is unsat but sat on its re-check")
             recheck.solver_seconds += spent
             return recheck
     return ProofOutcome("failed", solver_seconds=spent)
 
 
-def recheck_k_induction(system: System, prop: Property, k: int, deadline: float) -> ProofOutcome:
+def recheck_k_induction(system: System, prop: Property, k: int, deadline: float
+                        ) -> ProofOutcome | Refuted:
     """Re-check base and step case on a fresh encoding, by every chosen solver (see
-    second_solver.py); the step case's core is the reliance."""
+    second_solver.py); the step case's core is the reliance. Refuted if a case fails."""
     with part(deadline):
         return _recheck_k_induction(system, prop, k, deadline)
 
 
-def _recheck_k_induction(system: System, prop: Property, k: int, deadline: float) -> ProofOutcome:
+def _recheck_k_induction(system: System, prop: Property, k: int, deadline: float
+                         ) -> ProofOutcome | Refuted:
     q = current()
     spent = 0.0
     core: set[str] = set()
@@ -110,8 +122,8 @@ def _recheck_k_induction(system: System, prop: Property, k: int, deadline: float
         if v.status == "unknown":
             return ProofOutcome("unknown", reason=f"re-check: {v.reason}", solver_seconds=spent)
         if v.status == "sat":
-            raise AssertionError(f"k-induction certificate k={k} failed its re-check ({case.__name__})")
-        core |= _core_keys(enc, v.core)
+            return Refuted(name, k)
+        core |= enc.switch_keys(v.core)
         by = v.solvers
     return ProofOutcome("proved", "k-induction", k=k, core=frozenset(core), solver_seconds=spent,
                         rechecked_by=by)
@@ -131,7 +143,7 @@ def bounded_core(system: System, goals: list[Property], bound: int, deadline: fl
             raise InternalError("the bounded search found no witness, but its re-check does")
         if r == z3.unknown:
             return None
-        return _core_keys(enc, solver.unsat_core())
+        return enc.switch_keys(solver.unsat_core())
 
 
 # ------------------------------------------------------------------------------- Spacer
@@ -274,7 +286,7 @@ def recheck_invariant(system: System, prop: Property, invariant: z3.ExprRef,
         if v.status == "sat":
             return ProofOutcome("unknown", reason=f"spacer invariant failed its re-check ({name})",
                                 solver_seconds=spent)
-        core |= _core_keys(enc, v.core)
+        core |= enc.switch_keys(v.core)
         by = v.solvers
     text = str(invariant)
     return ProofOutcome("proved", "spacer-invariant", invariant=text if len(text) < 4000 else text[:4000] + "…",

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..model.errors import InternalError
 from ..model.expr import Call, CallHook, EnumType, Name, Node, Value, evaluate
 from ..model.system import NOW, EventDef, ObligationDef, System
 
@@ -83,7 +84,7 @@ class Interpreter:
             if call.fn == "vacant":
                 office = next(o for o in self.system.offices if o.id == name)
                 return self.holds(office.vacant, e)
-            raise KeyError(call.fn)
+            raise InternalError(f"the interpreter has no function {call.fn}")
 
         return hook
 

@@ -34,11 +34,9 @@ from ..model.expr import (
     INT,
     Call,
     ExprError,
-    Name,
     Node,
     Scope,
     Type,
-    Value,
     check,
     children,
     evaluate,
@@ -49,14 +47,12 @@ from ..model.queries import LoadedQueries, Objective, Query, Unit
 from ..model.system import NOW, EventDef, System
 from ..model.yamlpos import PathKey
 from ..properties.language import property_scope
-from .bmc import new_solver
+from .bmc import new_solver, read_trace
 from .compiler import Encoding, StateVars, StepVars
-from .interpreter import Interpreter, Step, StepRefused
-from .judge import step_value
+from .interpreter import Step
+from .query_replay import NEVER, TRACE_FNS, Problem, replay, replay_referendum
 from .question import budget_for, context_rlimit, question
 
-NEVER = -1_000_000_000  # the day of something that never happened (for last(C))
-TRACE_FNS = ("duration", "last", "ever")
 DEFAULT_TIMEOUT = 120.0
 
 
@@ -196,27 +192,16 @@ class TraceEncoding:
 
     def step_expr(self, node: Node, j: int, plain: bool = False) -> z3.ExprRef:
         """``node`` on step j (pre = state j-1, post = state j); j = 0 is the initial state."""
-        enc = self.enc
         post = self.states[j]
         pre = self.states[j - 1] if j > 0 else post
-        st = self.steps[j] if j > 0 else enc.no_step()
-        post_hook = enc.state_hook(post)
+        st = self.steps[j] if j > 0 else self.enc.no_step()
 
-        def hook(call: Call) -> z3.ExprRef:
-            name = call.args[0].id if call.args and isinstance(call.args[0], Name) else ""
-            if call.fn == "happened":
-                return st.ev == enc.event_index[name]
-            if call.fn == "arg":
-                return st.args[name]
-            if call.fn == "prev":
-                return enc.expr(call.args[0], enc.env(pre), enc.state_hook(pre))
-            if call.fn in TRACE_FNS:
-                if plain:
-                    raise InternalError(f"{call.fn}(...) nested in a trace function")
-                return self.mon[call][j]
-            return post_hook(call)
+        def monitor(call: Call) -> z3.ExprRef:
+            if plain:
+                raise InternalError(f"{call.fn}(...) nested in a trace function")
+            return self.mon[call][j]
 
-        return enc.expr(node, enc.env(post), hook)
+        return self.enc.condition(node, pre, st, post, dict.fromkeys(TRACE_FNS, monitor))
 
     def goal(self, objective: Node, subject_to: Node, effect_cond: Node | None = None
              ) -> tuple[z3.BoolRef, z3.ArithRef]:
@@ -239,49 +224,11 @@ class TraceEncoding:
         return g, v
 
     def trace(self, model: z3.ModelRef) -> list[Step]:
-        k = model.eval(self.pick, model_completion=True).as_long()
-        out = []
-        for j in range(1, k + 1):
-            st = self.steps[j]
-            event = self.enc.events[model.eval(st.ev, model_completion=True).as_long()]
-            day = model.eval(self.states[j][NOW], model_completion=True).as_long()
-            args = {a.id: model.eval(st.args[a.id], model_completion=True).as_long()
-                    for a in event.args}
-            out.append(Step(event.id, day, args))
-        return out
+        upto = model.eval(self.pick, model_completion=True).as_long()
+        return read_trace(self.enc, model, self.states, self.steps, upto)
 
 
 # ----------------------------------------------------------------------------- replay
-
-
-class TraceEval:
-    """The objective on a concrete trace, evaluated by the interpreter (no Z3)."""
-
-    def __init__(self, interp: Interpreter, steps: list[Step], eager: bool) -> None:
-        self.interp = interp
-        self.steps = steps
-        self.states = interp.run(steps, eager)
-
-    def value(self, node: Node, j: int) -> Value:
-        post = self.states[j]
-        pre = self.states[j - 1] if j > 0 else post
-        step = self.steps[j - 1] if j > 0 else None
-        return step_value(self.interp, node, pre, step, post, lambda call: self.monitor(call, j))
-
-    def monitor(self, call: Call, j: int) -> Value:
-        holds = [bool(self.value(call.args[0], i)) for i in range(j + 1)]
-        days = [int(s[NOW]) for s in self.states[: j + 1]]
-        if call.fn == "duration":
-            if j == 0 or not holds[j - 1]:
-                return 0
-            start = j - 1
-            while start > 0 and holds[start - 1]:
-                start -= 1
-            return days[j] - days[start]
-        earlier = [i for i in range(j) if holds[i]]
-        if call.fn == "last":
-            return days[earlier[-1]] if earlier else NEVER
-        return bool(earlier)
 
 
 # ----------------------------------------------------------------------------- search
@@ -390,23 +337,6 @@ def _check_with(s: z3.Solver, g: z3.BoolRef, extra: z3.BoolRef) -> z3.CheckSatRe
 # ----------------------------------------------------------------------------- trace queries
 
 
-@dataclass
-class Problem:
-    """One objective, parsed and checked against a System."""
-
-    id: str
-    statement: str
-    objective: Node
-    subject_to: Node
-    maximize: bool
-    bound: int
-    eager: bool
-    unit: str
-    cap: int
-    cites: list[str]
-    effect_cond: Node | None = None
-
-
 def problems(query: Query, qi: int, lq: LoadedQueries, system: System) -> list[Problem]:
     scope = trace_scope(system)
     out = []
@@ -474,21 +404,6 @@ def solve(system: System, p: Problem, deadline: float, te: TraceEncoding | None 
     if not ans.optimal:
         ans.status = "lower_bound" if p.maximize else "upper_bound"
     return ans, res.value
-
-
-def replay(system: System, steps: list[Step], p: Problem) -> int:
-    try:
-        ev = TraceEval(Interpreter(system), steps, p.eager)
-    except StepRefused as exc:
-        raise InternalError(f"{p.id}: solver trace does not replay: {exc}") from None
-    k = len(steps)
-    ok = bool(ev.value(p.subject_to, k))
-    if ok and p.effect_cond is not None:
-        interp = ev.interp
-        ok = interp.holds(p.effect_cond, interp.env(ev.states[k - 1], steps[-1].day, steps[-1].args))
-    if not ok:
-        raise InternalError(f"{p.id}: the interpreter says the condition fails on the solver's trace")
-    return int(ev.value(p.objective, k))
 
 
 # ----------------------------------------------------------------------------- votes
@@ -698,7 +613,7 @@ def _referendum_one(query: Query, system: System, enc: Encoding, units: list[Uni
                      "claim": "no vote count satisfies the rules with these units"}
         return ans
     # replay in plain Python
-    _replay_referendum(system, units, took, carried, required, adopted, best, ratio)
+    replay_referendum(system, units, took, carried, required, adopted, best, ratio)
     # a separate solver: is any share strictly smaller?
     s = new_solver(max(0.001, deadline - time.monotonic()))
     cs2, ys2, ps2 = _ref_constraints(enc, units, took, carried, required, adopted, "proof")
@@ -725,24 +640,6 @@ def _referendum_one(query: Query, system: System, enc: Encoding, units: list[Uni
                                                                  sum(u.electorate for u in units)), 4)),
                    "iterations": iterations}
     return ans
-
-
-def _replay_referendum(system: System, units: list[Unit], took: Node, carried: Node,
-                       required: int, adopted: Node, best: list[tuple[int, int]],
-                       ratio: Fraction) -> None:
-    params: dict[str, Value] = dict(system.params)
-    wins = 0
-    for u, (y, p) in zip(units, best, strict=True):
-        if not (0 <= y <= p <= u.electorate) or (u.participants() not in (None, p)):
-            raise InternalError(f"referendum witness out of range in {u.name}")
-        wins += bool(evaluate(carried, {**params, "electorate": u.electorate,
-                                        "participants": p, "yes": y}))
-    nat = {**params, "electorate": sum(u.electorate for u in units),
-           "participants": sum(b[1] for b in best), "yes": sum(b[0] for b in best)}
-    if wins < required or not evaluate(took, nat) or not evaluate(adopted, nat):
-        raise InternalError("referendum witness does not satisfy the rules in plain Python")
-    if Fraction(int(nat["yes"]), int(nat["participants"])) != ratio:
-        raise InternalError("referendum witness share differs")
 
 
 # ----------------------------------------------------------------------------- entry point

@@ -34,7 +34,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ..model.expr import Call, EnumType, Name, Node, children, names_in
-from ..model.system import System
+from ..model.system import System, derived
 from ..properties.language import Property
 
 
@@ -78,9 +78,10 @@ class Fingerprint:
 
 
 def fingerprint(system: System) -> Fingerprint:
-    cached = system.extra.get("fingerprint")
-    if isinstance(cached, Fingerprint):
-        return cached
+    return derived(system, "fingerprint", lambda: _fingerprint(system))
+
+
+def _fingerprint(system: System) -> Fingerprint:
     p = dict(system.params)
     vocabulary = {
         "vars": [[v.id, _type(v.type), v.lo, v.hi, v.init] for v in system.vars],
@@ -119,7 +120,6 @@ def fingerprint(system: System) -> Fingerprint:
     out = Fingerprint(_text(vocabulary), elements, shapes,
                       frozenset(e for o in system.obligations for e in o.discharged_by),
                       {k: frozenset(v) for k, v in reads.items()})
-    system.extra["fingerprint"] = out
     return out
 
 

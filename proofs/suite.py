@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..model.errors import Location, UserError, shown
 from ..model.loader import LoadedModel, load_model, resolve, validate
 from ..model.paths import data_path
-from ..model.yamlpos import Positions, load_yaml
+from ..model.yamlpos import LoadedFile, load_yaml
 from ..properties.catalog import (
     Catalog,
     builtin_catalog_path,
@@ -51,11 +51,12 @@ class SuiteFile(BaseModel):
 
 
 @dataclass(frozen=True)
-class Suite:
-    spec: SuiteFile
-    positions: Positions
-    path: Path
+class Suite(LoadedFile[SuiteFile]):
     catalog: Catalog
+
+    @property
+    def spec(self) -> SuiteFile:
+        return self.content
 
     def timeout_for(self, pid: str) -> float:
         """Seconds for one property: its own limit if the suite gives one."""
@@ -113,13 +114,31 @@ class Job:
     timeout: float
 
 
-@lru_cache(maxsize=4)
+# The model and catalog the caller already loaded (jobs_for records them): jobs run in this
+# process use them instead of loading both again (a catalog load parses every property under
+# every reading). One slot: the suite being run.
+_given: tuple[str | None, LoadedModel, Catalog] | None = None
+
+
 def _model(path: str | None) -> LoadedModel:
+    if _given is not None and _given[0] == path:
+        return _given[1]
+    return _load_model(path)
+
+
+def _catalog(path: str, model_path: str | None) -> Catalog:
+    if _given is not None and _given[0] == model_path and str(_given[2].path) == path:
+        return _given[2]
+    return _load_catalog(path, model_path)
+
+
+@lru_cache(maxsize=4)
+def _load_model(path: str | None) -> LoadedModel:
     return load_model(path)
 
 
 @lru_cache(maxsize=4)
-def _catalog(path: str, model_path: str | None) -> Catalog:
+def _load_catalog(path: str, model_path: str | None) -> Catalog:
     return load_catalog(Path(path), _model(model_path))
 
 
@@ -157,6 +176,10 @@ def result_json(pid: str, label: str, r: Result, system: Any) -> dict[str, Any]:
 
 def jobs_for(suite: Suite, model: LoadedModel, model_path: str | None, bound: int | None,
              timeout: float | None, only: list[str] | None = None) -> list[Job]:
+    """The (property, reading) jobs of ``suite``; ``model`` is the model loaded from
+    ``model_path``, kept for the jobs this process runs."""
+    global _given
+    _given = (model_path, model, suite.catalog)
     jobs = []
     for p in suite.catalog.spec.properties:
         if only and p.id not in only:

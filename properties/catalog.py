@@ -4,7 +4,6 @@ the provisions it is about, its formula and the readings it is judged under.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -13,8 +12,9 @@ from ..model.errors import Location, UserError, shown
 from ..model.expr import ExprError
 from ..model.loader import LoadedModel, resolve, validate
 from ..model.schema import CITATION_RE
-from ..model.yamlpos import Positions, load_yaml
-from .language import Property, parse_property
+from ..model.system import System
+from ..model.yamlpos import LoadedFile, load_yaml
+from .language import parse_property
 
 DATA = Path(__file__).with_name("data")
 
@@ -46,11 +46,10 @@ class CatalogFile(BaseModel):
     properties: list[PropertySpec]
 
 
-@dataclass(frozen=True)
-class Catalog:
-    spec: CatalogFile
-    positions: Positions
-    path: Path
+class Catalog(LoadedFile[CatalogFile]):
+    @property
+    def spec(self) -> CatalogFile:
+        return self.content
 
     def get(self, pid: str) -> PropertySpec:
         for p in self.spec.properties:
@@ -76,6 +75,7 @@ def load_catalog(path: Path, model: LoadedModel) -> Catalog:
     spec = validate(CatalogFile, data, pos, "a property catalog", "catalog, model, properties")
     seen: set[str] = set()
     known_readings = {r.id for r in model.constitution.readings}
+    systems: dict[tuple[tuple[str, str], ...], System] = {}  # one resolve per reading, not per property
     for i, p in enumerate(spec.properties):
         if p.id in seen:
             raise UserError(f"duplicate property id {shown(p.id)}", pos.locate(("properties", i, "id")))
@@ -84,8 +84,11 @@ def load_catalog(path: Path, model: LoadedModel) -> Catalog:
             if r not in known_readings:
                 raise UserError(f"unknown reading {shown(r)}", pos.locate(("properties", i, "readings", j)))
         for reading in readings_for(p, model):
+            key = tuple(sorted(reading.items()))
+            if key not in systems:
+                systems[key] = resolve(model, reading)
             try:
-                parse_property(p.formula, resolve(model, reading))
+                parse_property(p.formula, systems[key])
             except ExprError as exc:
                 loc = pos.locate(("properties", i, "formula"))
                 raise UserError(exc.message, Location(loc.file, loc.line, loc.col + exc.expr_col - 1)) from None
@@ -115,7 +118,3 @@ def reading_label(reading: dict[str, str], reading_ids: list[str]) -> str:
     if not reading_ids:
         return "default"
     return ",".join(f"{rid}={reading[rid]}" for rid in reading_ids)
-
-
-def compile_property(p: PropertySpec, model: LoadedModel, reading: dict[str, str]) -> Property:
-    return parse_property(p.formula, resolve(model, reading))

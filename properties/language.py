@@ -18,14 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
-from lark import Lark, Token, UnexpectedInput
+from lark import Lark, Token, Transformer, UnexpectedInput
+from lark.visitors import merge_transformers
 
 from ..model.errors import UserError, clip, shown
 from ..model.expr import (
     BOOL,
-    GRAMMAR,
     INT,
     MAX_EXPR_CHARS,
     Call,
@@ -33,11 +34,13 @@ from ..model.expr import (
     Name,
     Node,
     Scope,
+    ToAst,
     Type,
     check,
     check_bounds,
     constant_value,
 )
+from ..model.expr import GRAMMAR as EXPR_GRAMMAR
 from ..model.system import System
 
 Kind = Literal["always", "never", "reachable", "response"]
@@ -59,24 +62,24 @@ class Property:
         return self.kind == "response"
 
 
-_PROPERTY_RULES = r"""
-start: "always" expr                                  -> always
-     | "never" expr                                   -> never
-     | "reachable" expr                               -> reachable
-     | "whenever" expr "then" expr "within" expr "days" -> response
-"""
+GRAMMAR = Path(__file__).with_name("property.lark")
 
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    expr_rules = GRAMMAR.read_text().replace("?start: expr", "")
-    return Lark(_PROPERTY_RULES + expr_rules, parser="lalr", propagate_positions=True)
+    return Lark.open(str(GRAMMAR), parser="lalr", propagate_positions=True, maybe_placeholders=False,
+                     import_paths=[EXPR_GRAMMAR.parent])
+
+
+@lru_cache(maxsize=1)
+def _tree_builder() -> Transformer[Token, Any]:
+    """The expression layer's tree builder for the imported (``expr__``) rules; the property
+    forms stay trees whose data names the kind."""
+    return merge_transformers(expr=ToAst())
 
 
 def parse_property(text: str, system: System) -> Property:
     """Parse and type-check ``text`` against ``system``; errors are ExprErrors with a column."""
-    from ..model.expr import _ToAst  # the expression layer's tree builder
-
     if len(text) > MAX_EXPR_CHARS:
         raise ExprError(f"property longer than {MAX_EXPR_CHARS} characters", 1, 1)
     try:
@@ -88,8 +91,7 @@ def parse_property(text: str, system: System) -> Property:
             "'always EXPR', 'never EXPR', 'reachable EXPR' or "
             "'whenever EXPR then EXPR within N days'", 1, col) from None
     check_bounds(tree)
-    parts = [_ToAst().transform(c) if not isinstance(c, Token) else c for c in tree.children]
-    nodes = [p for p in parts if isinstance(p, Node)]
+    nodes = [c for c in _tree_builder().transform(tree).children if isinstance(c, Node)]
     scope = property_scope(system)
     kind: Kind = tree.data  # type: ignore[assignment]
     if kind == "response":
