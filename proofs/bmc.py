@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 import z3
 
@@ -65,9 +66,17 @@ class Unrolling:
         return out
 
 
+class BmcStatus(str, Enum):
+    """How a bounded search ended."""
+
+    FOUND = "found"  # a trace reaches the goal (the caller replays it)
+    NONE = "none"  # no trace within the bound
+    UNKNOWN = "unknown"  # a limit ran out first
+
+
 @dataclass
 class BmcOutcome:
-    status: str  # "found", "none", "unknown"
+    status: BmcStatus
     depth: int
     trace: list[Step] | None = None
     reason: str = ""
@@ -103,7 +112,7 @@ def bmc(enc: Encoding, prop: Property, bound: int, deadline: float,
     for k in range(bound + 1):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return BmcOutcome("unknown", k, reason="timeout", solver_seconds=solver_time,
+            return BmcOutcome(BmcStatus.UNKNOWN, k, reason="timeout", solver_seconds=solver_time,
                               depth_seconds=per_depth)
         if unroll is None or not incremental:
             unroll = Unrolling(enc, penc, new_solver(remaining), prop.eager)
@@ -121,12 +130,12 @@ def bmc(enc: Encoding, prop: Property, bound: int, deadline: float,
         solver_time += dt
         per_depth.append(dt)
         if r == z3.sat:
-            return BmcOutcome("found", k, unroll.trace(unroll.solver.model(), k),
+            return BmcOutcome(BmcStatus.FOUND, k, unroll.trace(unroll.solver.model(), k),
                               solver_seconds=solver_time, depth_seconds=per_depth)
         if r == z3.unknown:
-            return BmcOutcome("unknown", k, reason=unroll.solver.reason_unknown(),
+            return BmcOutcome(BmcStatus.UNKNOWN, k, reason=unroll.solver.reason_unknown(),
                               solver_seconds=solver_time, depth_seconds=per_depth)
-    return BmcOutcome("none", bound, solver_seconds=solver_time, depth_seconds=per_depth)
+    return BmcOutcome(BmcStatus.NONE, bound, solver_seconds=solver_time, depth_seconds=per_depth)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from enum import Enum
 
 import z3
 
@@ -21,9 +22,17 @@ from .bmc import Unrolling, new_solver, reach_any
 from .compiler import Encoding, MonitorVars, PropertyEncoding, StateVars
 
 
+class ProofStatus(str, Enum):
+    """How an unbounded proof attempt ended."""
+
+    PROVED = "proved"  # certificate found and re-checked
+    FAILED = "failed"  # the method cannot prove it (a counterexample to induction, or spacer says false)
+    UNKNOWN = "unknown"  # a limit ran out, or a re-check failed
+
+
 @dataclass
 class ProofOutcome:
-    status: str  # "proved", "failed", "unknown"
+    status: ProofStatus
     method: str = ""
     k: int | None = None
     invariant: str | None = None
@@ -68,7 +77,7 @@ def k_induction(system: System, prop: Property, max_k: int, deadline: float) -> 
     for k in range(1, max_k + 1):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return ProofOutcome("unknown", reason="timeout", solver_seconds=spent)
+            return ProofOutcome(ProofStatus.UNKNOWN, reason="timeout", solver_seconds=spent)
         enc = Encoding(system, switchable=False)  # the re-check names the provisions
         s = new_solver(remaining)
         _step_case(enc, prop, k, s)
@@ -76,12 +85,12 @@ def k_induction(system: System, prop: Property, max_k: int, deadline: float) -> 
         r = s.check(*enc.switches.values())
         spent += time.perf_counter() - t0
         if r == z3.unknown:
-            return ProofOutcome("unknown", reason=s.reason_unknown(), solver_seconds=spent)
+            return ProofOutcome(ProofStatus.UNKNOWN, reason=s.reason_unknown(), solver_seconds=spent)
         if r == z3.unsat:
             recheck = recheck_k_induction(system, prop, k, deadline)
             recheck.solver_seconds += spent
             return recheck
-    return ProofOutcome("failed", solver_seconds=spent)
+    return ProofOutcome(ProofStatus.FAILED, solver_seconds=spent)
 
 
 def recheck_k_induction(system: System, prop: Property, k: int, deadline: float) -> ProofOutcome:
@@ -98,12 +107,12 @@ def recheck_k_induction(system: System, prop: Property, k: int, deadline: float)
                                   deadline)
         spent += sum(v.seconds.values())
         if v.status == "unknown":
-            return ProofOutcome("unknown", reason=f"re-check: {v.reason}", solver_seconds=spent)
+            return ProofOutcome(ProofStatus.UNKNOWN, reason=f"re-check: {v.reason}", solver_seconds=spent)
         if v.status == "sat":
             raise AssertionError(f"k-induction certificate k={k} failed its re-check ({case.__name__})")
         core |= _core_keys(enc, v.core)
         by = v.solvers
-    return ProofOutcome("proved", "k-induction", k=k, core=frozenset(core), solver_seconds=spent,
+    return ProofOutcome(ProofStatus.PROVED, "k-induction", k=k, core=frozenset(core), solver_seconds=spent,
                         rechecked_by=by)
 
 
@@ -144,7 +153,7 @@ def spacer(system: System, prop: Property, deadline: float, seed: int = 0) -> Pr
     h.set("ctrl_c", False)
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        return ProofOutcome("unknown", reason="timeout")
+        return ProofOutcome(ProofStatus.UNKNOWN, reason="timeout")
     h.set("timeout", max(1, int(remaining * 1000)))
     no = enc.no_step()
     bad0, upd0 = penc.bad_and_update(s_vars, no, s_vars, penc.monitor_init(), ms)
@@ -159,9 +168,9 @@ def spacer(system: System, prop: Property, deadline: float, seed: int = 0) -> Pr
     r = h.check()
     spent = time.perf_counter() - t0
     if r == z3.unknown:
-        return ProofOutcome("unknown", reason=f"spacer: {h.reason_unknown()}", solver_seconds=spent)
+        return ProofOutcome(ProofStatus.UNKNOWN, reason=f"spacer: {h.reason_unknown()}", solver_seconds=spent)
     if r == z3.unsat:
-        return ProofOutcome("failed", reason="spacer found the property false", solver_seconds=spent)
+        return ProofOutcome(ProofStatus.FAILED, reason="spacer found the property false", solver_seconds=spent)
     invariant = _interpretation(h.model(), inv, flat_s)
     out = recheck_invariant(system, prop, invariant, flat_s, deadline)
     out.solver_seconds += spent
@@ -244,15 +253,16 @@ def recheck_invariant(system: System, prop: Property, invariant: z3.ExprRef,
         v = second_solver.recheck(prop.text, f"invariant {name}", solver, list(enc.switches.values()), deadline)
         spent += sum(v.seconds.values())
         if v.status == "unknown":
-            return ProofOutcome("unknown", reason=f"re-check {name}: {v.reason}", solver_seconds=spent)
+            return ProofOutcome(ProofStatus.UNKNOWN, reason=f"re-check {name}: {v.reason}", solver_seconds=spent)
         if v.status == "sat":
-            return ProofOutcome("unknown", reason=f"spacer invariant failed its re-check ({name})",
+            return ProofOutcome(ProofStatus.UNKNOWN, reason=f"spacer invariant failed its re-check ({name})",
                                 solver_seconds=spent)
         core |= _core_keys(enc, v.core)
         by = v.solvers
     text = str(invariant)
-    return ProofOutcome("proved", "spacer-invariant", invariant=text if len(text) < 4000 else text[:4000] + "…",
-                        core=frozenset(core), solver_seconds=spent, smt2=invariant.sexpr(), rechecked_by=by)
+    return ProofOutcome(ProofStatus.PROVED, "spacer-invariant",
+                        invariant=text if len(text) < 4000 else text[:4000] + "…", core=frozenset(core),
+                        solver_seconds=spent, smt2=invariant.sexpr(), rechecked_by=by)
 
 
 def recheck_smt2(system: System, prop: Property, smt2: str, deadline: float) -> ProofOutcome:
@@ -263,5 +273,5 @@ def recheck_smt2(system: System, prop: Property, smt2: str, deadline: float) -> 
     try:
         invariant = z3.And(*z3.parse_smt2_string(f"(assert {smt2})", decls={str(v): v for v in flat}))
     except z3.Z3Exception as exc:
-        return ProofOutcome("unknown", reason=f"the invariant does not fit this model: {exc}")
+        return ProofOutcome(ProofStatus.UNKNOWN, reason=f"the invariant does not fit this model: {exc}")
     return recheck_invariant(system, prop, invariant, flat, deadline)

@@ -32,10 +32,11 @@ from ..properties.catalog import (
 from ..properties.language import parse_property
 from .engine import DEFAULT_BOUND, check_property
 from .explain import timeline, trace_json
+from .records import PROPERTY_VERDICTS
 from .verdicts import Result, Verdict
 
 SUITES = Path(__file__).with_name("suites")
-VERDICTS = [v.value for v in Verdict]
+VERDICTS = [v.value for v in PROPERTY_VERDICTS]
 
 
 class SuiteFile(BaseModel):
