@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -195,7 +196,8 @@ def prove(
     """Check one property: proved, violated, holds_to_bound, reachable, unreachable or unknown."""
     from ..model.loader import load_model, resolve
     from ..proofs.engine import DEFAULT_BOUND, DEFAULT_TIMEOUT, check_property
-    from ..proofs.suite import result_json
+    from ..proofs.records import Verdict as RecordVerdict
+    from ..proofs.suite import check_result
     from ..properties.language import parse_user_property
 
     loaded = load_model(model)
@@ -206,10 +208,11 @@ def prove(
     with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
         shown.start("prove", f"checking {prop}", f"{limit:g} s")
         r = check_property(system, p, bound=DEFAULT_BOUND if bound is None else bound, timeout=limit)
-    data = result_json("--property", ",".join(f"{k}={v}" for k, v in system.reading.items()) or "default",
-                       r, system) | {"formula": prop}
+    label = ",".join(f"{k}={v}" for k, v in system.reading.items()) or "default"
+    result = replace(check_result("--property", label, r, system), formula=prop)
     if expect is not None:
-        data |= {"expected": expect.value, "ok": r.verdict.value == expect.value}
+        result = replace(result, expected=RecordVerdict(expect.value), ok=r.verdict.value == expect.value)
+    data = result.to_json()
     if fmt == Format.json:
         output.emit_json(data)
     else:
@@ -235,6 +238,7 @@ def check(
 ) -> None:
     """Run a proof suite; exit 1 when a verdict differs from its expectation."""
     from ..model.loader import load_model
+    from ..proofs.records import SolverInfo, SuiteReport
     from ..proofs.suite import builtin_suite_path, jobs_for, judge, load_suite, run_jobs
 
     loaded = load_model(model)
@@ -256,11 +260,10 @@ def check(
             todo, jobs, lambda job, res: shown.finish(job, res["verdict"]),
             started=lambda job: shown.start(job, f"{job.property_id} [{job.label}]", f"{job.timeout:g} s")))
     wall = time.monotonic() - started
-    report = {"suite": s.spec.suite, "model": loaded.constitution.id, "results": results,
-              "seconds": round(wall, 2), "ok": all(r["ok"] for r in results),
-              "solver": output.solver_info()}
-    output.emit_suite(report, fmt.value, loaded, s, quote)
-    if not report["ok"]:
+    report = SuiteReport(s.spec.suite, loaded.constitution.id, tuple(results), round(wall, 2),
+                         SolverInfo(**output.solver_info()))
+    output.emit_suite(report.to_json(), fmt.value, loaded, s, quote)
+    if not report.ok:
         raise typer.Exit(1)
 
 
@@ -286,6 +289,7 @@ def find(
     """Find conflicts, deadlocks, gaps and dead provisions without writing a property."""
     from ..model.loader import load_model, resolve
     from ..proofs.discover import FIND_BOUND, KINDS, Discoverer
+    from ..proofs.records import FindingRecord, FindReport
 
     loaded = load_model(model)
     chosen = tuple(kinds) if kinds else KINDS
@@ -294,7 +298,8 @@ def find(
             raise UserError(f"unknown finding kind {k!r} (one of {', '.join(KINDS)})")
     readings = (loaded.reading_variants() if all_readings
                 else [{**loaded.default_reading(), **_reading(reading)}])
-    findings: list[dict[str, Any]] = []
+    findings: list[FindingRecord] = []
+    incomplete: list[str] = []
     started = time.monotonic()
     with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
         def status(msg: str) -> None:
@@ -306,12 +311,13 @@ def find(
             label = ",".join(f"{k}={v}" for k, v in sorted(r.items()) if v != default[k]) or "default"
             d = Discoverer(system, label, FIND_BOUND if bound is None else bound,
                            time.monotonic() + timeout, progress=status)
-            findings += [f.to_json(system) for f in d.run(chosen)]
+            findings += [f.record(system) for f in d.run(chosen)]
             for what in d.unknown:  # searches the time limit cut short: say so, never hide it
                 output.warn(f"incomplete: {what} was not settled within --timeout (reading {label})")
-    report = {"model": loaded.constitution.id, "findings": findings, "kinds": list(chosen),
-              "seconds": round(time.monotonic() - started, 2)}
-    output.emit_findings(report, fmt.value, loaded, quote)
+                incomplete.append(f"{what} (reading {label})")
+    report = FindReport(loaded.constitution.id, tuple(findings), chosen,
+                        round(time.monotonic() - started, 2), tuple(incomplete))
+    output.emit_findings(report.to_json(), fmt.value, loaded, quote)
     if fail_on_findings and findings:
         raise typer.Exit(1)
 
@@ -341,9 +347,9 @@ def explain(
                                                                     f"{job.timeout:g} s")))
     if fmt == Format.json:
         output.emit_json({"id": spec.id, "statement": spec.statement, "formula": spec.formula,
-                          "cites": spec.cites, "results": results})
+                          "cites": spec.cites, "results": [r.to_json() for r in results]})
         return
-    output.print_explanation(spec, results, output.source_for(loaded))
+    output.print_explanation(spec, [r.to_json() for r in results], output.source_for(loaded))
 
 
 def run() -> None:
