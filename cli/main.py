@@ -274,13 +274,14 @@ def find(
         "--bound", min=0, max=200, show_default=str(FIND_BOUND_HELP),
         help="Maximum number of events in a trace.")] = None,
     timeout: Annotated[float, typer.Option(
-        "--timeout", min=1.0, max=MAX_SECONDS,
-        help="Seconds for the whole search, per reading.")] = 300.0,
+        "--timeout", min=1.0, max=MAX_SECONDS, help="Seconds for the whole search, per reading: a wall-clock backstop; "
+        "each search's resource budget is worth half of it on a reference machine.")] = 300.0,
     reading: ReadingOpt = None,
     all_readings: Annotated[bool, typer.Option(
         "--all-readings", help="Search under every reading combination.")] = False,
     kinds: Annotated[list[str] | None, typer.Option(
         "--kind", help="conflict, deadlock, gap, dead-provision (repeatable).")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, help="Parallel processes.")] = 1,
     fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
     fail_on_findings: Annotated[bool, typer.Option(
@@ -288,7 +289,9 @@ def find(
 ) -> None:
     """Find conflicts, deadlocks, gaps and dead provisions without writing a property."""
     from ..model.loader import load_model, resolve
-    from ..proofs.discover import FIND_BOUND, KINDS, Discoverer
+    from ..proofs.discover import FIND_BOUND, KINDS
+    from ..proofs.pool import find_parallel, units_of
+    from ..proofs.question import budget_for
     from ..proofs.records import FindingRecord, FindReport
 
     loaded = load_model(model)
@@ -298,23 +301,28 @@ def find(
             raise UserError(f"unknown finding kind {k!r} (one of {', '.join(KINDS)})")
     readings = (loaded.reading_variants() if all_readings
                 else [{**loaded.default_reading(), **_reading(reading)}])
+    default = loaded.default_reading()
+    labels = [",".join(f"{k}={v}" for k, v in sorted(r.items()) if v != default[k]) or "default"
+              for r in readings]
+    depth, rlimit = FIND_BOUND if bound is None else bound, budget_for(timeout)
     findings: list[FindingRecord] = []
     incomplete: list[str] = []
     started = time.monotonic()
-    with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
-        def status(msg: str) -> None:
-            shown.note(f"searching: {msg}", f"{timeout:g} s for the search")
-
-        for r in readings:
-            system = resolve(loaded, r)
-            default = loaded.default_reading()
-            label = ",".join(f"{k}={v}" for k, v in sorted(r.items()) if v != default[k]) or "default"
-            d = Discoverer(system, label, FIND_BOUND if bound is None else bound,
-                           time.monotonic() + timeout, progress=status)
-            findings += [f.record(system) for f in d.run(chosen)]
-            for what in d.unknown:  # searches the time limit cut short: say so, never hide it
-                output.warn(f"incomplete: {what} was not settled within --timeout (reading {label})")
-                incomplete.append(f"{what} (reading {label})")
+    deadline = started + timeout * len(readings)  # one wall-clock backstop for all readings
+    units = [u for r, label in zip(readings, labels, strict=True) for u in units_of(
+        str(model) if model is not None else None, r, label, depth, deadline, rlimit, chosen)]
+    with progress(output.err, fmt == SuiteFormat.text, len(units), machine=fmt != SuiteFormat.text) as shown:
+        merged = find_parallel(
+            units, jobs, started=lambda u: shown.start(u, f"{u.kind}: {u.item}", f"{timeout:g} s in all"),
+            finished=lambda u, res: shown.finish(u, f"{len(res[0])} found"))
+    for r, label in zip(readings, labels, strict=True):
+        system = resolve(loaded, r)
+        found, unknown = merged.get(label, ([], []))
+        findings += [f.record(system) for f in found]
+        for what in unknown:  # searches cut short: say so, never hide it
+            output.warn(f"incomplete: {what} was not settled within its budget or --timeout "
+                        f"(reading {label})")
+            incomplete.append(f"{what} (reading {label})")
     report = FindReport(loaded.constitution.id, tuple(findings), chosen,
                         round(time.monotonic() - started, 2), tuple(incomplete))
     output.emit_findings(report.to_json(), fmt.value, loaded, quote)

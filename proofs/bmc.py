@@ -2,6 +2,7 @@
 
 Each depth's goal is guarded by a fresh literal and checked under assumptions (the literal and
 the provision switches) so learned clauses survive across depths (Z3-NOTES: incremental BMC).
+Every check spends the current question's resource budget (question.py), never a time slice.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..model.system import NOW
 from ..properties.language import Property
 from .compiler import Encoding, MonitorVars, PropertyEncoding, StateVars, StepVars
 from .interpreter import Step
+from .question import current
 
 
 @dataclass
@@ -60,8 +62,8 @@ class Unrolling:
             idx = model.eval(st.ev, model_completion=True).as_long()
             event = self.enc.events[idx]
             day = model.eval(self.states[k][NOW], model_completion=True).as_long()
-            args = {a.id: model.eval(st.args[a.id], model_completion=True).as_long()
-                    for a in event.args}
+            args = {a: model.eval(st.args[a], model_completion=True).as_long()
+                    for a in sorted(a.id for a in event.args)}  # canonical order: by name
             out.append(Step(event.id, day, args))
         return out
 
@@ -103,29 +105,27 @@ def new_solver(timeout_s: float | None, seed: int = 0, arith: int | None = None)
 
 def bmc(enc: Encoding, prop: Property, bound: int, deadline: float,
         incremental: bool = True) -> BmcOutcome:
-    """Search for the shortest trace (up to ``bound`` steps) on which ``prop`` is bad."""
+    """Search for the shortest trace (up to ``bound`` steps) on which ``prop`` is bad.
+
+    The depths share the question's resource budget; ``deadline`` is the wall-clock backstop."""
     penc = PropertyEncoding(enc, prop)
     switches = list(enc.switches.values())
+    q = current()
     solver_time = 0.0
     per_depth: list[float] = []
     unroll: Unrolling | None = None
     for k in range(bound + 1):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return BmcOutcome(BmcStatus.UNKNOWN, k, reason="timeout", solver_seconds=solver_time,
-                              depth_seconds=per_depth)
         if unroll is None or not incremental:
-            unroll = Unrolling(enc, penc, new_solver(remaining), prop.eager)
+            unroll = Unrolling(enc, penc, new_solver(None), prop.eager)
             unroll.start()
             for _ in range(k):
                 unroll.extend()
         else:
-            unroll.solver.set("timeout", max(1, int(remaining * 1000)))
             unroll.extend()
         goal = z3.Bool(f"goal!{k}")
         unroll.solver.add(z3.Implies(goal, unroll.bads[k]))
         t0 = time.perf_counter()
-        r = unroll.solver.check(goal, *switches)
+        r, why = q.check(unroll.solver, goal, *switches, deadline=deadline)
         dt = time.perf_counter() - t0
         solver_time += dt
         per_depth.append(dt)
@@ -133,7 +133,7 @@ def bmc(enc: Encoding, prop: Property, bound: int, deadline: float,
             return BmcOutcome(BmcStatus.FOUND, k, unroll.trace(unroll.solver.model(), k),
                               solver_seconds=solver_time, depth_seconds=per_depth)
         if r == z3.unknown:
-            return BmcOutcome(BmcStatus.UNKNOWN, k, reason=unroll.solver.reason_unknown(),
+            return BmcOutcome(BmcStatus.UNKNOWN, k, reason=why,
                               solver_seconds=solver_time, depth_seconds=per_depth)
     return BmcOutcome(BmcStatus.NONE, bound, solver_seconds=solver_time, depth_seconds=per_depth)
 
@@ -161,7 +161,8 @@ def search_goals(enc: Encoding, goals: dict[str, Property], bound: int, deadline
     if not open_goals:
         return out
     first = next(iter(goals.values()))
-    solver = new_solver(max(0.001, deadline - time.monotonic()), arith=GOALS_ARITH_SOLVER)
+    q = current()
+    solver = new_solver(None, arith=GOALS_ARITH_SOLVER)
     unroll = Unrolling(enc, PropertyEncoding(enc, first), solver, eager)
     unroll.start()
     encoders = {k: PropertyEncoding(enc, p) for k, p in goals.items()}
@@ -174,19 +175,14 @@ def search_goals(enc: Encoding, goals: dict[str, Property], bound: int, deadline
         bad_at = {key: pe.bad_and_update(pre, st, post, pe.monitor_init(), pe.monitor_init())[0]
                   for key, pe in encoders.items()}
         while open_goals:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                out.unresolved, out.reason = set(open_goals), "timeout"
-                return out
-            solver.set("timeout", max(1, int(remaining * 1000)))
             counter += 1
             lit = z3.Bool(f"goals!{counter}")
-            solver.add(z3.Implies(lit, z3.Or([bad_at[g] for g in open_goals])))
+            solver.add(z3.Implies(lit, z3.Or([bad_at[g] for g in sorted(open_goals)])))
             t0 = time.perf_counter()
-            r = solver.check(lit)
+            r, why = q.check(solver, lit, deadline=deadline)
             out.solver_seconds += time.perf_counter() - t0
             if r == z3.unknown:
-                out.unresolved, out.reason = set(open_goals), solver.reason_unknown()
+                out.unresolved, out.reason = set(open_goals), why
                 return out
             if r == z3.unsat:
                 break
@@ -205,7 +201,7 @@ def reach_any(enc: Encoding, goals: list[Property], bound: int, deadline: float,
     """One check: is any goal (a witness query) reached at any depth up to ``bound``? Asked
     under the encoding's switches, so an unsat answer has a core over them. No trace is
     shortest here; this settles "none" in one call where a search asks depth by depth."""
-    solver = new_solver(max(0.001, deadline - time.monotonic()), arith=arith)
+    solver = new_solver(None, arith=arith)
     un = Unrolling(enc, PropertyEncoding(enc, goals[0]), solver, any(g.eager for g in goals))
     un.start()
     encoders = [PropertyEncoding(enc, g) for g in goals]
@@ -217,4 +213,5 @@ def reach_any(enc: Encoding, goals: list[Property], bound: int, deadline: float,
         bads += [pe.bad_and_update(pre, un.steps[k], un.states[k], pe.monitor_init(),
                                    pe.monitor_init())[0] for pe in encoders]
     solver.add(z3.Or(bads))
-    return solver.check(*enc.switches.values()), solver
+    r, _why = current().check(solver, *enc.switches.values(), deadline=deadline)
+    return r, solver

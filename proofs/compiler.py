@@ -46,8 +46,9 @@ class StepVars:
     args: dict[str, z3.ArithRef]
 
 
-# Transition templates per System (terms are names, so encodings of one System can share them).
-_TEMPLATES: dict[tuple[int, bool, bool], tuple[System, z3.BoolRef, list[Any]]] = {}
+# Transition templates per System and Z3 context (terms are names, so encodings of one System
+# in one context can share them; each question has its own context, see question.py).
+_TEMPLATES: dict[tuple[int, bool, bool], tuple[System, z3.Context, z3.BoolRef, list[Any]]] = {}
 
 
 class Encoding:
@@ -216,12 +217,13 @@ class Encoding:
 
     def _template(self, eager: bool) -> z3.BoolRef:
         key = (id(self.system), self.switchable, eager)
-        if key in _TEMPLATES and _TEMPLATES[key][0] is self.system:
-            _, template, havocs = _TEMPLATES[key]
+        ctx = z3.main_ctx()
+        if key in _TEMPLATES and _TEMPLATES[key][0] is self.system and _TEMPLATES[key][1] is ctx:
+            _, _, template, havocs = _TEMPLATES[key]
             self._template_havocs = havocs
             return template
         template = self._build_trans(eager)
-        _TEMPLATES[key] = (self.system, template, list(self._template_havocs))
+        _TEMPLATES[key] = (self.system, ctx, template, list(self._template_havocs))
         return template
 
     def _build_trans(self, eager: bool) -> z3.BoolRef:

@@ -8,7 +8,10 @@
 - dead provision: a cited provision none of whose elements ever applies within the bound.
 
 Each query is a witness search (BMC) whose trace is replayed by the interpreter. Findings are
-deduplicated by cause, the set of provisions involved, keeping the shortest trace.
+deduplicated by cause, the set of provisions involved, keeping the shortest trace, and sorted
+by a canonical key. Each search is a question of its own (question.py): a fresh Z3 context and
+a resource budget, so its answer does not depend on the load or on what ran before it; this is
+also why the units of work (``units``) can run in any process and give the same findings.
 """
 
 from __future__ import annotations
@@ -18,18 +21,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model.expr import Binary, Call, Name, Node, Unary
-from ..model.system import TIME_PASSES, Element, EventDef, System, citation_sort_key, human_cite
+from ..model.system import (
+    TIME_PASSES,
+    Element,
+    EventDef,
+    ObligationDef,
+    System,
+    citation_sort_key,
+    human_cite,
+)
 from ..properties.language import Property
 from .bmc import bmc, search_goals
 from .compiler import Encoding
 from .engine import replay_and_tighten
 from .explain import timeline, trace_json
 from .interpreter import Interpreter, State, Step
+from .question import question, units_for
 from .records import FindingRecord, TraceStep
 from .tighten import tighten
 
 KINDS = ("conflict", "deadlock", "gap", "dead-provision")
 FIND_BOUND = 8  # events per trace by default (the built-in model's findings are all shorter)
+FIND_RLIMIT = units_for(150.0)  # resource units per search question unless the caller says
 
 
 @dataclass
@@ -77,11 +90,12 @@ class Discoverer:
     """Runs the discovery queries for one System."""
 
     def __init__(self, system: System, label: str, bound: int, deadline: float,
-                 progress: Callable[[str], None] | None = None) -> None:
+                 progress: Callable[[str], None] | None = None, rlimit: int = FIND_RLIMIT) -> None:
         self.system = system
         self.label = label
         self.bound = bound
-        self.deadline = deadline
+        self.deadline = deadline  # wall-clock backstop for the whole run
+        self.rlimit = rlimit  # resource units for each search
         self.interp = Interpreter(system)
         self.progress = progress or (lambda _msg: None)
         self.unknown: list[str] = []
@@ -89,7 +103,8 @@ class Discoverer:
     def witness(self, target: Node, text: str, eager: bool = False) -> list[Step] | None:
         """The shortest replayed trace reaching ``target`` (on compliant traces if ``eager``)."""
         prop = _EagerReach(target, text) if eager else Property("reachable", target, text=text)
-        out = bmc(Encoding(self.system, switchable=False), prop, self.bound, self.deadline)
+        with question(self.rlimit, self.deadline):
+            out = bmc(Encoding(self.system, switchable=False), prop, self.bound, self.deadline)
         if out.status == "unknown":
             self.unknown.append(text)
             return None
@@ -103,8 +118,9 @@ class Discoverer:
         """Witness traces for many goals at once (compliant traces if the goals say so), each
         tightened, with the goals its replay reaches."""
         eager = any(g.eager for g in goals.values())
-        result = search_goals(Encoding(self.system, switchable=False), dict(goals), self.bound,
-                              self.deadline, eager, replay)
+        with question(self.rlimit, self.deadline):
+            result = search_goals(Encoding(self.system, switchable=False), dict(goals), self.bound,
+                                  self.deadline, eager, replay)
         self.unknown += [f"{what} {g}" for g in sorted(result.unresolved)]
         return [(tighten(raw, lambda t, hit=hit: hit <= replay(t)), hit)  # type: ignore[misc]
                 for raw, hit in result.hits]
@@ -122,35 +138,39 @@ class Discoverer:
 
     # -- the four kinds ----------------------------------------------------------------------
     def conflicts(self) -> list[Finding]:
+        return [f for o in self.system.obligations for f in self.conflicts_of(o.id)]
+
+    def conflicts_of(self, oid: str) -> list[Finding]:
+        """Conflicts of one duty: one witness search per distinct set of prohibitions."""
         found = []
-        for o in self.system.obligations:
-            self.progress(f"conflict: {o.id}")
-            banned = [_call("prohibited", e) for e in o.discharged_by]
-            target = _and([_call("active", o.id), *banned])
-            seen_causes: list[frozenset[str]] = []
-            while True:
-                extra = [Unary("not", _and([p.when for p in self.system.prohibitions if p.id in cause]))
-                         for cause in seen_causes]
-                trace = self.witness(_and([target, *extra]), f"conflict {o.id}")
-                if trace is None:
-                    break
-                state = self.final_state(trace)
-                in_force = frozenset(p.id for e in o.discharged_by
-                                     for p in self.system.prohibitions_on(e)
-                                     if self.interp.holds(p.when, self.interp.env(state)))
-                if not in_force or in_force in seen_causes:
-                    break
-                seen_causes.append(in_force)
-                prohibs = [p for p in self.system.prohibitions if p.id in in_force]
-                cites = _cites([o.element, *[p.element for p in prohibs]])
-                found.append(Finding(
-                    "conflict",
-                    f"{_upper(self.system.actor_name(o.actor))} must {o.summary}, "
-                    f"but {'; '.join(p.summary for p in prohibs)}",
-                    cites, self.label, trace, elements=[o.element.key, *[p.element.key for p in prohibs]],
-                    about=o.element.key))
-                if len(seen_causes) >= 6:
-                    break
+        o = self._obligation(oid)
+        self.progress(f"conflict: {o.id}")
+        banned = [_call("prohibited", e) for e in o.discharged_by]
+        target = _and([_call("active", o.id), *banned])
+        seen_causes: list[frozenset[str]] = []
+        while True:
+            extra = [Unary("not", _and([p.when for p in self.system.prohibitions if p.id in cause]))
+                     for cause in seen_causes]
+            trace = self.witness(_and([target, *extra]), f"conflict {o.id}")
+            if trace is None:
+                break
+            state = self.final_state(trace)
+            in_force = frozenset(p.id for e in o.discharged_by
+                                 for p in self.system.prohibitions_on(e)
+                                 if self.interp.holds(p.when, self.interp.env(state)))
+            if not in_force or in_force in seen_causes:
+                break
+            seen_causes.append(in_force)
+            prohibs = [p for p in self.system.prohibitions if p.id in in_force]
+            cites = _cites([o.element, *[p.element for p in prohibs]])
+            found.append(Finding(
+                "conflict",
+                f"{_upper(self.system.actor_name(o.actor))} must {o.summary}, "
+                f"but {'; '.join(p.summary for p in prohibs)}",
+                cites, self.label, trace, elements=[o.element.key, *[p.element.key for p in prohibs]],
+                about=o.element.key))
+            if len(seen_causes) >= 6:
+                break
         return found
 
     def deadlocks(self) -> list[Finding]:
@@ -179,24 +199,27 @@ class Discoverer:
         return found
 
     def gaps(self) -> list[Finding]:
-        found = []
-        for office in self.system.offices:
-            if not office.continuous:
-                continue
-            self.progress(f"gap: {office.name}")
-            fills = [e for e in office.filled_by if not self.system.events[e].args]
-            conds: list[Node] = [_call("vacant", office.id)]
-            conds += [Unary("not", _call("enabled", e)) for e in fills]
-            trace = self.witness(_and(conds), f"gap {office.id}")
-            if trace is None:
-                continue
-            state = self.final_state(trace)
-            blocking = [b for e in fills for b in self.blockers(self.system.events[e], state)]
-            cites = _cites(blocking) + [c for c in office.cites]
-            found.append(Finding(
-                "gap", f"{_upper(office.name)} can be vacant with nobody "
-                "entitled to fill it", sorted(set(cites), key=citation_sort_key), self.label, trace,
-                elements=[b.key for b in blocking], about=f"office:{office.id}"))
+        return [f for office in self.system.offices if office.continuous
+                for f in self.gaps_of(office.id)]
+
+    def gaps_of(self, office_id: str) -> list[Finding]:
+        """A gap of one continuous office, if its vacancy can be unfillable."""
+        found: list[Finding] = []
+        office = next(o for o in self.system.offices if o.id == office_id)
+        self.progress(f"gap: {office.name}")
+        fills = [e for e in office.filled_by if not self.system.events[e].args]
+        conds: list[Node] = [_call("vacant", office.id)]
+        conds += [Unary("not", _call("enabled", e)) for e in fills]
+        trace = self.witness(_and(conds), f"gap {office.id}")
+        if trace is None:
+            return found
+        state = self.final_state(trace)
+        blocking = [b for e in fills for b in self.blockers(self.system.events[e], state)]
+        cites = _cites(blocking) + [c for c in office.cites]
+        found.append(Finding(
+            "gap", f"{_upper(office.name)} can be vacant with nobody "
+            "entitled to fill it", sorted(set(cites), key=citation_sort_key), self.label, trace,
+            elements=[b.key for b in blocking], about=f"office:{office.id}"))
         return found
 
     def dead_provisions(self) -> list[Finding]:
@@ -211,8 +234,9 @@ class Discoverer:
         for p in self.system.prohibitions:
             pending[f"prohibition:{p.id}"] = p.when
         goals = {k: Property("reachable", node, text=k) for k, node in pending.items()}
-        result = search_goals(Encoding(self.system, switchable=False), goals, self.bound,
-                              self.deadline, False, self._covered_by)
+        with question(self.rlimit, self.deadline):
+            result = search_goals(Encoding(self.system, switchable=False), goals, self.bound,
+                                  self.deadline, False, self._covered_by)
         for _trace, hit in result.hits:
             for k in hit:
                 pending.pop(k, None)
@@ -248,17 +272,37 @@ class Discoverer:
                     hit.add(f"prohibition:{p.id}")
         return hit
 
+    def _obligation(self, oid: str) -> ObligationDef:
+        return next(o for o in self.system.obligations if o.id == oid)
+
+    def units(self, kinds: tuple[str, ...] = KINDS) -> list[tuple[str, str]]:
+        """The independent pieces of work, (kind, item), in a fixed order: a duty's conflicts,
+        all deadlocks, an office's gap, all dead provisions."""
+        out: list[tuple[str, str]] = []
+        if "conflict" in kinds:
+            out += [("conflict", o.id) for o in self.system.obligations]
+        if "deadlock" in kinds:
+            out.append(("deadlock", ""))
+        if "gap" in kinds:
+            out += [("gap", o.id) for o in self.system.offices if o.continuous]
+        if "dead-provision" in kinds:
+            out.append(("dead-provision", ""))
+        return out
+
+    def run_unit(self, kind: str, item: str) -> list[Finding]:
+        if kind == "conflict":
+            return self.conflicts_of(item)
+        if kind == "deadlock":
+            return self.deadlocks()
+        if kind == "gap":
+            return self.gaps_of(item)
+        return self.dead_provisions()
+
     def run(self, kinds: tuple[str, ...] = KINDS) -> list[Finding]:
         out: list[Finding] = []
-        if "conflict" in kinds:
-            out += self.conflicts()
-        if "deadlock" in kinds:
-            out += self.deadlocks()
-        if "gap" in kinds:
-            out += self.gaps()
-        if "dead-provision" in kinds:
-            out += self.dead_provisions()
-        return dedupe(out)
+        for kind, item in self.units(kinds):
+            out += self.run_unit(kind, item)
+        return canonical(out)
 
 
 class _EagerReach(Property):
@@ -292,6 +336,17 @@ def _element_phrase(el: Element) -> str:
     if el.kind == "prohibition":
         return f"{el.summary} ({where})"
     return f"the condition '{el.summary}' fails ({where})"
+
+
+def finding_key(f: Finding) -> tuple[Any, ...]:
+    """The canonical order of findings: kind, provisions, then the words and elements."""
+    return (KINDS.index(f.kind), [(citation_sort_key(c), c) for c in f.cites], f.summary,
+            sorted(f.elements), f.reading)
+
+
+def canonical(findings: list[Finding]) -> list[Finding]:
+    """Deduplicated, in the canonical order, whatever order the searches ran in."""
+    return sorted(dedupe(findings), key=finding_key)
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:

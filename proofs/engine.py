@@ -1,9 +1,9 @@
 """Check one property on one System: BMC first, then an unbounded proof, every answer vouched for.
 
 Order: bounded search for a counterexample / witness (replayed by the interpreter before it is
-returned); if none, k-induction, then Spacer, each with a re-checked certificate. Whatever the
-solvers cannot settle in time is ``unknown``; a clean bounded search without a proof is
-``holds_to_bound``.
+returned); if none, k-induction, then Spacer, each with a re-checked certificate. A bounded
+search the resource budget cuts short is ``unknown``, and so is anything the wall-clock backstop
+stops; a clean bounded search without a proof is ``holds_to_bound``.
 """
 
 from __future__ import annotations
@@ -19,34 +19,53 @@ from .compiler import Encoding
 from .induction import ProofOutcome, ProofStatus, k_induction, spacer
 from .interpreter import Interpreter, Step, StepRefused
 from .judge import first_bad_step
+from .question import Question, budget_for, question, units_for
 from .tighten import tighten
 from .verdicts import Certificate, Result, Verdict
 
 DEFAULT_BOUND = 12
 DEFAULT_TIMEOUT = 60.0
 MAX_K = 3
-QUICK_SPACER = 5.0  # seconds Spacer gets before a deep bounded search ...
+QUICK_SPACER = units_for(5.0)  # resource units Spacer gets before a deep bounded search ...
 DEEP = 12  # ... which is one beyond this many events
-SPACER_SLICE = 8.0  # first time slice of a Spacer seed; later slices double
+SPACER_SLICE = units_for(12.0)  # first slice of a Spacer seed, in resource units; later ones
+# double. Seed 0 needs 5.8 million on the built-in suite's Spacer-only proof: twice that is the margin
 
 
 def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
-                   timeout: float = DEFAULT_TIMEOUT, unbounded: bool = True) -> Result:
+                   timeout: float = DEFAULT_TIMEOUT, unbounded: bool = True,
+                   rlimit: int | None = None) -> Result:
     """Shallow search, k-induction, the full bounded search, then Spacer.
 
     A proof covers every depth, so a property k-induction proves never pays for the full
     search; before a deep search (bound > DEEP) the search goes to DEEP and Spacer gets a
     short try. A false property has no proof and is found by the bounded search, shortest
     trace first.
+
+    Every step spends one budget of ``rlimit`` Z3 resource units (default ``budget_for
+    (timeout)``), so the answer is the same under any load; ``timeout`` seconds is a backstop
+    whose expiry gives ``unknown``. The check runs in a fresh Z3 context (question.py).
     """
+    budget = budget_for(timeout) if rlimit is None else rlimit
+    with question(budget, time.monotonic() + timeout) as q:
+        return _check_property(system, prop, bound, timeout, unbounded, q)
+
+
+def _check_property(system: System, prop: Property, bound: int, timeout: float,
+                    unbounded: bool, q: Question) -> Result:
     started = time.monotonic()
-    deadline = started + timeout
+    deadline = q.deadline
     enc = Encoding(system, switchable=False)  # switches matter only for proofs
     solver_seconds = 0.0
     stats: dict[str, Any] = {}
     what = "witness" if prop.kind == "reachable" else "counterexample"
 
     def done(verdict: Verdict, **kw: Any) -> Result:
+        stats["rlimit_used"], stats["rlimit_budget"] = q.used, q.rlimit
+        if q.clock_stopped:  # a backstop's answer would depend on the machine's speed
+            verdict, kw = Verdict.UNKNOWN, {"reason": (
+                f"the wall-clock limit of {timeout:g} s ran out before the resource budget "
+                f"({q.rlimit} units) was spent: raise --timeout")}
         return Result(verdict, bound, time.monotonic() - started, solver_seconds=solver_seconds,
                       stats=stats, **kw)
 
@@ -81,42 +100,45 @@ def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
         return proved(proof)
     spacer_says_false = False
 
-    def try_spacer(until: float) -> None:
+    def try_spacer(units: int) -> None:
         """Spacer's run time varies a lot with its seed: restart with the next seed on a
-        doubling time slice (the same sequence every run, so results are reproducible)."""
+        doubling slice of resource units (the same seeds and slices on every run and machine)."""
         nonlocal proof, solver_seconds, spacer_says_false
-        until = min(deadline, max(until, time.monotonic() + 0.5))
-        seed, slice_s = 0, SPACER_SLICE
-        while True:
-            stop = until if until - time.monotonic() < 2 * slice_s else time.monotonic() + slice_s
-            attempt = spacer(system, safety, stop, seed=seed)
+        stop_at = q.used + units
+        seed, slice_units = 0, SPACER_SLICE
+        while not q.clock_stopped:
+            left = min(stop_at - q.used, q.remaining() or 0)
+            if left <= 0:
+                return
+            attempt = spacer(system, safety, deadline, seed=seed,
+                             rlimit=left if left < 2 * slice_units else slice_units)
             solver_seconds += attempt.solver_seconds
             spacer_says_false = attempt.status == "failed"
             proof = attempt if attempt.status == "proved" else ProofOutcome(
                 ProofStatus.UNKNOWN, reason=attempt.reason or proof.reason)
-            if attempt.status != "unknown" or time.monotonic() >= until - 0.5:
+            if attempt.status != "unknown":
                 return
-            seed, slice_s = seed + 1, slice_s * 2
+            seed, slice_units = seed + 1, slice_units * 2
 
     if bound > DEEP:
         middle = search(DEEP)  # most counterexamples are short; look before trying Spacer
         if middle is not None:
             return middle
-        try_spacer(time.monotonic() + min(QUICK_SPACER, timeout / 10))  # saves a deep search
+        try_spacer(min(QUICK_SPACER, (q.rlimit or 0) // 10))  # saves a deep search
         if proof.status == "proved":
             return proved(proof)
     if bound > shallow:
         late = search(bound)
         if late is not None:
             return late
-        if not spacer_says_false and time.monotonic() < deadline:
-            try_spacer(deadline)  # the rest of the time
+        if not spacer_says_false:
+            try_spacer(q.remaining() or 0)  # the rest of the budget
             if proof.status == "proved":
                 return proved(proof)
     if spacer_says_false:
         return done(Verdict.HOLDS_TO_BOUND,
                     reason=f"no {what} within {bound} steps, but Spacer reports a longer one: raise --bound")
-    why = "the time limit ran out" if time.monotonic() >= deadline else (proof.reason or "not inductive")
+    why = "the resource budget is spent" if not q.remaining() else (proof.reason or "not inductive")
     return done(Verdict.HOLDS_TO_BOUND, reason=f"no {what} within {bound} steps; no unbounded proof ({why})")
 
 

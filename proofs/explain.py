@@ -20,7 +20,7 @@ def narrate(system: System, step: Step) -> str:
     event = system.events[step.event]
     text = f"day {step.day}: {event.says}"
     if step.args:
-        details = ", ".join(_arg_phrase(k, v) for k, v in step.args.items())
+        details = ", ".join(_arg_phrase(k, v) for k, v in sorted(step.args.items()))
         text += f" ({details})"
     if event.cites:
         text += " (" + ", ".join(human_cite(c) for c in event.cites) + ")"
@@ -38,7 +38,8 @@ def timeline(system: System, trace: list[Step] | tuple[Step, ...]) -> list[str]:
 
 
 def trace_json(system: System, trace: list[Step] | tuple[Step, ...]) -> list[dict[str, Any]]:
-    return [{"day": s.day, "event": s.event, "args": dict(s.args), "cites": step_cites(system, s),
+    return [{"day": s.day, "event": s.event, "args": dict(sorted(s.args.items())),  # canonical order
+             "cites": step_cites(system, s),
              "says": narrate(system, s)} for s in trace]
 
 

@@ -53,6 +53,7 @@ from .bmc import new_solver
 from .compiler import Encoding, StateVars, StepVars
 from .interpreter import Interpreter, Step, StepRefused
 from .judge import step_value
+from .question import budget_for, context_rlimit, question
 
 NEVER = -1_000_000_000  # the day of something that never happened (for last(C))
 TRACE_FNS = ("duration", "last", "ever")
@@ -750,6 +751,15 @@ def _replay_referendum(system: System, units: list[Unit], took: Node, carried: N
 def run_query(lq: LoadedQueries, name: str, system: System, units: list[Unit] | None = None,
               timeout: float = DEFAULT_TIMEOUT, bound: int | None = None,
               query_reading: str | None = None) -> list[Answer]:
+    """Answer one query in a fresh Z3 context (question.py), so the answer does not depend on
+    what ran before it; every solver call in it may spend at most ``budget_for(timeout)``
+    resource units, and the wall clock is the backstop."""
+    with question(None, time.monotonic() + timeout), context_rlimit(budget_for(timeout)):
+        return _run_query(lq, name, system, units, timeout, bound, query_reading)
+
+
+def _run_query(lq: LoadedQueries, name: str, system: System, units: list[Unit] | None,
+               timeout: float, bound: int | None, query_reading: str | None) -> list[Answer]:
     qi = lq.index(name)
     q = lq.catalog.queries[qi]
     if bound is not None:

@@ -19,6 +19,7 @@ import importlib.util
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import z3
@@ -178,17 +179,23 @@ def cvc5_check(smt2: str, timeout_s: float) -> Answer:
 # ----------------------------------------------------------------------------- the re-check
 
 
-def z3_check(solver: z3.Solver, assumptions: list[z3.BoolRef]) -> Answer:
-    r = solver.check(*assumptions)
+def z3_check(solver: z3.Solver, assumptions: list[z3.BoolRef],
+             check: Callable[[], tuple[z3.CheckSatResult, str]] | None = None) -> Answer:
+    """Z3's answer; ``check`` runs the query within the question's budget (question.py)."""
+    if check is None:
+        r, why = solver.check(*assumptions), ""
+    else:
+        r, why = check()
     if r == z3.unsat:
         return Answer("unsat", frozenset(str(c) for c in solver.unsat_core()))
     if r == z3.sat:
         return Answer("sat")
-    return Answer("unknown", reason=solver.reason_unknown())
+    return Answer("unknown", reason=why or solver.reason_unknown())
 
 
 def recheck(about: str, obligation: str, solver: z3.Solver, assumptions: list[z3.BoolRef],
-            deadline: float, chosen: tuple[str, ...] | None = None) -> Verdict:
+            deadline: float, chosen: tuple[str, ...] | None = None,
+            check: Callable[[], tuple[z3.CheckSatResult, str]] | None = None) -> Verdict:
     """Ask each chosen solver whether ``solver``'s assertions are unsatisfiable under
     ``assumptions``. ``about`` names the property, ``obligation`` the proof obligation; both
     appear in the error when the solvers disagree."""
@@ -198,7 +205,7 @@ def recheck(about: str, obligation: str, solver: z3.Solver, assumptions: list[z3
     for name in chosen:
         t0 = time.perf_counter()
         if name == "z3":
-            answers[name] = z3_check(solver, assumptions)
+            answers[name] = z3_check(solver, assumptions, check)
         else:
             text = benchmark(list(solver.assertions()), assumptions, core="z3" not in chosen)
             answers[name] = cvc5_check(text, max(0.001, deadline - time.monotonic()))

@@ -7,9 +7,6 @@ not pickle, so workers receive ids and return plain dicts; results are identical
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -32,6 +29,7 @@ from ..properties.catalog import (
 from ..properties.language import parse_property
 from .engine import DEFAULT_BOUND, check_property
 from .explain import timeline, trace_json
+from .isolated import run_each
 from .records import PROPERTY_VERDICTS, CheckResult, TraceStep
 from .verdicts import Result, Verdict
 
@@ -175,69 +173,13 @@ def jobs_for(suite: Suite, model: LoadedModel, model_path: str | None, bound: in
 def run_jobs(jobs: list[Job], workers: int = 1,
              progress: Callable[[Job, dict[str, Any]], None] | None = None,
              started: Callable[[Job], None] | None = None) -> list[dict[str, Any]]:
-    """Run jobs, in ``workers`` processes; results come back in job order.
-
-    With several workers, at most ``workers`` jobs are in flight, submitted in job order, so
-    ``started`` names exactly the jobs that are running.
-    """
-    results: list[dict[str, Any] | None] = [None] * len(jobs)
-    if workers <= 1:
-        for i, job in enumerate(jobs):
-            if started:
-                started(job)
-            results[i] = run_job(job)
-            if progress:
-                progress(job, results[i])  # type: ignore[arg-type]
-    else:
-        ctx = multiprocessing.get_context("spawn")
-        _start_resource_tracker()
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                    initializer=_worker_signals) as pool:
-            waiting = list(enumerate(jobs))[::-1]
-            futures: dict[cf.Future[dict[str, Any]], int] = {}
-
-            def submit() -> None:
-                while waiting and len(futures) < workers:
-                    i, job = waiting.pop()
-                    if started:
-                        started(job)
-                    futures[pool.submit(run_job, job)] = i
-
-            submit()
-            while futures:
-                done, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
-                for fut in sorted(done, key=futures.__getitem__):
-                    i = futures.pop(fut)
-                    results[i] = fut.result()
-                    if progress:
-                        progress(jobs[i], results[i])  # type: ignore[arg-type]
-                submit()
-    return [r for r in results if r is not None]
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker, keeping this thread's signal mask: the
-    tracker's start unblocks SIGINT and SIGTERM (``resource_tracker.ensure_running``), which
-    would let them past the thread that handles them (cli/signals.py)."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return
-    from multiprocessing import resource_tracker
-
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, set())
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-
-
-def _worker_signals() -> None:
-    """A worker ends on SIGTERM (the parent's way to stop it) and ignores SIGINT: Ctrl-C in a
-    terminal reaches the whole process group, and the parent decides (cli/signals.py). Blocked,
-    not ignored, so that Z3's own SIGINT handler cannot cancel a check either."""
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    """Run jobs, each in a process of its own (isolated.py), at most ``workers`` at once;
+    results come back in job order and do not depend on ``workers``. The model and catalog are
+    loaded here, once, and shared with the forked processes."""
+    for job in jobs:  # plain Python: the forked processes inherit them, loaded
+        _catalog(job.catalog_path, job.model_path)
+        _system(job.model_path, job.reading)
+    return run_each(run_job, jobs, workers, started, progress)
 
 
 def judge(suite: Suite, results: list[dict[str, Any]]) -> list[CheckResult]:

@@ -1,0 +1,90 @@
+"""``polity find``: discovery's units of work, each in a process of its own, merged in order.
+
+Z3 objects do not pickle, so a worker receives plain data (model path, reading, one unit) and
+returns findings as JSON. Each search is a question with its own context and resource budget
+(question.py), so a unit gives the same findings in any process; the merge takes the units in
+their fixed order and applies the same dedupe and canonical sort as one process does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..model.loader import LoadedModel, load_model, resolve
+from ..model.system import System
+from .discover import Discoverer, Finding, canonical
+from .interpreter import trace_from_json
+from .isolated import run_each
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One piece of discovery under one reading, described in plain data."""
+
+    model_path: str | None
+    reading: tuple[tuple[str, str], ...]
+    label: str
+    bound: int
+    deadline: float  # time.monotonic() value; the clock is shared by processes on one host
+    rlimit: int
+    kind: str
+    item: str
+
+
+@lru_cache(maxsize=4)
+def _model(path: str | None) -> LoadedModel:
+    return load_model(path)
+
+
+@lru_cache(maxsize=16)
+def _system(path: str | None, reading: tuple[tuple[str, str], ...]) -> System:
+    return resolve(_model(path), dict(reading))
+
+
+def run_unit(unit: Unit) -> tuple[list[dict[str, Any]], list[str]]:
+    """Findings of one unit (as plain data) and the searches it could not settle."""
+    system = _system(unit.model_path, unit.reading)
+    d = Discoverer(system, unit.label, unit.bound, unit.deadline, rlimit=unit.rlimit)
+    found = d.run_unit(unit.kind, unit.item)
+    return [_plain(f) for f in found], d.unknown
+
+
+def _plain(f: Finding) -> dict[str, Any]:
+    return {"kind": f.kind, "summary": f.summary, "cites": f.cites, "reading": f.reading,
+            "trace": None if f.trace is None else [s.to_json() for s in f.trace],
+            "note": f.note, "elements": f.elements}
+
+
+def _finding(data: dict[str, Any]) -> Finding:
+    return Finding(data["kind"], data["summary"], data["cites"], data["reading"],
+                   trace_from_json(data["trace"]), data["note"], data["elements"])
+
+
+def units_of(model_path: str | None, reading: dict[str, str], label: str, bound: int,
+             deadline: float, rlimit: int, kinds: tuple[str, ...]) -> list[Unit]:
+    """The units of discovery for one reading, in ``Discoverer.units`` order."""
+    key = tuple(sorted(reading.items()))
+    d = Discoverer(_system(model_path, key), label, bound, deadline, rlimit=rlimit)
+    return [Unit(model_path, key, label, bound, deadline, rlimit, kind, item)
+            for kind, item in d.units(kinds)]
+
+
+def find_parallel(units: list[Unit], workers: int,
+                  started: Callable[[Unit], None] | None = None,
+                  finished: Callable[[Unit, Any], None] | None = None,
+                  ) -> dict[str, tuple[list[Finding], list[str]]]:
+    """Run ``units``, each in a process of its own (isolated.py), ``workers`` at once. Per
+    reading label: the findings merged in unit order, deduplicated and sorted as
+    ``Discoverer.run`` does, and the unsettled searches."""
+    for unit in units:  # loaded here once; the forked processes inherit them
+        _system(unit.model_path, unit.reading)
+    results = run_each(run_unit, units, workers, started, finished)
+    merged: dict[str, tuple[list[Finding], list[str]]] = {}
+    for unit, (found, unknown) in zip(units, results, strict=True):
+        fs, us = merged.setdefault(unit.label, ([], []))
+        fs += [_finding(f) for f in found]
+        us += unknown
+    return {label: (canonical(fs), us) for label, (fs, us) in merged.items()}
