@@ -133,7 +133,7 @@ def _analyse(before: Any, after: Any, suite_path: Path | None, fmt: Format, boun
     with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
         verifier = Verifier(s, store, bound, timeout, find_timeout=find_timeout,
                             progress=lambda msg: shown.note(f"checking: {msg}"))
-        return impact(before, after, verifier, find) | {"suite": s.spec.suite, "find": find}
+        return impact(before, after, verifier, find).to_json() | {"suite": s.spec.suite, "find": find}
 
 
 def _change_phrase(ch: Any) -> str:

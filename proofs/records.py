@@ -107,8 +107,9 @@ class TraceStep:
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> TraceStep:
-        return cls(int(d["day"]), str(d["event"]), tuple((str(k), int(v)) for k, v in dict(d["args"]).items()),
-                   tuple(d["cites"]), str(d["says"]))
+        return cls(int(d["day"]), str(d["event"]),
+                   tuple((str(k), int(v)) for k, v in dict(d.get("args") or {}).items()),
+                   tuple(d.get("cites") or ()), str(d.get("says", "")))
 
 
 def _trace_json(trace: tuple[TraceStep, ...] | None) -> list[Json] | None:
