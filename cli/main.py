@@ -384,10 +384,17 @@ def run() -> None:
         sys.exit(130)
     except Exception as exc:  # click's usage errors (typer vendors click) and anything unexpected
         signals.settle()
-        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
-            exc.show()
-            sys.exit(2)
+        if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
+            _usage_error(exc)
         _internal(exc)
+
+
+def _usage_error(exc: Exception) -> None:
+    """Exit 2: click's usage error as one line (the command and where its help is)."""
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    output.error(f"{exc.format_message()}{where}")  # type: ignore[attr-defined]
+    sys.exit(2)
 
 
 def _internal(exc: BaseException) -> None:

@@ -53,3 +53,14 @@ def test_find_exit_code_follows_fail_on_findings() -> None:
 
     found = json.loads(plain.stdout)  # the JSON of find is the list of findings
     assert strict.returncode == (1 if found else 0)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("args", [("check", "--jobs", "abc"), ("nosuch",), ("prove",),
+                                  ("check", "--timeout", "inf"), ("find", "--kind", "\x1b[31mred")])
+def test_usage_errors_are_one_line_and_exit_2(args: tuple[str, ...]) -> None:
+    r = run_polity(*args)
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
+    assert "\x1b" not in r.stderr and "Traceback" not in r.stderr
