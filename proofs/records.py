@@ -309,19 +309,20 @@ class FindReport:
     findings: tuple[FindingRecord, ...]
     kinds: tuple[str, ...]
     seconds: float
-    incomplete: tuple[str, ...] = ()  # searches a limit cut short (warned about, never hidden)
+    incomplete: tuple[tuple[str, str], ...] = ()  # (reading, search) a limit cut short: never hidden
 
     def to_json(self) -> Json:
         out: Json = {"model": self.model, "findings": [f.to_json() for f in self.findings],
                      "kinds": list(self.kinds), "seconds": self.seconds}
         if self.incomplete:
-            out["incomplete"] = list(self.incomplete)
+            out["incomplete"] = [{"reading": r, "search": what} for r, what in self.incomplete]
         return out
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> FindReport:
         return cls(d["model"], tuple(FindingRecord.from_json(f) for f in d["findings"]),
-                   tuple(d["kinds"]), d["seconds"], tuple(d.get("incomplete") or ()))
+                   tuple(d["kinds"]), d["seconds"],
+                   tuple((i["reading"], i["search"]) for i in d.get("incomplete") or ()))
 
 
 # ----------------------------------------------------------------------------- impact

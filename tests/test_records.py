@@ -72,7 +72,8 @@ solvers = st.builds(R.SolverInfo, text, st.integers(0, 10))
 RECORDS = st.one_of(
     check_results(), findings, comparisons, answers,
     st.builds(R.SuiteReport, text, text, st.lists(check_results(), max_size=2).map(tuple), seconds, solvers),
-    st.builds(R.FindReport, text, st.lists(findings, max_size=2).map(tuple), lines, seconds, lines),
+    st.builds(R.FindReport, text, st.lists(findings, max_size=2).map(tuple), lines, seconds,
+              st.lists(st.tuples(text, text), max_size=2).map(tuple)),
     st.builds(R.ImpactReport, comparisons, st.integers(0, 99), st.integers(0, 99), st.integers(0, 99),
               st.builds(R.CacheStats, st.integers(0, 99), st.integers(0, 99)), seconds),
     st.builds(R.QueryReport, ids, text, text, text, st.lists(answers, max_size=2).map(tuple), solvers))
