@@ -5,8 +5,11 @@ machine formats). Python's cyclic garbage collector runs in whichever thread hap
 allocate, so a Z3 object caught in a reference cycle could be finalised there (``Z3_dec_ref``,
 ``Z3_del_context``) while the main thread is inside a Z3 call: the segmentation fault of
 issue 14. Two rules keep Z3 objects on the main thread: the display only ever holds plain
-strings and numbers, and while a display thread lives, automatic collection is off and the main
-thread collects at each report instead (``main_thread_gc``).
+strings and numbers, and automatic collection is off while a command reports progress: the main
+thread collects at each report instead (``main_thread_gc``). That schedule is the same whatever
+the display (live, lines, heartbeat or none): when Z3 objects are freed changes how Z3 reuses
+memory and so, measurably, which witness it finds; a terminal must not give another trace than a
+pipe.
 
 On a terminal the display is a live line; elsewhere one plain line per question started and
 finished, and for the machine formats (JSON, JUnit, SARIF on stdout) a heartbeat line on stderr
@@ -33,7 +36,7 @@ HEARTBEAT = 30.0  # seconds between heartbeat lines of the machine formats
 
 @contextlib.contextmanager
 def main_thread_gc() -> Iterator[None]:
-    """Automatic collection off while another thread runs; collect now and on leaving."""
+    """Automatic collection off; the main thread collects at each report and on leaving."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -127,14 +130,20 @@ class Progress:
         self._last_line = time.monotonic()
 
     def _collect(self) -> None:
-        if not gc.isenabled():  # a drawing thread runs: the main thread collects for it
-            gc.collect()
+        gc.collect()  # at the same points in every display mode (tens of ms: a question takes more)
 
 
 @contextlib.contextmanager
 def progress(console: Console, enabled: bool, total: int | None = None,
              machine: bool = False) -> Iterator[Progress]:
     """The display that fits the terminal: live on a tty, lines elsewhere, heartbeat for JSON."""
+    with main_thread_gc():
+        with _display(console, enabled, total, machine) as shown:
+            yield shown
+
+
+@contextlib.contextmanager
+def _display(console: Console, enabled: bool, total: int | None, machine: bool) -> Iterator[Progress]:
     if not enabled and not machine:
         yield Progress(console, "off", total)
         return
@@ -142,9 +151,8 @@ def progress(console: Console, enabled: bool, total: int | None = None,
         from rich.live import Live
 
         p = Progress(console, "live", total)
-        with main_thread_gc(), Live(console=console, transient=True, refresh_per_second=4,
-                                    redirect_stdout=False, redirect_stderr=False,
-                                    get_renderable=p.render):
+        with Live(console=console, transient=True, refresh_per_second=4, redirect_stdout=False,
+                  redirect_stderr=False, get_renderable=p.render):
             yield p
         return
     if enabled:
@@ -157,11 +165,10 @@ def progress(console: Console, enabled: bool, total: int | None = None,
         while not stop.wait(HEARTBEAT):
             console.print(p.heartbeat_line(), markup=False, emoji=False, highlight=False)
 
-    with main_thread_gc():
-        thread = threading.Thread(target=beat, name="polity-heartbeat", daemon=True)
-        thread.start()
-        try:
-            yield p
-        finally:
-            stop.set()
-            thread.join()
+    thread = threading.Thread(target=beat, name="polity-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield p
+    finally:
+        stop.set()
+        thread.join()
