@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
         from ..model.paths import data_path
         from ..model.queries import catalog_path_for, load_queries, load_units
         from ..proofs.optimize import DEFAULT_TIMEOUT, run_query
-        from ..proofs.records import QueryReport, SolverInfo
+        from ..proofs.records import QueryReport, SolverInfo, reading_label
 
         loaded = load_model(model)
         cat_path = queries or catalog_path_for(model if model is not None else BUILTIN_MODEL)
@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
             units = load_units(units_path, str(data) if data is not None else f"<catalog>/{q.data}")
         elif data is not None:
             raise UserError(f"--data is only for referendum queries ({name} is a {q.kind} query)")
-        label = ",".join(f"{k}={v}" for k, v in sorted(system.reading.items())) or "default"
+        label = reading_label(system.reading, loaded.default_reading())
         limit = DEFAULT_TIMEOUT if timeout is None else timeout
         with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
             shown.start(name, f"query {name}", f"{limit:g} s")

@@ -23,7 +23,7 @@ from typing import Any
 from ..model.expr import ExprError
 from ..model.loader import LoadedModel, resolve
 from ..model.system import System
-from ..properties.catalog import PropertySpec, reading_label, readings_for
+from ..properties.catalog import PropertySpec, readings_for
 from ..properties.language import Property, parse_property
 from .cache import Cones, ResultCache, limit_ran_out, node_key, property_names, reason_is_limit
 from .discover import FIND_BOUND, KINDS, Finding
@@ -43,6 +43,7 @@ from .records import (
     TraceStep,
     Undecided,
     VerdictChange,
+    reading_label,
 )
 from .reuse import carry_core, survives
 from .suite import Suite, result_json
@@ -112,7 +113,7 @@ class Verifier:
         old = {(r["id"], r["reading"]): r for r in previous.results} if previous else {}
         for spec in self.suite.catalog.spec.properties:
             for reading in readings_for(spec, loaded):
-                label = reading_label(reading, spec.readings)
+                label = reading_label(reading, loaded.default_reading(), spec.readings)
                 self.progress(f"{loaded.constitution.id}: {spec.id} [{label}]")
                 was = old.get((spec.id, label))
                 earlier = None if was is None or previous is None else (previous, reading, was)
@@ -252,7 +253,7 @@ class Verifier:
         loaded = v.loaded
         reading = loaded.default_reading()
         system, cones = self.system(v, reading)
-        label = ",".join(f"{k}={x}" for k, x in sorted(reading.items())) or "default"
+        label = reading_label(reading, reading)  # the default reading, named as `find` names it
         before = None
         if previous is not None:
             before = (self.system(previous, previous.loaded.default_reading())[0],

@@ -87,6 +87,23 @@ def _put(out: Json, key: str, value: Any) -> None:
         out[key] = value
 
 
+def reading_label(reading: Mapping[str, str], default: Mapping[str, str],
+                  judged: list[str] | None = None) -> str:
+    """The one name of a reading in every report: ``id=option`` for each reading that matters,
+    comma-separated; ``default`` when none does. A property judged per reading (a suite's
+    ``readings``) names those, in its order, whatever they are; otherwise the readings that
+    differ from the model's default matter, in id order.
+
+    >>> reading_label({"r": "a", "q": "b"}, {"r": "a", "q": "a"}), reading_label({"r": "a"}, {"r": "a"})
+    ('q=b', 'default')
+    >>> reading_label({"r": "a", "q": "b"}, {"r": "a", "q": "b"}, judged=["r"])
+    'r=a'
+    """
+    if judged:
+        return ",".join(f"{rid}={reading[rid]}" for rid in judged)
+    return ",".join(f"{k}={v}" for k, v in sorted(reading.items()) if default.get(k) != v) or "default"
+
+
 # ----------------------------------------------------------------------------- evidence
 
 

@@ -23,14 +23,13 @@ from ..properties.catalog import (
     Catalog,
     builtin_catalog_path,
     load_catalog,
-    reading_label,
     readings_for,
 )
 from ..properties.language import parse_property
 from .engine import DEFAULT_BOUND, check_property
 from .explain import timeline, trace_json
 from .isolated import run_each
-from .records import PROPERTY_VERDICTS, CheckResult, TraceStep
+from .records import PROPERTY_VERDICTS, CheckResult, TraceStep, reading_label
 from .verdicts import Result, Verdict
 
 SUITES = Path(__file__).with_name("suites")
@@ -164,7 +163,7 @@ def jobs_for(suite: Suite, model: LoadedModel, model_path: str | None, bound: in
             continue
         for reading in readings_for(p, model):
             jobs.append(Job(model_path, str(suite.catalog.path), p.id, tuple(sorted(reading.items())),
-                            reading_label(reading, p.readings),
+                            reading_label(reading, model.default_reading(), p.readings),
                             suite.spec.bound if bound is None else bound,
                             suite.timeout_for(p.id) if timeout is None else timeout))
     return jobs

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from ..model.errors import UserError
 from ..model.loader import LoadedModel, load_model
-from .records import CheckResult, FindingRecord, FindReport, SolverInfo, SuiteReport, Verdict
+from .records import CheckResult, FindingRecord, FindReport, SolverInfo, SuiteReport, Verdict, reading_label
 
 
 class Progress(Protocol):
@@ -45,23 +45,6 @@ Tell = Callable[[str], None]  # a note for the user ("certificates re-checked by
 
 def _ignore(_message: str) -> None:
     pass
-
-
-def reading_label(reading: Mapping[str, str], default: Mapping[str, str],
-                  judged: list[str] | None = None) -> str:
-    """The one name of a reading in every report: ``id=option`` for each reading that matters,
-    comma-separated; ``default`` when none does. A property judged per reading (a suite's
-    ``readings``) names those, in its order, whatever they are; otherwise the readings that
-    differ from the model's default matter, in id order.
-
-    >>> reading_label({"r": "a", "q": "b"}, {"r": "a", "q": "a"}), reading_label({"r": "a"}, {"r": "a"})
-    ('q=b', 'default')
-    >>> reading_label({"r": "a", "q": "b"}, {"r": "a", "q": "b"}, judged=["r"])
-    'r=a'
-    """
-    if judged:
-        return ",".join(f"{rid}={reading[rid]}" for rid in judged)
-    return ",".join(f"{k}={v}" for k, v in sorted(reading.items()) if default.get(k) != v) or "default"
 
 
 def _recheck(recheck: str | None, tell: Tell) -> None:

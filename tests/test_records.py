@@ -118,3 +118,14 @@ def test_an_unknown_field_is_refused() -> None:
 
     with pytest.raises(ValueError, match="surprise"):
         R.CheckResult.from_json({"id": "p", "reading": "r", "verdict": "proved", "surprise": 1})
+
+
+def test_one_reading_label_rule() -> None:
+    """`find`, `amend`, `prove` and `query` name a reading the same way: the choices that differ
+    from the model's default, or `default`; a suite's property names the readings it is judged
+    under, whatever their option."""
+    default = {"holder": "acting", "stage": "first"}
+    assert R.reading_label(default, default) == "default"
+    assert R.reading_label({**default, "stage": "second"}, default) == "stage=second"
+    assert R.reading_label({"stage": "b", "holder": "a"}, {}) == "holder=a,stage=b"
+    assert R.reading_label(default, default, judged=["stage", "holder"]) == "stage=first,holder=acting"
