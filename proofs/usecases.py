@@ -15,7 +15,16 @@ from typing import Any, Protocol
 
 from ..model.errors import UserError
 from ..model.loader import LoadedModel, load_model
-from .records import CheckResult, FindingRecord, FindReport, SolverInfo, SuiteReport, Verdict, reading_label
+from .records import (
+    CheckResult,
+    FindingRecord,
+    FindReport,
+    ImpactReport,
+    SolverInfo,
+    SuiteReport,
+    Verdict,
+    reading_label,
+)
 
 
 class Progress(Protocol):
@@ -218,3 +227,26 @@ def find(model: Path | None = None, kinds: list[str] | None = None, bound: int |
         incomplete += [(label, what) for what in unknown]
     return loaded, FindReport(loaded.constitution.id, tuple(findings), chosen,
                               round(time.monotonic() - started, 2), tuple(incomplete))
+
+
+# ----------------------------------------------------------------------------- amend, diff
+
+
+def impact_of(before: LoadedModel, after: LoadedModel, suite: Path | None = None, bound: int | None = None,
+              timeout: float | None = None, cache_dir: Path | None = None, find: bool = True,
+              find_timeout: float = 120.0, note: Tell = _ignore, warn: Tell = _ignore
+              ) -> tuple[str, ImpactReport]:
+    """What a change does (``amend`` and ``diff``): the suite of the model before it, verified
+    on both models, and ``find`` on both unless ``find`` is off; results kept under
+    ``cache_dir`` when given. Returns the suite's name and the report."""
+    from .impact import ResultCache, Verifier, impact
+    from .suite import builtin_suite_path, load_suite
+
+    path = suite or builtin_suite_path(before.constitution.id)
+    if not path.exists():
+        raise UserError(f"no suite given and no built-in suite for model '{before.constitution.id}'"
+                        " (use --suite)")
+    s = load_suite(path, before)
+    verifier = Verifier(s, ResultCache(cache_dir, warn=warn), bound, timeout, find_timeout=find_timeout,
+                        progress=note)
+    return s.spec.suite, impact(before, after, verifier, find)
