@@ -70,11 +70,11 @@ def main() -> None:
             t0 = time.monotonic()
             a = Verifier(suite, ResultCache(), cores=False).verify(after, args.find)
             scratch[name].append(base + time.monotonic() - t0)
-            full = compare(b, a)
+            full = compare(b, a).to_json()
             cache = ResultCache()
             cache.memory = dict(warm.memory)  # each amendment starts from the same earlier run
             t0 = time.monotonic()
-            report = impact(before, after, Verifier(suite, cache), args.find)
+            report = impact(before, after, Verifier(suite, cache), args.find).to_json()
             incremental[name].append(time.monotonic() - t0)
             same_verdicts[name].append(_changes(full) == _changes(report))
             same_findings[name].append(_findings(full) == _findings(report))

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ..model.errors import UserError
 from . import output
 from .main import MAX_SECONDS, BoundOpt, Format, ModelOpt, RecheckOpt, SuiteFormat, TimeoutOpt, choose_recheck
 from .output import citation_sort_key, human_cite
@@ -121,19 +120,13 @@ def diff(
 
 def _analyse(before: Any, after: Any, suite_path: Path | None, fmt: Format, bound: int | None,
              timeout: float | None, cache: bool, find: bool, find_timeout: float) -> dict[str, Any]:
-    from ..proofs.impact import ResultCache, Verifier, impact
-    from ..proofs.suite import builtin_suite_path, load_suite
+    from ..proofs.usecases import impact_of
 
-    path = suite_path or builtin_suite_path(before.constitution.id)
-    if not path.exists():
-        raise UserError(f"no suite given and no built-in suite for model '{before.constitution.id}'"
-                        " (use --suite)")
-    s = load_suite(path, before)
-    store = ResultCache(CACHE_DIR if cache else None, warn=output.warn)
     with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
-        verifier = Verifier(s, store, bound, timeout, find_timeout=find_timeout,
-                            progress=lambda msg: shown.note(f"checking: {msg}"))
-        return impact(before, after, verifier, find) | {"suite": s.spec.suite, "find": find}
+        suite, report = impact_of(before, after, suite_path, bound, timeout, CACHE_DIR if cache else None,
+                                  find, find_timeout, note=lambda msg: shown.note(f"checking: {msg}"),
+                                  warn=output.warn)
+    return report.to_json() | {"suite": suite, "find": find}
 
 
 def _change_phrase(ch: Any) -> str:

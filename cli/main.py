@@ -11,10 +11,9 @@ Z3 is imported lazily, inside the commands that need it, so ``polity --help`` st
 from __future__ import annotations
 
 import sys
-import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -109,6 +108,14 @@ RecheckOpt = Annotated[Recheck | None, typer.Option(
     "(default: both when cvc5 is installed, else z3).")]
 
 
+def _recheck_value(choice: Recheck | None) -> str | None:
+    return None if choice is None else choice.value
+
+
+def _note(message: str) -> None:
+    output.err.print(f"note: {message}", markup=False)
+
+
 def choose_recheck(choice: Recheck | None) -> None:
     """Fix the re-check solvers before any proof runs (workers inherit the choice)."""
     from ..proofs.second_solver import choose
@@ -134,19 +141,9 @@ def _reading(items: list[str] | None) -> dict[str, str]:
 @model_app.command("validate")
 def model_validate(path: Annotated[Path | None, typer.Argument(help="Model file (default: built-in).")] = None) -> None:
     """Check a model file: schema, names, types, citations. Exit 0, or 2 with the located error."""
-    from ..model.loader import load_model
-    from ..model.source import load_source
+    from ..proofs.usecases import validate
 
-    loaded = load_model(path)
-    src = loaded.source_path()
-    if not src.exists():
-        raise UserError(f"source text {loaded.constitution.source.file!r} not found",
-                        loaded.locate(("source", "file")))
-    text = load_source(src, loaded.constitution.source.starts_at)
-    missing = sorted(c for c in output.all_citations(loaded) if c not in text)
-    if missing:
-        raise UserError(f"citation {missing[0]} does not exist in the source text "
-                        f"({len(missing)} missing)", loaded.locate(output.citation_path(loaded, missing[0])))
+    loaded = validate(path)
     c = loaded.constitution
     output.say(f"{loaded.file}: valid model '{c.id}' ({len(c.state)} state variables, {len(c.events)} events, "
                f"{len(c.obligations)} obligations, {len(c.prohibitions)} prohibitions, "
@@ -193,30 +190,21 @@ def prove(
     recheck: RecheckOpt = None,
 ) -> None:
     """Check one property: proved, violated, holds_to_bound, reachable, unreachable or unknown."""
-    from ..model.loader import load_model, resolve
-    from ..proofs.engine import DEFAULT_BOUND, DEFAULT_TIMEOUT, check_property
-    from ..proofs.suite import result_json
-    from ..properties.language import parse_user_property
+    from ..proofs.records import Verdict as RecordVerdict
+    from ..proofs.usecases import prove as prove_property
 
-    loaded = load_model(model)
-    system = resolve(loaded, _reading(reading))
-    p = parse_user_property(prop, system)
-    choose_recheck(recheck)
-    limit = DEFAULT_TIMEOUT if timeout is None else timeout
     with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
-        shown.start("prove", f"checking {prop}", f"{limit:g} s")
-        r = check_property(system, p, bound=DEFAULT_BOUND if bound is None else bound, timeout=limit)
-    data = result_json("--property", ",".join(f"{k}={v}" for k, v in system.reading.items()) or "default",
-                       r, system) | {"formula": prop}
-    if expect is not None:
-        data |= {"expected": expect.value, "ok": r.verdict.value == expect.value}
+        loaded, result = prove_property(prop, model, _reading(reading), bound, timeout,
+                                        None if expect is None else RecordVerdict(expect.value),
+                                        _recheck_value(recheck), shown, _note)
+    data = result.to_json()
     if fmt == Format.json:
         output.emit_json(data)
     else:
         output.print_result(data, output.source_for(loaded) if quote else None)
-    if expect is not None and r.verdict.value != expect.value:
+    if result.ok is False:
         if fmt == Format.text:
-            output.error(f"expected {expect.value}, got {r.verdict.value}")
+            output.error(f"expected {result.expected}, got {result.verdict}")
         raise typer.Exit(1)
 
 
@@ -234,33 +222,13 @@ def check(
     recheck: RecheckOpt = None,
 ) -> None:
     """Run a proof suite; exit 1 when a verdict differs from its expectation."""
-    from ..model.loader import load_model
-    from ..proofs.suite import builtin_suite_path, jobs_for, judge, load_suite, run_jobs
+    from ..proofs.usecases import check as check_suite
 
-    loaded = load_model(model)
-    suite_path = suite or builtin_suite_path(loaded.constitution.id)
-    if not suite_path.exists():
-        raise UserError(f"no suite given and no built-in suite for model '{loaded.constitution.id}'")
-    s = load_suite(suite_path, loaded)
-    if only:
-        ids = {p.id for p in s.catalog.spec.properties}
-        for pid in only:
-            if pid not in ids:
-                raise UserError(f"unknown property id {pid!r} (--only)")
-    model_arg = str(model) if model is not None else None
-    todo = jobs_for(s, loaded, model_arg, bound, timeout, only)
-    choose_recheck(recheck)
-    started = time.monotonic()
-    with progress(output.err, fmt == SuiteFormat.text, len(todo), machine=fmt != SuiteFormat.text) as shown:
-        results = judge(s, run_jobs(
-            todo, jobs, lambda job, res: shown.finish(job, res["verdict"]),
-            started=lambda job: shown.start(job, f"{job.property_id} [{job.label}]", f"{job.timeout:g} s")))
-    wall = time.monotonic() - started
-    report = {"suite": s.spec.suite, "model": loaded.constitution.id, "results": results,
-              "seconds": round(wall, 2), "ok": all(r["ok"] for r in results),
-              "solver": output.solver_info()}
-    output.emit_suite(report, fmt.value, loaded, s, quote)
-    if not report["ok"]:
+    with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
+        loaded, s, report = check_suite(model, suite, bound, timeout, jobs, only, _recheck_value(recheck),
+                                        shown, _note)
+    output.emit_suite(report.to_json(), fmt.value, loaded, s, quote)
+    if not report.ok:
         raise typer.Exit(1)
 
 
@@ -285,42 +253,14 @@ def find(
         "--fail-on-findings", help="Exit 1 if anything is found.")] = False,
 ) -> None:
     """Find conflicts, deadlocks, gaps and dead provisions without writing a property."""
-    from ..model.loader import load_model, resolve
-    from ..proofs.discover import FIND_BOUND, KINDS
-    from ..proofs.pool import find_parallel, units_of
-    from ..proofs.question import budget_for
+    from ..proofs.usecases import find as find_all
 
-    loaded = load_model(model)
-    chosen = tuple(kinds) if kinds else KINDS
-    for k in chosen:
-        if k not in KINDS:
-            raise UserError(f"unknown finding kind {k!r} (one of {', '.join(KINDS)})")
-    readings = (loaded.reading_variants() if all_readings
-                else [{**loaded.default_reading(), **_reading(reading)}])
-    default = loaded.default_reading()
-    labels = [",".join(f"{k}={v}" for k, v in sorted(r.items()) if v != default[k]) or "default"
-              for r in readings]
-    depth, rlimit = FIND_BOUND if bound is None else bound, budget_for(timeout)
-    findings: list[dict[str, Any]] = []
-    started = time.monotonic()
-    deadline = started + timeout * len(readings)  # one wall-clock backstop for all readings
-    units = [u for r, label in zip(readings, labels, strict=True) for u in units_of(
-        str(model) if model is not None else None, r, label, depth, deadline, rlimit, chosen)]
-    with progress(output.err, fmt == SuiteFormat.text, len(units), machine=fmt != SuiteFormat.text) as shown:
-        merged = find_parallel(
-            units, jobs, started=lambda u: shown.start(u, f"{u.kind}: {u.item}", f"{timeout:g} s in all"),
-            finished=lambda u, res: shown.finish(u, f"{len(res[0])} found"))
-    for r, label in zip(readings, labels, strict=True):
-        system = resolve(loaded, r)
-        found, unknown = merged.get(label, ([], []))
-        findings += [f.to_json(system) for f in found]
-        for what in unknown:  # searches cut short: say so, never hide it
-            output.warn(f"incomplete: {what} was not settled within its budget or --timeout "
-                        f"(reading {label})")
-    report = {"model": loaded.constitution.id, "findings": findings, "kinds": list(chosen),
-              "seconds": round(time.monotonic() - started, 2)}
-    output.emit_findings(report, fmt.value, loaded, quote)
-    if fail_on_findings and findings:
+    with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
+        loaded, report = find_all(model, kinds, bound, timeout, _reading(reading), all_readings, jobs, shown)
+    for label, what in report.incomplete:  # searches cut short: say so, never hide it
+        output.warn(f"incomplete: {what} was not settled within its budget or --timeout (reading {label})")
+    output.emit_findings(report.to_json(), fmt.value, loaded, quote)
+    if fail_on_findings and report.findings:
         raise typer.Exit(1)
 
 
@@ -335,24 +275,15 @@ def explain(
     recheck: RecheckOpt = None,
 ) -> None:
     """One property: its statement, the provisions with their text, the verdict and its reasons."""
-    from ..model.loader import load_model
-    from ..proofs.suite import builtin_suite_path, jobs_for, judge, load_suite, run_jobs
+    from ..proofs.usecases import explain as explain_property
 
-    loaded = load_model(model)
-    s = load_suite(suite or builtin_suite_path(loaded.constitution.id), loaded)
-    spec = s.catalog.get(property_id)
-    todo = jobs_for(s, loaded, str(model) if model else None, bound, timeout, [property_id])
-    choose_recheck(recheck)
-    with progress(output.err, fmt == Format.text, len(todo), machine=fmt != Format.text) as shown:
-        results = judge(s, run_jobs(todo, 1, lambda job, res: shown.finish(job, res["verdict"]),
-                                    started=lambda job: shown.start(job, f"checking {property_id} [{job.label}]",
-                                                                    f"{job.timeout:g} s")))
+    with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
+        loaded, explanation = explain_property(property_id, model, suite, bound, timeout,
+                                               _recheck_value(recheck), shown, _note)
     if fmt == Format.json:
-        output.emit_json({"id": spec.id, "statement": spec.statement, "formula": spec.formula,
-                          "cites": spec.cites, "results": results})
+        output.emit_json(explanation.to_json())
         return
-    output.print_explanation(spec, results, output.source_for(loaded))
-
+    output.print_explanation(explanation, [r.to_json() for r in explanation.results], output.source_for(loaded))
 
 def run() -> None:
     """Console entry point: map errors to exit codes (SIGINT / SIGTERM: cli/signals.py)."""

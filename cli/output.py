@@ -24,7 +24,6 @@ from rich.text import Text
 if TYPE_CHECKING:  # the model layer loads pydantic and lark: only when a command needs it
     from ..model.loader import LoadedModel
     from ..model.source import SourceText
-    from ..model.yamlpos import PathKey
 
 
 def human_cite(cite: str) -> str:
@@ -135,41 +134,6 @@ def solver_info() -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- model facts
-
-
-def all_citations(loaded: LoadedModel) -> set[str]:
-    found: set[str] = set()
-    for path in _citation_paths(loaded):
-        found.add(path[0])
-    return found
-
-
-def _citation_paths(loaded: LoadedModel) -> list[tuple[str, PathKey]]:
-    data = loaded.constitution.model_dump(by_alias=True)
-    hits: list[tuple[str, PathKey]] = []
-
-    def walk(node: Any, path: PathKey) -> None:
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k in ("cites", "by") and isinstance(v, list):
-                    hits.extend((c, (*path, k, i)) for i, c in enumerate(v))
-                else:
-                    walk(v, (*path, k))
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                walk(v, (*path, i))
-
-    walk(data, ())
-    for i, e in enumerate(loaded.constitution.entrenched):
-        hits.append((e.id, ("entrenched", i, "id")))
-    return hits
-
-
-def citation_path(loaded: LoadedModel, cite: str) -> PathKey:
-    for c, path in _citation_paths(loaded):
-        if c == cite:
-            return path
-    return ()
 
 
 def provisions(loaded: LoadedModel) -> list[dict[str, Any]]:

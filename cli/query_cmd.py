@@ -52,6 +52,7 @@ def register(app: typer.Typer) -> None:
         from ..model.paths import data_path
         from ..model.queries import catalog_path_for, load_queries, load_units
         from ..proofs.optimize import DEFAULT_TIMEOUT, run_query
+        from ..proofs.records import QueryReport, SolverInfo, reading_label
 
         loaded = load_model(model)
         cat_path = queries or catalog_path_for(model if model is not None else BUILTIN_MODEL)
@@ -90,19 +91,18 @@ def register(app: typer.Typer) -> None:
             units = load_units(units_path, str(data) if data is not None else f"<catalog>/{q.data}")
         elif data is not None:
             raise UserError(f"--data is only for referendum queries ({name} is a {q.kind} query)")
-        label = ",".join(f"{k}={v}" for k, v in sorted(system.reading.items())) or "default"
+        label = reading_label(system.reading, loaded.default_reading())
         limit = DEFAULT_TIMEOUT if timeout is None else timeout
         with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
             shown.start(name, f"query {name}", f"{limit:g} s")
             answers = run_query(lq, name, system, units, timeout=limit,
                                 bound=bound, query_reading=query_reading)
-        report = {"query": name, "statement": q.statement, "model": loaded.constitution.id,
-                  "reading": label, "answers": [a.to_json() for a in answers],
-                  "solver": output.solver_info()}
+        report = QueryReport(name, q.statement, loaded.constitution.id, label,
+                             tuple(a.record() for a in answers), SolverInfo(**output.solver_info()))
         if fmt == Format.json:
-            output.emit_json(report)
+            output.emit_json(report.to_json())
         else:
-            _print(report, system)
+            _print(report.to_json(), system)
 
 
 def _value_text(a: dict[str, Any]) -> str:

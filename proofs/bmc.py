@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 import z3
 
@@ -72,9 +73,17 @@ def read_trace(enc: Encoding, model: z3.ModelRef, states: list[StateVars], steps
     return out
 
 
+class BmcStatus(str, Enum):
+    """How a bounded search ended."""
+
+    FOUND = "found"  # a trace reaches the goal (the caller replays it)
+    NONE = "none"  # no trace within the bound
+    UNKNOWN = "unknown"  # a limit ran out first
+
+
 @dataclass
 class BmcOutcome:
-    status: str  # "found", "none", "unknown"
+    status: BmcStatus
     depth: int
     trace: list[Step] | None = None
     reason: str = ""
@@ -126,12 +135,12 @@ def bmc(enc: Encoding, prop: Property, bound: int, deadline: float,
         solver_time += dt
         per_depth.append(dt)
         if r == z3.sat:
-            return BmcOutcome("found", k, unroll.trace(unroll.solver.model(), k),
+            return BmcOutcome(BmcStatus.FOUND, k, unroll.trace(unroll.solver.model(), k),
                               solver_seconds=solver_time, depth_seconds=per_depth)
         if r == z3.unknown:
-            return BmcOutcome("unknown", k, reason=why,
+            return BmcOutcome(BmcStatus.UNKNOWN, k, reason=why,
                               solver_seconds=solver_time, depth_seconds=per_depth)
-    return BmcOutcome("none", bound, solver_seconds=solver_time, depth_seconds=per_depth)
+    return BmcOutcome(BmcStatus.NONE, bound, solver_seconds=solver_time, depth_seconds=per_depth)
 
 
 @dataclass

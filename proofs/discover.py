@@ -37,6 +37,7 @@ from .engine import replay_and_tighten
 from .explain import timeline, trace_json
 from .interpreter import Interpreter, State, Step
 from .question import question, units_for
+from .records import FindingRecord, TraceStep
 from .tighten import tighten
 
 KINDS = ("conflict", "deadlock", "gap", "dead-provision")
@@ -55,14 +56,16 @@ class Finding:
     elements: list[str] = field(default_factory=list)
     about: str = ""  # the duty ("obligation:<id>") or office ("office:<id>") the finding is about
 
+    def record(self, system: System) -> FindingRecord:
+        """The finding as reports read it: the trace narrated on ``system``."""
+        trace = None if self.trace is None else tuple(
+            TraceStep.from_json(s) for s in trace_json(system, self.trace))
+        return FindingRecord(self.kind, self.summary, tuple(self.cites), self.reading, trace,
+                             tuple(timeline(system, self.trace)) if self.trace is not None else (),
+                             self.note, self.about, tuple(self.elements))
+
     def to_json(self, system: System) -> dict[str, Any]:
-        return {
-            "kind": self.kind, "summary": self.summary, "cites": self.cites, "reading": self.reading,
-            "trace": trace_json(system, self.trace) if self.trace is not None else None,
-            "timeline": timeline(system, self.trace) if self.trace is not None else [],
-            "replayed": self.trace is not None, "note": self.note,
-            "about": self.about, "elements": self.elements,
-        }
+        return self.record(system).to_json()
 
 
 def _call(fn: str, name: str) -> Node:

@@ -16,7 +16,7 @@ from ..model.system import System
 from ..properties.language import Property
 from .bmc import bmc
 from .compiler import Encoding
-from .induction import ProofOutcome, k_induction, spacer
+from .induction import ProofOutcome, ProofStatus, k_induction, spacer
 from .interpreter import Interpreter, Step, StepRefused
 from .judge import first_bad_step
 from .question import Question, budget_for, question, units_for
@@ -115,7 +115,7 @@ def _check_property(system: System, prop: Property, bound: int, timeout: float,
             solver_seconds += attempt.solver_seconds
             spacer_says_false = attempt.status == "failed"
             proof = attempt if attempt.status == "proved" else ProofOutcome(
-                "unknown", reason=attempt.reason or proof.reason)
+                ProofStatus.UNKNOWN, reason=attempt.reason or proof.reason)
             if attempt.status != "unknown":
                 return
             seed, slice_units = seed + 1, slice_units * 2

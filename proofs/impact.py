@@ -23,7 +23,7 @@ from typing import Any
 from ..model.expr import ExprError
 from ..model.loader import LoadedModel, resolve
 from ..model.system import System, derived
-from ..properties.catalog import PropertySpec, reading_label, readings_for
+from ..properties.catalog import PropertySpec, readings_for
 from ..properties.language import Property, parse_property
 from .cache import Cones, ResultCache, limit_ran_out, node_key, property_names, reason_is_limit
 from .discover import FIND_BOUND, KINDS, Finding
@@ -31,12 +31,25 @@ from .engine import MAX_K, check_property, proof_fields, replays
 from .find_reuse import Answers, ReusingDiscoverer
 from .induction import ProofOutcome, Refuted, k_induction, recheck_k_induction, recheck_smt2
 from .interpreter import trace_from_json
+from .records import (
+    CacheStats,
+    Comparison,
+    FindingChange,
+    FindingDiff,
+    FindingRecord,
+    ImpactReport,
+    RelianceChange,
+    TraceChange,
+    TraceStep,
+    Undecided,
+    VerdictChange,
+    reading_label,
+)
 from .reuse import carry_core, survives
 from .suite import Suite, result_json
 from .verdicts import Result, Verdict
 
 Progress = Callable[[str], None]
-NOT_APPLICABLE = "not_applicable"  # the property mentions something the model no longer has
 RECONFIRM_SECONDS = 5.0  # a re-confirmation that takes longer gives way to a full check
 # dead provisions need a coverage search of the whole model each time: too slow to repeat per
 # amendment, and a timeout there reads as "dead"; ask for it with find_kinds
@@ -97,7 +110,7 @@ class Verifier:
         old = {(r["id"], r["reading"]): r for r in previous.results} if previous else {}
         for spec in self.suite.catalog.spec.properties:
             for reading in readings_for(spec, loaded):
-                label = reading_label(reading, spec.readings)
+                label = reading_label(reading, loaded.default_reading(), spec.readings)
                 self.progress(f"{loaded.constitution.id}: {spec.id} [{label}]")
                 was = old.get((spec.id, label))
                 earlier = None if was is None or previous is None else (previous, reading, was)
@@ -117,7 +130,7 @@ class Verifier:
         try:
             prop = parse_property(spec.formula, system)
         except ExprError as exc:
-            return {"id": spec.id, "reading": label, "verdict": NOT_APPLICABLE,
+            return {"id": spec.id, "reading": label, "verdict": Verdict.NOT_APPLICABLE.value,
                     "reason": f"the formula no longer fits the model: {exc.message}", **head}
         key = cones.key(property_names(prop), prop.eager,
                         {"property": [prop.kind, node_key(prop.target), node_key(prop.response),
@@ -234,7 +247,7 @@ class Verifier:
         loaded = v.loaded
         reading = loaded.default_reading()
         system, cones = self.system(v, reading)
-        label = ",".join(f"{k}={x}" for k, x in sorted(reading.items())) or "default"
+        label = reading_label(reading, reading)  # the default reading, named as `find` names it
         before = None
         if previous is not None:
             before = (self.system(previous, previous.loaded.default_reading())[0],
@@ -278,7 +291,7 @@ def recheck_certificate(system: System, safety: Property, cert: dict[str, Any],
 # ----------------------------------------------------------------------------- comparison
 
 
-def compare(before: Verification, after: Verification) -> dict[str, Any]:
+def compare(before: Verification, after: Verification) -> Comparison:
     """Verdict changes, findings added / removed / changed and reliance changes between two
     models. A verdict on either side that a limit left undecided is no change: it is listed
     under ``undecided`` ("could not be decided") with the limit that ran out."""
@@ -293,38 +306,27 @@ def compare(before: Verification, after: Verification) -> dict[str, Any]:
             continue
         limit = _undecided(b, r)
         if limit is not None:
-            undecided.append({"id": r["id"], "reading": r["reading"], "before": b["verdict"],
-                              "after": r["verdict"], "statement": r.get("statement", ""),
-                              "limit": limit})
+            undecided.append(Undecided(r["id"], r["reading"], Verdict(b["verdict"]), Verdict(r["verdict"]),
+                                       r.get("statement", ""), limit))
         elif b["verdict"] != r["verdict"]:
-            changes.append({
-                "id": r["id"], "reading": r["reading"], "before": b["verdict"],
-                "after": r["verdict"], "statement": r.get("statement", ""),
-                "formula": r.get("formula", ""),
-                "before_timeline": b.get("timeline", []), "after_timeline": r.get("timeline", []),
-                "after_trace": r.get("trace"), "reason": r.get("reason", ""),
-                "after_relies_on": r.get("relies_on"),
-            })
+            changes.append(VerdictChange(
+                r["id"], r["reading"], Verdict(b["verdict"]), Verdict(r["verdict"]), r.get("statement", ""),
+                r.get("formula", ""), tuple(b.get("timeline", [])), tuple(r.get("timeline", [])),
+                None if r.get("trace") is None else tuple(TraceStep.from_json(s) for s in r["trace"]),
+                r.get("reason", ""), None if r.get("relies_on") is None else tuple(r["relies_on"])))
         elif b.get("trace") and r.get("trace") and _events(b) != _events(r):
-            traces.append({"id": r["id"], "reading": r["reading"], "verdict": r["verdict"],
-                           "before_timeline": b.get("timeline", []),
-                           "after_timeline": r.get("timeline", [])})
+            traces.append(TraceChange(r["id"], r["reading"], Verdict(r["verdict"]),
+                                      tuple(b.get("timeline", [])), tuple(r.get("timeline", []))))
         if "relies_on" in b and "relies_on" in r and b["relies_on"] != r["relies_on"]:
-            bs, as_ = set(b.get("relies_on") or []), set(r.get("relies_on") or [])
-            reliance.append({"id": r["id"], "reading": r["reading"],
-                             "before": b.get("relies_on"), "after": r.get("relies_on"),
-                             "added": sorted(as_ - bs), "removed": sorted(bs - as_)})
+            reliance.append(RelianceChange(r["id"], r["reading"], tuple(b.get("relies_on") or ()),
+                                           tuple(r.get("relies_on") or ())))
     added, removed, changed = compare_findings(before.findings, after.findings)
-    return {
-        "verdict_changes": changes,
-        "undecided": undecided,  # could not be decided on one side: not a change
-        "findings_added": added,
-        "findings_removed": removed,
-        "findings_changed": changed,  # the same finding, with another trace or other citations
-        "reliance_changes": reliance,
-        "trace_changes": traces,  # same verdict, another counterexample / witness
-        "unchanged": len(after.results) - len(changes) - len(undecided),
-    }
+    return Comparison(
+        tuple(changes), tuple(undecided),
+        tuple(FindingRecord.from_json(f) for f in added), tuple(FindingRecord.from_json(f) for f in removed),
+        tuple(FindingChange(FindingRecord.from_json(c["before"]), FindingRecord.from_json(c["after"]),
+                            FindingDiff.from_json(c["changes"])) for c in changed),
+        tuple(reliance), tuple(traces), unchanged=len(after.results) - len(changes) - len(undecided))
 
 
 def _undecided(b: dict[str, Any], a: dict[str, Any]) -> str | None:
@@ -399,12 +401,11 @@ def _events(r: dict[str, Any]) -> list[str]:
 
 
 def impact(before: LoadedModel, after: LoadedModel, verifier: Verifier,
-           find: bool = True) -> dict[str, Any]:
+           find: bool = True) -> ImpactReport:
     started = time.monotonic()
     b = verifier.verify(before, find)
     a = verifier.verify(after, find, previous=b)
-    return compare(b, a) | {
-        "checked": len(a.results),
-        "recomputed_after": a.computed, "reused_after": a.reused,
-        "cache": verifier.cache.stats(), "seconds": round(time.monotonic() - started, 2),
-    }
+    stats = verifier.cache.stats()
+    return ImpactReport(compare(b, a), checked=len(a.results), recomputed_after=a.computed,
+                        reused_after=a.reused, cache=CacheStats(stats["hits"], stats["misses"]),
+                        seconds=round(time.monotonic() - started, 2))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from enum import Enum
 from functools import partial
 
 import z3
@@ -27,9 +28,17 @@ from .compiler import Encoding, MonitorVars, PropertyEncoding, StateVars
 from .question import context_rlimit, current, part
 
 
+class ProofStatus(str, Enum):
+    """How an unbounded proof attempt ended."""
+
+    PROVED = "proved"  # certificate found and re-checked
+    FAILED = "failed"  # the method cannot prove it (a counterexample to induction, or spacer says false)
+    UNKNOWN = "unknown"  # a limit ran out, or a re-check failed
+
+
 @dataclass
 class ProofOutcome:
-    status: str  # "proved", "failed", "unknown"
+    status: ProofStatus
     method: str = ""
     k: int | None = None
     invariant: str | None = None
@@ -85,17 +94,17 @@ def k_induction(system: System, prop: Property, max_k: int, deadline: float) -> 
         r, why = q.check(s, *enc.switches.values(), deadline=deadline)
         spent += time.perf_counter() - t0
         if r == z3.unknown:
-            return ProofOutcome("unknown", reason=why, solver_seconds=spent)
+            return ProofOutcome(ProofStatus.UNKNOWN, reason=why, solver_seconds=spent)
         if r == z3.unsat:
             recheck = recheck_k_induction(system, prop, k, deadline)
             if isinstance(recheck, Refuted):
                 if recheck.case == "base case":  # a bad trace within k steps: no proof this way
-                    return ProofOutcome("failed", reason=f"a bad step within {k} steps",
+                    return ProofOutcome(ProofStatus.FAILED, reason=f"a bad step within {k} steps",
                                         solver_seconds=spent)
                 raise InternalError(f"k-induction step case k={k} is unsat but sat on its re-check")
             recheck.solver_seconds += spent
             return recheck
-    return ProofOutcome("failed", solver_seconds=spent)
+    return ProofOutcome(ProofStatus.FAILED, solver_seconds=spent)
 
 
 def recheck_k_induction(system: System, prop: Property, k: int, deadline: float
@@ -120,12 +129,12 @@ def _recheck_k_induction(system: System, prop: Property, k: int, deadline: float
                                   deadline, check=partial(q.check, s, *enc.switches.values(), deadline=deadline))
         spent += sum(v.seconds.values())
         if v.status == "unknown":
-            return ProofOutcome("unknown", reason=f"re-check: {v.reason}", solver_seconds=spent)
+            return ProofOutcome(ProofStatus.UNKNOWN, reason=f"re-check: {v.reason}", solver_seconds=spent)
         if v.status == "sat":
             return Refuted(name, k)
         core |= enc.switch_keys(v.core)
         by = v.solvers
-    return ProofOutcome("proved", "k-induction", k=k, core=frozenset(core), solver_seconds=spent,
+    return ProofOutcome(ProofStatus.PROVED, "k-induction", k=k, core=frozenset(core), solver_seconds=spent,
                         rechecked_by=by)
 
 
@@ -191,10 +200,10 @@ def _spacer(system: System, prop: Property, deadline: float, seed: int) -> Proof
     r, why = q.check(h)
     spent = time.perf_counter() - t0
     if r == z3.unknown:
-        return ProofOutcome("unknown", reason=f"spacer: {why}", solver_seconds=spent)
+        return ProofOutcome(ProofStatus.UNKNOWN, reason=f"spacer: {why}", solver_seconds=spent)
     q.rlimit = None if search is None else q.used + RECHECK_UNITS  # the re-check's own budget
     if r == z3.unsat:
-        return ProofOutcome("failed", reason="spacer found the property false", solver_seconds=spent)
+        return ProofOutcome(ProofStatus.FAILED, reason="spacer found the property false", solver_seconds=spent)
     invariant = _interpretation(h.model(), inv, flat_s)
     out = recheck_invariant(system, prop, invariant, flat_s, deadline)
     out.solver_seconds += spent
@@ -282,15 +291,16 @@ def recheck_invariant(system: System, prop: Property, invariant: z3.ExprRef,
                                   check=partial(q.check, solver, *enc.switches.values(), deadline=deadline))
         spent += sum(v.seconds.values())
         if v.status == "unknown":
-            return ProofOutcome("unknown", reason=f"re-check {name}: {v.reason}", solver_seconds=spent)
+            return ProofOutcome(ProofStatus.UNKNOWN, reason=f"re-check {name}: {v.reason}", solver_seconds=spent)
         if v.status == "sat":
-            return ProofOutcome("unknown", reason=f"spacer invariant failed its re-check ({name})",
+            return ProofOutcome(ProofStatus.UNKNOWN, reason=f"spacer invariant failed its re-check ({name})",
                                 solver_seconds=spent)
         core |= enc.switch_keys(v.core)
         by = v.solvers
     text = str(invariant)
-    return ProofOutcome("proved", "spacer-invariant", invariant=text if len(text) < 4000 else text[:4000] + "…",
-                        core=frozenset(core), solver_seconds=spent, smt2=invariant.sexpr(), rechecked_by=by)
+    return ProofOutcome(ProofStatus.PROVED, "spacer-invariant",
+                        invariant=text if len(text) < 4000 else text[:4000] + "…", core=frozenset(core),
+                        solver_seconds=spent, smt2=invariant.sexpr(), rechecked_by=by)
 
 
 def recheck_smt2(system: System, prop: Property, smt2: str, deadline: float) -> ProofOutcome:
@@ -306,5 +316,5 @@ def _recheck_smt2(system: System, prop: Property, smt2: str, deadline: float) ->
     try:
         invariant = z3.And(*z3.parse_smt2_string(f"(assert {smt2})", decls={str(v): v for v in flat}))
     except z3.Z3Exception as exc:
-        return ProofOutcome("unknown", reason=f"the invariant does not fit this model: {exc}")
+        return ProofOutcome(ProofStatus.UNKNOWN, reason=f"the invariant does not fit this model: {exc}")
     return recheck_invariant(system, prop, invariant, flat, deadline)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from enum import Enum
 from fractions import Fraction
 from typing import Any
 
@@ -52,6 +53,7 @@ from .compiler import Encoding, StateVars, StepVars
 from .interpreter import Step
 from .query_replay import NEVER, TRACE_FNS, Problem, replay, replay_referendum
 from .question import budget_for, context_rlimit, question
+from .records import AnswerStatus, QueryAnswer
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -68,24 +70,20 @@ class Answer:
     value: Any  # int, a fraction string, "unbounded" or None
     unit: str
     optimal: bool
-    status: str  # optimal | unbounded | infeasible | unknown | lower_bound | upper_bound
+    status: AnswerStatus
     trace: list[dict[str, Any]] | None = None
     proof: dict[str, Any] = field(default_factory=dict)
     detail: dict[str, Any] = field(default_factory=dict)
     reading: str = ""
     cites: list[str] = field(default_factory=list)
 
+    def record(self) -> QueryAnswer:
+        return QueryAnswer(self.id, self.statement, self.value, self.unit, self.optimal, self.status,
+                           None if self.trace is None else tuple(self.trace), self.proof, self.detail,
+                           self.reading, tuple(self.cites))
+
     def to_json(self) -> dict[str, Any]:
-        out = {"id": self.id, "statement": self.statement, "value": self.value, "unit": self.unit,
-               "optimal": self.optimal, "status": self.status, "trace": self.trace,
-               "proof": self.proof}
-        if self.detail:
-            out["detail"] = self.detail
-        if self.reading:
-            out["reading"] = self.reading
-        if self.cites:
-            out["cites"] = self.cites
-        return out
+        return self.record().to_json()
 
 
 # ----------------------------------------------------------------------------- expressions
@@ -234,9 +232,19 @@ class TraceEncoding:
 # ----------------------------------------------------------------------------- search
 
 
+class SearchStatus(str, Enum):
+    """How the search for a best value ended."""
+
+    OPTIMAL = "optimal"  # the best value within the bound, bisection closed
+    UNBOUNDED = "unbounded"  # a witness beyond 1000 x the cap
+    INFEASIBLE = "infeasible"  # no trace satisfies the condition
+    UNKNOWN = "unknown"  # no value at all before the limit
+    BOUND_ONLY = "bound_only"  # a value attained, the bisection cut short
+
+
 @dataclass
 class Search:
-    status: str  # optimal | unbounded | infeasible | unknown | bound_only
+    status: SearchStatus
     value: int | None = None
     model: z3.ModelRef | None = None
     reason: str = ""
@@ -268,9 +276,9 @@ def search(te: TraceEncoding, g: z3.BoolRef, v: z3.ArithRef, maximize: bool, cap
 
     r = run()
     if r == z3.unsat:
-        return Search("infeasible", checks=n[0])
+        return Search(SearchStatus.INFEASIBLE, checks=n[0])
     if r == z3.unknown:
-        return Search("unknown", reason=_why(s), checks=n[0])
+        return Search(SearchStatus.UNKNOWN, reason=_why(s), checks=n[0])
     best, lo = s.model(), 0
     lo = val(best)
     r = run(t >= cap)
@@ -279,12 +287,12 @@ def search(te: TraceEncoding, g: z3.BoolRef, v: z3.ArithRef, maximize: bool, cap
         r = run(t >= 1000 * cap)
         if r == z3.sat:
             m = s.model()
-            return Search("unbounded", val(m) if maximize else -val(m), m, checks=n[0])
+            return Search(SearchStatus.UNBOUNDED, val(m) if maximize else -val(m), m, checks=n[0])
         hi = 1000 * cap - 1
     else:
         hi = cap - 1
     if r == z3.unknown:
-        return Search("bound_only", lo if maximize else -lo, best, _why(s), n[0])
+        return Search(SearchStatus.BOUND_ONLY, lo if maximize else -lo, best, _why(s), n[0])
     while lo < hi:
         mid = (lo + hi + 1) // 2
         r = run(t >= mid)
@@ -294,8 +302,8 @@ def search(te: TraceEncoding, g: z3.BoolRef, v: z3.ArithRef, maximize: bool, cap
         elif r == z3.unsat:
             hi = mid - 1
         else:
-            return Search("bound_only", lo if maximize else -lo, best, _why(s), n[0])
-    return Search("optimal", lo if maximize else -lo, best, checks=n[0])
+            return Search(SearchStatus.BOUND_ONLY, lo if maximize else -lo, best, _why(s), n[0])
+    return Search(SearchStatus.OPTIMAL, lo if maximize else -lo, best, checks=n[0])
 
 
 def _why(s: z3.Solver) -> str:
@@ -369,7 +377,8 @@ def solve(system: System, p: Problem, deadline: float, te: TraceEncoding | None 
     t0 = time.perf_counter()
     res = search(te, g, v, p.maximize, p.cap, deadline)
     seconds = round(time.perf_counter() - t0, 3)
-    ans = Answer(p.id, p.statement, None, p.unit, False, res.status, cites=p.cites,
+    first = AnswerStatus.UNKNOWN if res.status == SearchStatus.BOUND_ONLY else AnswerStatus(res.status.value)
+    ans = Answer(p.id, p.statement, None, p.unit, False, first, cites=p.cites,
                  detail={"bound": p.bound, "eager": p.eager, "search_checks": res.checks,
                          "search_seconds": seconds})
     if res.status == "infeasible":
@@ -395,14 +404,14 @@ def solve(system: System, p: Problem, deadline: float, te: TraceEncoding | None 
         return ans, None
     ans.value = res.value
     if res.status == "bound_only":
-        ans.status = "lower_bound" if p.maximize else "upper_bound"
+        ans.status = AnswerStatus.LOWER_BOUND if p.maximize else AnswerStatus.UPPER_BOUND
         ans.proof = {"result": "unknown", "reason": res.reason}
         return ans, res.value
     ans.proof = prove_optimal(system, p.bound, p.eager, p.objective, p.subject_to, res.value,
                               p.maximize, deadline, p.effect_cond)
     ans.optimal = ans.proof["result"] == "unsat"
     if not ans.optimal:
-        ans.status = "lower_bound" if p.maximize else "upper_bound"
+        ans.status = AnswerStatus.LOWER_BOUND if p.maximize else AnswerStatus.UPPER_BOUND
     return ans, res.value
 
 
@@ -481,11 +490,12 @@ def _vote_answer(eid: str, says: str, arg: str, n: int, lo_a: Answer, hi_a: Answ
                               "max_votes_for": hi, "bound": q.bound}
     statement = f"{says} ({arg} = deputies voting in favour)"
     if not isinstance(lo, int) or not isinstance(hi, int):
-        status = "infeasible" if "infeasible" in (lo_a.status, hi_a.status) else "unknown"
+        status = (AnswerStatus.INFEASIBLE if AnswerStatus.INFEASIBLE in (lo_a.status, hi_a.status)
+                  else AnswerStatus.UNKNOWN)
         return Answer(eid, statement, None, "deputies", False, status, None,
                       {"min": lo_a.proof, "max": hi_a.proof},
                       detail | {"note": f"the event cannot happen within {q.bound} events"
-                                if status == "infeasible" else "the solver could not tell"},
+                                if status == AnswerStatus.INFEASIBLE else "the solver could not tell"},
                       cites=cites)
     block: int | None = min(n - lo + 1, hi + 1)
     if block is not None and block > n:
@@ -504,7 +514,7 @@ def _vote_answer(eid: str, says: str, arg: str, n: int, lo_a: Answer, hi_a: Answ
     optimal = lo_a.optimal and hi_a.optimal
     trace = lo_a.trace  # the fewest votes with which it happens
     return Answer(eid, statement, {"block": block, "force": force}, "deputies", optimal,
-                  "optimal" if optimal else "unknown", trace,
+                  AnswerStatus.OPTIMAL if optimal else AnswerStatus.UNKNOWN, trace,
                   {"min_votes_for": lo_a.proof, "max_votes_for": hi_a.proof}, detail, cites=cites)
 
 
@@ -579,7 +589,7 @@ def _referendum_one(query: Query, system: System, enc: Encoding, units: list[Uni
     detail: dict[str, Any] = {"units": len(units), "units_required": required,
                               "turnout": "fixed by the data" if fixed else
                               "free where not given (0..electorate)"}
-    ans = Answer(rid or query.id, statement, None, "share of votes cast", False, "unknown",
+    ans = Answer(rid or query.id, statement, None, "share of votes cast", False, AnswerStatus.UNKNOWN,
                  reading=rid, cites=list(query.cites), detail=detail)
     ratio: Fraction | None = None
     best: list[tuple[int, int]] = []
@@ -608,7 +618,7 @@ def _referendum_one(query: Query, system: System, enc: Encoding, units: list[Uni
     if ratio is None:
         if ans.proof.get("result") == "unknown":
             return ans
-        ans.status = "infeasible"
+        ans.status = AnswerStatus.INFEASIBLE
         ans.proof = {"method": "solver", "result": "unsat",
                      "claim": "no vote count satisfies the rules with these units"}
         return ans
@@ -626,7 +636,7 @@ def _referendum_one(query: Query, system: System, enc: Encoding, units: list[Uni
     part_total = sum(b[1] for b in best)
     ans.value = f"{yes_total}/{part_total}"
     ans.optimal = r == z3.unsat
-    ans.status = "optimal" if ans.optimal else "upper_bound"
+    ans.status = AnswerStatus.OPTIMAL if ans.optimal else AnswerStatus.UPPER_BOUND
     ans.proof = {"method": "separate solver", "claim": f"no admissible vote gives a share below "
                  f"{yes_total}/{part_total}", "result": str(r)}
     ans.trace = [{"unit": u.name, "electorate": u.electorate, "participants": b[1], "yes": b[0],

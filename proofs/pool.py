@@ -55,12 +55,12 @@ def run_unit(unit: Unit) -> tuple[list[dict[str, Any]], list[str]]:
 def _plain(f: Finding) -> dict[str, Any]:
     return {"kind": f.kind, "summary": f.summary, "cites": f.cites, "reading": f.reading,
             "trace": None if f.trace is None else [s.to_json() for s in f.trace],
-            "note": f.note, "elements": f.elements}
+            "note": f.note, "elements": f.elements, "about": f.about}
 
 
 def _finding(data: dict[str, Any]) -> Finding:
     return Finding(data["kind"], data["summary"], data["cites"], data["reading"],
-                   trace_from_json(data["trace"]), data["note"], data["elements"])
+                   trace_from_json(data["trace"]), data["note"], data["elements"], data["about"])
 
 
 def units_of(model_path: str | None, reading: dict[str, str], label: str, bound: int,

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .records import CheckResult, Verdict
+
 if TYPE_CHECKING:
     from .suite import Job, Suite
 
@@ -58,8 +60,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 class PolityVerdictError(Exception):
     """A verdict differs from its expectation."""
 
-    def __init__(self, result: dict[str, Any]) -> None:
-        super().__init__(f"expected {result.get('expected')}, got {result['verdict']}")
+    def __init__(self, result: CheckResult) -> None:
+        super().__init__(f"expected {result.expected}, got {result.verdict}")
         self.result = result
 
 
@@ -118,17 +120,18 @@ class VerdictItem(pytest.Item):
         super().__init__(**kwargs)
         self.job = job
         self.suite = suite
-        self.result: dict[str, Any] | None = None
+        self.result: CheckResult | None = None
 
     def runtest(self) -> None:
         from .suite import judge, run_job
 
         result = judge(self.suite, [run_job(self.job)])[0]
         self.result = result
-        self.user_properties += [("verdict", result["verdict"]), ("expected", str(result["expected"]))]
-        if result["verdict"] == "unknown" and result["expected"] is None:
-            pytest.skip(f"unknown: {result.get('reason') or 'no verdict'} (nothing expected)")
-        if not result["ok"]:
+        expected = None if result.expected is None else result.expected.value
+        self.user_properties += [("verdict", result.verdict.value), ("expected", str(expected))]
+        if result.verdict == Verdict.UNKNOWN and result.expected is None:
+            pytest.skip(f"unknown: {result.reason or 'no verdict'} (nothing expected)")
+        if not result.ok:
             raise PolityVerdictError(result)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
@@ -147,9 +150,9 @@ class VerdictItem(pytest.Item):
         return self.path, (line - 1 if line > 0 else None), f"polity: {self.name}"
 
 
-def describe(r: dict[str, Any]) -> str:
+def describe(r: CheckResult) -> str:
     """A failure as a lawyer reads it: expected and actual verdict, the property, the timeline."""
     from .explain import result_lines
 
-    head = f"{r['id']} [{r['reading']}]: expected {r.get('expected')}, got {r['verdict']}"
-    return "\n".join([head, *result_lines(r, "  ")])
+    head = f"{r.id} [{r.reading}]: expected {r.expected}, got {r.verdict}"
+    return "\n".join([head, *result_lines(r.to_json(), "  ")])

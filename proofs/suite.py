@@ -8,7 +8,7 @@ not pickle, so workers receive ids and return plain dicts; results are identical
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,17 +23,17 @@ from ..properties.catalog import (
     Catalog,
     builtin_catalog_path,
     load_catalog,
-    reading_label,
     readings_for,
 )
 from ..properties.language import parse_property
 from .engine import DEFAULT_BOUND, check_property
 from .explain import timeline, trace_json
 from .isolated import run_each
+from .records import PROPERTY_VERDICTS, CheckResult, TraceStep, reading_label
 from .verdicts import Result, Verdict
 
 SUITES = Path(__file__).with_name("suites")
-VERDICTS = [v.value for v in Verdict]
+VERDICTS = [v.value for v in PROPERTY_VERDICTS]
 
 
 class SuiteFile(BaseModel):
@@ -149,29 +149,29 @@ def _system(path: str | None, reading: tuple[tuple[str, str], ...]) -> Any:
 
 
 def run_job(job: Job) -> dict[str, Any]:
+    """One check in a worker; plain JSON back, since it crosses processes (``CheckResult.from_json``)."""
     spec = _catalog(job.catalog_path, job.model_path).get(job.property_id)
     system = _system(job.model_path, job.reading)
     prop = parse_property(spec.formula, system)
     result = check_property(system, prop, bound=job.bound, timeout=job.timeout)
-    return result_json(job.property_id, job.label, result, system) | {
-        "statement": spec.statement, "cites": spec.cites, "formula": spec.formula}
+    return replace(check_result(job.property_id, job.label, result, system), statement=spec.statement,
+                   cites=tuple(spec.cites), formula=spec.formula).to_json()
+
+
+def check_result(pid: str, label: str, r: Result, system: Any) -> CheckResult:
+    """An engine ``Result`` as the record every report reads: the trace narrated, the reliance
+    named (for unbounded verdicts only), times rounded to the millisecond."""
+    unbounded = r.verdict in (Verdict.PROVED, Verdict.UNREACHABLE)
+    return CheckResult(
+        pid, label, r.verdict, bound=r.bound, seconds=round(r.seconds, 3),
+        trace=None if r.trace is None else tuple(TraceStep.from_json(s) for s in trace_json(system, r.trace)),
+        timeline=None if r.trace is None else tuple(timeline(system, r.trace)),
+        relies_on=tuple(r.relies_on) if unbounded else None, core=tuple(r.core) if unbounded else None,
+        certificate=r.certificate, reason=r.reason, solver_seconds=round(r.solver_seconds, 3))
 
 
 def result_json(pid: str, label: str, r: Result, system: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": pid, "reading": label, "verdict": r.verdict.value, "bound": r.bound,
-                           "seconds": round(r.seconds, 3)}
-    if r.trace is not None:
-        out["trace"] = trace_json(system, r.trace)
-        out["timeline"] = timeline(system, r.trace)
-    if r.verdict in (Verdict.PROVED, Verdict.UNREACHABLE):
-        out["relies_on"] = list(r.relies_on)
-        out["core"] = list(r.core)
-    if r.certificate is not None:
-        out["certificate"] = r.certificate.to_json()
-    if r.reason:
-        out["reason"] = r.reason
-    out["solver_seconds"] = round(r.solver_seconds, 3)
-    return out
+    return check_result(pid, label, r, system).to_json()
 
 
 def jobs_for(suite: Suite, model: LoadedModel, model_path: str | None, bound: int | None,
@@ -186,7 +186,7 @@ def jobs_for(suite: Suite, model: LoadedModel, model_path: str | None, bound: in
             continue
         for reading in readings_for(p, model):
             jobs.append(Job(model_path, str(suite.catalog.path), p.id, tuple(sorted(reading.items())),
-                            reading_label(reading, p.readings),
+                            reading_label(reading, model.default_reading(), p.readings),
                             suite.spec.bound if bound is None else bound,
                             suite.timeout_for(p.id) if timeout is None else timeout))
     return jobs
@@ -204,13 +204,15 @@ def run_jobs(jobs: list[Job], workers: int = 1,
     return run_each(run_job, jobs, workers, started, progress)
 
 
-def judge(suite: Suite, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add ``expected`` and ``ok`` to each result."""
-    for r in results:
-        exp = suite.expected(r["id"], r["reading"])
-        r["expected"] = exp
-        r["ok"] = exp is None or exp == r["verdict"]
-    return results
+def judge(suite: Suite, results: list[dict[str, Any]]) -> list[CheckResult]:
+    """Each result as a record with its ``expected`` verdict and whether it is ``ok``."""
+    out = []
+    for d in results:
+        r = CheckResult.from_json(d)
+        exp = suite.expected(r.id, r.reading)
+        out.append(replace(r, expected=None if exp is None else Verdict(exp),
+                           ok=exp is None or exp == r.verdict.value))
+    return out
 
 
 def locate_expectation(suite: Suite, pid: str) -> Location:

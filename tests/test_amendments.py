@@ -203,7 +203,7 @@ def tiny_suite(tiny_model):
 
 def test_impact_of_striking_the_dissolution_limits(tiny_model, tiny_suite):
     after = amended(tiny_model, "strike-dissolution-limits.yaml").model
-    report = impact(tiny_model, after, Verifier(tiny_suite))
+    report = impact(tiny_model, after, Verifier(tiny_suite)).to_json()
     changed = {c["id"]: (c["before"], c["after"]) for c in report["verdict_changes"]}
     assert changed == {"no-dissolution-in-emergency": ("proved", "violated"),
                        "no-second-dissolution-within-a-year": ("proved", "violated")}
@@ -216,7 +216,7 @@ def test_impact_of_striking_the_dissolution_limits(tiny_model, tiny_suite):
 
 def test_impact_of_a_new_prohibition_closes_nothing_and_reuses_cones(tiny_model, tiny_suite):
     after = amended(tiny_model, "raise-majority.yaml").model
-    report = impact(tiny_model, after, Verifier(tiny_suite), find=False)
+    report = impact(tiny_model, after, Verifier(tiny_suite), find=False).to_json()
     assert report["verdict_changes"] == []
     # properties about dissolution and emergencies do not depend on the majority: reused
     assert report["reused_after"] >= 3
@@ -236,9 +236,9 @@ def test_cone_of_a_property(tiny_model):
 
 def test_disk_cache_is_reused_across_runs(tiny_model, tiny_suite, tmp_path):
     after = amended(tiny_model, "add-prohibition.yaml").model
-    first = impact(tiny_model, after, Verifier(tiny_suite, ResultCache(tmp_path)))
+    first = impact(tiny_model, after, Verifier(tiny_suite, ResultCache(tmp_path))).to_json()
     second_cache = ResultCache(tmp_path)
-    second = impact(tiny_model, after, Verifier(tiny_suite, second_cache))
+    second = impact(tiny_model, after, Verifier(tiny_suite, second_cache)).to_json()
     assert second_cache.misses == 0 and second_cache.hits > 0
     for key in ("verdict_changes", "findings_added", "findings_removed", "reliance_changes"):
         assert _plain(first[key]) == _plain(second[key])
@@ -288,7 +288,7 @@ def kz_impact(kz, name: str):
     am = load_amendment(EXAMPLES / name)
     touches = entrenchment(model, am)
     after = apply_amendment(model, am).model
-    return touches, impact(model, after, Verifier(suite), find=False)
+    return touches, impact(model, after, Verifier(suite), find=False).to_json()
 
 
 def _changed(report):

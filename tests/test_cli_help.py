@@ -15,9 +15,9 @@ def test_help_shows_the_engine_defaults() -> None:
 
 
 def test_the_cli_verdicts_are_the_engine_verdicts() -> None:
-    from polity.proofs.verdicts import Verdict
+    from polity.proofs.records import PROPERTY_VERDICTS
 
-    assert [v.value for v in main.Verdict] == [v.value for v in Verdict]
+    assert [v.value for v in main.Verdict] == [v.value for v in PROPERTY_VERDICTS]
 
 
 @pytest.mark.e2e

@@ -39,10 +39,10 @@ def _verification(results: list[dict], findings: list[dict] | None = None) -> Ve
 ])
 def test_undecided_is_not_a_change(before, after, side):
     report = compare(_verification([before]), _verification([after]))
-    assert report["verdict_changes"] == []
-    [u] = report["undecided"]
-    assert (u["before"], u["after"]) == (before["verdict"], after["verdict"])
-    assert u["limit"].startswith(f"the 600 s limit ran out {side} the change")
+    assert report.verdict_changes == ()
+    [u] = report.undecided
+    assert (u.before.value, u.after.value) == (before["verdict"], after["verdict"])
+    assert u.limit.startswith(f"the 600 s limit ran out {side} the change")
 
 
 def test_decided_changes_are_still_changes():
@@ -53,9 +53,9 @@ def test_decided_changes_are_still_changes():
                      _verification([traced, _result("q", "violated", trace=[{"event": "e", "day": 0}]),
                                     _result("r", "proved")]))
     # no trace within the bound before, one now: the bounded search settled that much
-    assert [(c["id"], c["before"], c["after"]) for c in report["verdict_changes"]] == [
+    assert [(c.id, c.before.value, c.after.value) for c in report.verdict_changes] == [
         ("p", "holds_to_bound", "violated"), ("q", "proved", "violated"), ("r", "holds_to_bound", "proved")]
-    assert report["undecided"] == []
+    assert report.undecided == ()
 
 
 def _finding(summary: str, cites: list[str], elements: list[str], days: list[int]) -> dict:
@@ -100,7 +100,7 @@ def test_amendment_that_only_changes_citations(tmp_path):
             "active_when": "refusals >= 2 and assembly_status == sitting",
             "discharged_by": ["head_dissolves"], "cites": ["art_2__para_2", "art_2__para_1"]}}}]})
     before = apply_amendment(tiny, load_amendment_text(more)).model
-    report = impact(before, tiny, Verifier(load_suite(SUITE, tiny)))
+    report = impact(before, tiny, Verifier(load_suite(SUITE, tiny))).to_json()
     assert report["findings_added"] == [] and report["findings_removed"] == []
     conflicts = [c for c in report["findings_changed"] if c["kind"] == "conflict"]
     assert len(conflicts) == 2
@@ -116,7 +116,7 @@ def test_text_report_shows_undecided_and_changed_findings(capsys):
                  ["obligations:d", "prohibitions:a"], [0])
     a = b | {"cites": ["art_2__para_2"]}
     report = compare(_verification([_result("p[x]", "holds_to_bound", TIMED_OUT)], [b]),
-                     _verification([_result("p[x]", "proved")], [a]))
+                     _verification([_result("p[x]", "proved")], [a])).to_json()
     report |= {"before": "a.yaml", "after": "b.yaml", "model": "m", "admissible": True, "analysed": True,
                "find": True, "checked": 1, "reused_after": 0, "cache": {"hits": 0, "misses": 1},
                "seconds": 1.0}

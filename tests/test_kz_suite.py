@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from polity.model.loader import LoadedModel, load_model
 from polity.model.source import load_source
+from polity.proofs.records import Verdict
 from polity.proofs.suite import builtin_suite_path, jobs_for, judge, load_suite, run_jobs
 from polity.properties.catalog import Catalog, builtin_catalog_path, load_catalog
 
@@ -80,16 +81,16 @@ def test_required_properties_match_the_suite(model: LoadedModel) -> None:
     jobs = jobs_for(suite, model, None, None, None, only=REQUIRED)
     assert {j.property_id for j in jobs} == set(REQUIRED)
     results = judge(suite, run_jobs(jobs, workers=1))
-    wrong = [(r["id"], r["reading"], r["verdict"], r["expected"]) for r in results if not r["ok"]]
+    wrong = [(r.id, r.reading, r.verdict, r.expected) for r in results if not r.ok]
     assert not wrong, f"verdicts differ from the suite: {wrong}"
     for r in results:
-        assert r["expected"] is not None, (r["id"], r["reading"])
-        if r["verdict"] in ("violated", "reachable"):
-            assert r.get("trace"), f"{r['id']} ({r['reading']}): {r['verdict']} without a trace"
-            assert r.get("timeline"), f"{r['id']} ({r['reading']}): no timeline"
-        if r["verdict"] in ("proved", "unreachable") and r.get("certificate"):
-            assert r["certificate"].get("rechecked") is True, (r["id"], r["reading"])
-        if r["verdict"] == "proved":
-            cert = r.get("certificate")
-            assert cert, f"{r['id']} ({r['reading']}): proved without a certificate"
-            assert cert.get("rechecked") is True, f"{r['id']} ({r['reading']}): certificate not re-checked"
+        assert r.expected is not None, (r.id, r.reading)
+        if r.verdict.has_trace:
+            assert r.trace, f"{r.id} ({r.reading}): {r.verdict} without a trace"
+            assert r.timeline, f"{r.id} ({r.reading}): no timeline"
+        if r.verdict.unbounded and r.certificate is not None:
+            assert r.certificate.rechecked is True, (r.id, r.reading)
+        if r.verdict == Verdict.PROVED:
+            cert = r.certificate
+            assert cert, f"{r.id} ({r.reading}): proved without a certificate"
+            assert cert.rechecked is True, f"{r.id} ({r.reading}): certificate not re-checked"

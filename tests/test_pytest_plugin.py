@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import z3  # noqa: F401  (loaded once here: pytester restores sys.modules after each inline run)
 from polity.proofs import pytest_plugin
 
 pytest_plugins = ["pytester"]
