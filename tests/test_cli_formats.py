@@ -297,7 +297,10 @@ def test_explain_unknown_property_is_a_usage_error() -> None:
 
 @pytest.mark.e2e
 def test_shell_completion_script() -> None:
-    p = polity("--show-completion", "bash", env={"SHELL": "/bin/bash"})
+    # typer detects the shell from the parent processes: make the parent bash, whatever runs pytest
+    full = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CI")} | {"SHELL": "/bin/bash"}
+    p = subprocess.run(["bash", "-c", f"'{polity_exe()}' --show-completion; exit $?"], capture_output=True,
+                       text=True, cwd=ROOT, env=full, timeout=300)
     assert p.returncode == 0, p.stderr
     assert "polity" in p.stdout and "complete" in p.stdout
 
