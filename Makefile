@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: check test lint find clean
+.PHONY: check test quick lint find clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/pytest -q
+
+# The fast unit tests only (no solver-heavy, end-to-end or fuzz tests): seconds, for the edit loop.
+quick: $(STAMP)
+	$(BIN)/pytest -q -m "not slow and not e2e and not fuzz"
 
 clean:
 	rm -rf $(VENV) .mypy_tree

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import z3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -70,6 +71,7 @@ def scenario(draw: st.DrawFn) -> tuple[System, State, Step]:
     return system, state, Step(event.id, day, args)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario())
 def test_encoding_agrees_with_interpreter(case: tuple[System, State, Step]) -> None:
@@ -97,6 +99,7 @@ def test_encoding_agrees_with_interpreter(case: tuple[System, State, Step]) -> N
     assert solver.check(*enc.switches.values()) == z3.unsat
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario())
 def test_compliance_rule_agrees_with_interpreter(case: tuple[System, State, Step]) -> None:

@@ -42,6 +42,7 @@ def _params() -> list[object]:
     return params
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("module", _params())
 def test_module_imports_on_its_own(module: str) -> None:
     done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)

@@ -60,6 +60,7 @@ def test_quant_trace_replays_to_the_answer() -> None:
     assert a.trace[-1]["event"] == "leader_elected" and a.trace[-1]["day"] - left == 30
 
 
+@pytest.mark.slow
 def test_quant_referendum_fixed_turnout() -> None:
     units = load_units(MODELS / "quant-units.csv")
     got = answers(QUANT, "referendum-min-share", units=units)
@@ -70,6 +71,7 @@ def test_quant_referendum_fixed_turnout() -> None:
     assert all(a.optimal for a in got.values())
 
 
+@pytest.mark.slow
 def test_quant_referendum_free_turnout(tmp_path: Path) -> None:
     f = tmp_path / "u.yaml"
     f.write_text("units:\n  - {name: A, electorate: 100}\n  - {name: B, electorate: 100}\n"

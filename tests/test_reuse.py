@@ -123,6 +123,7 @@ TABLE = {
 }
 
 
+@pytest.mark.slow
 def test_surviving_proofs_agree_with_scratch_on_a_table_of_changes(model, proofs):
     """Each typical kind of change; the rejected proofs are re-checked too, to show that the
     changes are strong enough to break proofs (else agreement would prove little)."""
@@ -192,6 +193,7 @@ def a_change(draw, model) -> dict:
     return {"replace": {"section": "events", "id": ev, "element": e}}
 
 
+@pytest.mark.slow
 def test_surviving_proofs_agree_with_scratch_on_random_changes(model, proofs):
     """Random restrictions, relaxations and value changes, one or two per amendment."""
     tally: Counter = Counter()
