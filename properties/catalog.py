@@ -107,14 +107,3 @@ def readings_for(p: PropertySpec, model: LoadedModel) -> list[dict[str, str]]:
         if c not in seen:
             seen.append(c)
     return seen
-
-
-def reading_label(reading: dict[str, str], reading_ids: list[str]) -> str:
-    """How a verdict's reading is named: 'default', or 'reading=option' for each judged reading.
-
-    >>> reading_label({"r": "a", "q": "b"}, ["r"]), reading_label({"r": "a"}, [])
-    ('r=a', 'default')
-    """
-    if not reading_ids:
-        return "default"
-    return ",".join(f"{rid}={reading[rid]}" for rid in reading_ids)
