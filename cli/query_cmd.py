@@ -6,7 +6,6 @@ exact fractions), each with the trace that attains it and the optimality check.
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,17 +13,10 @@ import typer
 
 from ..model.errors import Location, UserError
 from . import output
-from .main import MAX_SECONDS
+from .options import MAX_SECONDS, Format, ModelOpt
 from .progress import progress
 
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-
-
-ModelOpt = Annotated[Path | None, typer.Option("--model", dir_okay=False,
-                                               help="Model file (default: the built-in model).")]
+# A query's bound and timeout mean other things than a property's: their own options.
 BoundOpt = Annotated[int | None, typer.Option("--bound", min=1, max=60,
                                               help="Most events in a trace (overrides the catalog).")]
 TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.001, max=MAX_SECONDS,
