@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from ..model.errors import InternalError, UserError
+from ..proofs.kinds import kinds_help
 from . import amend_cmd, output, query_cmd
 from .options import (
     FIND_BOUND_HELP,
@@ -34,6 +35,7 @@ from .options import (
     recheck_value,
 )
 from .progress import progress
+from .render import Context, render
 
 EXIT_CODES = """Exit codes (every command): 0 as expected; 1 an expectation failed: a suite
 verdict differs from its expectation (check), the verdict differs from --expect (prove), something
@@ -137,11 +139,7 @@ def prove(
         loaded, result = prove_property(prop, model, reading_choice(reading), bound, timeout,
                                         None if expect is None else RecordVerdict(expect.value),
                                         recheck_value(recheck), shown, _note)
-    data = result.to_json()
-    if fmt == Format.json:
-        output.emit_json(data)
-    else:
-        output.print_result(data, output.source_for(loaded) if quote else None)
+    render(fmt.value, result, Context(loaded=loaded, quote=quote))
     if result.ok is False:
         if fmt == Format.text:
             output.error(f"expected {result.expected}, got {result.verdict}")
@@ -167,7 +165,7 @@ def check(
     with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
         loaded, s, report = check_suite(model, suite, bound, timeout, jobs, only, recheck_value(recheck),
                                         shown, _note)
-    output.emit_suite(report.to_json(), fmt.value, loaded, s, quote)
+    render(fmt.value, report, Context(loaded=loaded, suite=s, quote=quote))
     if not report.ok:
         raise typer.Exit(1)
 
@@ -185,7 +183,7 @@ def find(
     all_readings: Annotated[bool, typer.Option(
         "--all-readings", help="Search under every reading combination.")] = False,
     kinds: Annotated[list[str] | None, typer.Option(
-        "--kind", help="conflict, deadlock, gap, dead-provision (repeatable).")] = None,
+        "--kind", help=kinds_help())] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, help="Parallel processes.")] = 1,
     fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
@@ -199,7 +197,7 @@ def find(
         loaded, report = find_all(model, kinds, bound, timeout, reading_choice(reading), all_readings, jobs, shown)
     for label, what in report.incomplete:  # searches cut short: say so, never hide it
         output.warn(f"incomplete: {what} was not settled within its budget or --timeout (reading {label})")
-    output.emit_findings(report.to_json(), fmt.value, loaded, quote)
+    render(fmt.value, report, Context(loaded=loaded, quote=quote))
     if fail_on_findings and report.findings:
         raise typer.Exit(1)
 
@@ -220,10 +218,7 @@ def explain(
     with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
         loaded, explanation = explain_property(property_id, model, suite, bound, timeout,
                                                recheck_value(recheck), shown, _note)
-    if fmt == Format.json:
-        output.emit_json(explanation.to_json())
-        return
-    output.print_explanation(explanation, [r.to_json() for r in explanation.results], output.source_for(loaded))
+    render(fmt.value, explanation, Context(loaded=loaded))
 
 def run() -> None:
     """Console entry point: map errors to exit codes (SIGINT / SIGTERM: cli/signals.py)."""

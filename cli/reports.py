@@ -27,7 +27,6 @@ Nothing here imports Z3: these functions only format finished reports.
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -38,49 +37,17 @@ from ..model.source import SourceText, load_source
 from ..model.system import Element, citation_sort_key, human_cite
 from ..model.yamlpos import PathKey
 from ..proofs.explain import NO_EVENTS, result_lines
+from ..proofs.kinds import finding_kind
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "polity/v1"
-KIND_TEXT = {
-    "conflict": ("Obligation collides with a prohibition",
-                 "A reachable state where an obligation is in force and every way to discharge it "
-                 "is prohibited."),
-    "deadlock": ("Deadline cannot be met",
-                 "A trace in which every actor complies as soon as the law permits, and still a "
-                 "deadline lapses."),
-    "gap": ("Office vacant with nobody to fill it",
-            "A reachable state where a continuous office is vacant and no provision lets anyone "
-            "fill it."),
-    "dead-provision": ("Provision never applies",
-                       "A cited provision none of whose elements applies on any trace within the "
-                       "bound."),
-}
 
 
-# ----------------------------------------------------------------------------- entry points
+# ----------------------------------------------------------------------------- output
 
 
-def emit(fmt: str, report: dict[str, Any], loaded: LoadedModel, suite: Any) -> None:
-    """Write the report of ``polity check`` to stdout as ``junit`` or ``sarif``."""
-    if fmt == "junit":
-        _write(junit_check(report))
-    elif fmt == "sarif":
-        _write(json.dumps(sarif_check(report, loaded, suite), indent=2, ensure_ascii=False))
-    else:
-        raise ValueError(f"unknown report format {fmt!r}")
-
-
-def emit_findings(fmt: str, report: dict[str, Any], loaded: LoadedModel) -> None:
-    """Write the report of ``polity find`` to stdout as ``junit`` or ``sarif``."""
-    if fmt == "junit":
-        _write(junit_findings(report, loaded))
-    elif fmt == "sarif":
-        _write(json.dumps(sarif_findings(report, loaded), indent=2, ensure_ascii=False))
-    else:
-        raise ValueError(f"unknown report format {fmt!r}")
-
-
-def _write(text: str) -> None:
+def write(text: str) -> None:
+    """A finished document on stdout (the renderers in cli/render/ call this)."""
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
@@ -502,7 +469,8 @@ def _finding_rules(findings: list[dict[str, Any]], titles: list[str]) -> list[di
         rid = finding_rule_id(f)
         if rid in rules:
             continue
-        short, full = KIND_TEXT.get(f["kind"], (f["kind"], f["kind"]))
+        kind = finding_kind(f["kind"])
+        short, full = (kind.title, kind.description) if kind else (f["kind"], f["kind"])
         rules[rid] = {
             "id": rid, "name": "".join(w.capitalize() for w in f["kind"].split("-")),
             "shortDescription": {"text": title}, "fullDescription": {"text": f"{short}: {full}"},
@@ -560,17 +528,6 @@ def sarif_findings(report: dict[str, Any], loaded: LoadedModel) -> dict[str, Any
 
 
 # ----------------------------------------------------------------------------- amend
-
-
-def emit_amendment(fmt: str, report: dict[str, Any], loaded: LoadedModel) -> None:
-    """Write the report of ``polity amend`` / ``polity diff`` as ``junit`` or ``sarif``;
-    ``loaded`` is the model before the change (the file whose lines exist)."""
-    if fmt == "junit":
-        _write(junit_amendment(report, loaded))
-    elif fmt == "sarif":
-        _write(json.dumps(sarif_amendment(report, loaded), indent=2, ensure_ascii=False))
-    else:
-        raise ValueError(f"unknown report format {fmt!r}")
 
 
 def _undecided(c: dict[str, Any]) -> bool:
