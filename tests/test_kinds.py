@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from polity.cli import reports
+from polity.cli.render import sarif
 from polity.proofs import discover, impact
 from polity.proofs.kinds import FINDING_KINDS, KIND_IDS, finding_kind, kinds_help
 
@@ -22,7 +22,7 @@ def test_every_kind_has_its_texts() -> None:
 
 def test_sarif_rules_take_the_kind_text() -> None:
     f = {"kind": "gap", "about": "office:x", "cites": ["a1"], "elements": ["office:x"]}
-    (rule,) = reports._finding_rules([f], ["x vacant"])
+    (rule,) = sarif._finding_rules([f], ["x vacant"])
     gap = finding_kind("gap")
     assert gap is not None
     assert rule["fullDescription"]["text"] == f"{gap.title}: {gap.description}"
