@@ -13,9 +13,10 @@ from typing import Annotated, Any
 import typer
 
 from . import output
-from .main import MAX_SECONDS, BoundOpt, Format, ModelOpt, RecheckOpt, SuiteFormat, TimeoutOpt, choose_recheck
+from .options import MAX_SECONDS, BoundOpt, Format, ModelOpt, RecheckOpt, SuiteFormat, TimeoutOpt, choose_recheck
 from .output import citation_sort_key, human_cite
 from .progress import progress
+from .render import ChangeReport, Context, render
 
 CACHE_DIR = Path(".polity-cache")
 
@@ -77,13 +78,13 @@ def amend(
         report |= {"analysed": False, "verdict_changes": [], "undecided": [], "findings_added": [],
                    "findings_removed": [], "findings_changed": [], "reliance_changes": [],
                    "trace_changes": []}
-        _emit(report, fmt, before)
+        render(fmt.value, ChangeReport(report), Context(loaded=before))
         raise typer.Exit(1)
     report |= {"analysed": True}
     choose_recheck(recheck)
     report |= _analyse(before, applied.model, suite, Format.text if fmt == SuiteFormat.text else Format.json,
                        bound, timeout, cache, find, find_timeout)
-    _emit(report, fmt, before)
+    render(fmt.value, ChangeReport(report), Context(loaded=before))
 
 
 def diff(
@@ -113,7 +114,7 @@ def diff(
         "admissible": not touched, "entrenched_touched": touched, "analysed": True,
     }
     report |= _analyse(a, b, suite, fmt, bound, timeout, cache, find, find_timeout)
-    _emit(report, fmt)
+    render(fmt.value, ChangeReport(report))
     if touched:
         raise typer.Exit(1)
 
@@ -137,111 +138,3 @@ def _change_phrase(ch: Any) -> str:
     if ch.add is not None:
         return f"add to {ch.add.section}: {ch.add.element.get('id', '?')}"
     return f"replace in {ch.replace.section}: {ch.replace.id}"
-
-
-# ----------------------------------------------------------------------------- text report
-
-
-def _emit(report: dict[str, Any], fmt: Format | SuiteFormat, loaded: Any = None) -> None:
-    if fmt.value in ("junit", "sarif"):
-        from . import reports
-
-        reports.emit_amendment(fmt.value, report, loaded)
-        return
-    if fmt.value == "json":
-        output.emit_json(report)
-        return
-    show, verdict = output.show, output.verdict_text
-    if "amendment" in report:
-        am = report["amendment"]
-        show((am["title"], "bold"), "  ", (f"({am['file']}, model {report['model']})", "dim"))
-        for i, ch in enumerate(am["changes"], 1):
-            show(f"  {i}. {ch['what']}")
-            if ch["rationale"]:
-                show("     ", (ch["rationale"], "dim"))
-    else:
-        show((report["before"], "bold"), " -> ", (report["after"], "bold"), "  ",
-             (f"(model {report['model']})", "dim"))
-    for note in report.get("notes", []):
-        show("  ", (f"note: {note}", "dim"))
-    if report["admissible"]:
-        show(("admissible", "bold green"), ": no entrenched provision is touched")
-    else:
-        show(("inadmissible", "bold red"), ": touches entrenched "
-             + ", ".join(human_cite(c) for c in report["entrenched_touched"]))
-        for t in report.get("entrenchment", []):
-            show(f"  {t['location']}: change {t['change'] + 1} {t['how']} "
-                 f"({human_cite(t['provision'])}, entrenched by "
-                 f"{', '.join(human_cite(b) for b in t['by'])})")
-    if not report.get("analysed"):
-        show("not analysed (use --ignore-entrenchment to analyse anyway)")
-        return
-    changes = report["verdict_changes"]
-    if changes:
-        from rich.table import Table
-
-        table = Table(title="verdicts that change")
-        for col in ("property", "reading", "before", "after"):
-            table.add_column(col)
-        for c in changes:
-            table.add_row(c["id"], c["reading"], verdict(c["before"]), verdict(c["after"]))
-        output.out.print(table)
-        for c in changes:
-            show("\n", (c["id"], "bold"), " now ", verdict(c["after"]), f": {c['statement']}")
-            if c["reason"]:
-                show(f"  {c['reason']}")
-            for text in c.get("after_timeline") or []:
-                show(f"    {text}")
-            if c.get("after_relies_on") is not None:
-                show("  relies on: " + (", ".join(human_cite(x) for x in c["after_relies_on"])
-                                        or "no provision"))
-    else:
-        show("no verdict changes")
-    for u in report.get("undecided", []):
-        show("\n", (u["id"], "bold"), f" [{u['reading']}] could not be decided: ", verdict(u["before"]),
-             " before, ", verdict(u["after"]), f" after; {u['limit']}")
-    if not report.get("find"):
-        show(("findings not compared (--no-find)", "dim"))
-    for title, key in (("new finding", "findings_added"), ("finding gone", "findings_removed")):
-        for f in report[key]:
-            show("\n", (title, "bold"), f" ({f['kind']}): {f['summary']}")
-            show("  provisions: " + ", ".join(human_cite(c) for c in f["cites"]))
-            for text in f["timeline"]:
-                show(f"    {text}")
-    for f in report.get("findings_changed", []):
-        show("\n", ("finding changed", "bold"), f" ({f['kind']}): {f['summary']}")
-        for text in _finding_changes(f["changes"]):
-            show(f"  {text}")
-        if f["changes"].get("trace"):
-            for text in f["after"]["timeline"]:
-                show(f"    {text}")
-    for t in report.get("trace_changes", []):
-        show("\n", (t["id"], "bold"), " still ", verdict(t["verdict"]), ", by another trace:")
-        for text in t["after_timeline"]:
-            show(f"    {text}")
-    for r in report["reliance_changes"]:
-        plus = ", ".join(human_cite(c) for c in r["added"]) or "-"
-        minus = ", ".join(human_cite(c) for c in r["removed"]) or "-"
-        show("\n", (r["id"], "bold"), f" [{r['reading']}] relies on other provisions: + {plus}; - {minus}")
-    cache = report["cache"]
-    show(f"\n{len(changes)} verdict change(s), {len(report.get('undecided', []))} undecided, "
-         f"{len(report['findings_added'])} new finding(s), "
-         f"{len(report['findings_removed'])} gone, {len(report.get('findings_changed', []))} changed, "
-         f"{len(report['reliance_changes'])} "
-         f"reliance change(s); {report['checked']} checks after the change, "
-         f"{report['reused_after']} reused ({cache['hits']} cache hits) in "
-         f"{report['seconds']:.1f} s")
-
-
-def _finding_changes(what: dict[str, Any]) -> list[str]:
-    """What changed in a finding, in a lawyer's words."""
-    lines = []
-    if "cites_added" in what or "cites_removed" in what:
-        plus = ", ".join(human_cite(c) for c in what.get("cites_added", [])) or "-"
-        minus = ", ".join(human_cite(c) for c in what.get("cites_removed", [])) or "-"
-        lines.append(f"provisions: + {plus}; - {minus}")
-    if "summary_before" in what:
-        lines.append(f"was: {what['summary_before']}")
-    if what.get("trace"):
-        lines.append("another trace:")
-    return lines

@@ -11,25 +11,37 @@ Z3 is imported lazily, inside the commands that need it, so ``polity --help`` st
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..model.errors import InternalError, UserError
-from . import output
+from ..proofs.kinds import kinds_help
+from . import amend_cmd, output, query_cmd
+from .options import (
+    FIND_BOUND_HELP,
+    MAX_JOBS,
+    MAX_SECONDS,
+    BoundOpt,
+    Format,
+    ModelOpt,
+    ReadingOpt,
+    RecheckOpt,
+    SuiteFormat,
+    TimeoutOpt,
+    Verdict,
+    reading_choice,
+    recheck_value,
+)
 from .progress import progress
+from .render import Context, render
 
 EXIT_CODES = """Exit codes (every command): 0 as expected; 1 an expectation failed: a suite
 verdict differs from its expectation (check), the verdict differs from --expect (prove), something
 was found with --fail-on-findings (find), an amendment is inadmissible (amend); 2 bad input or
 usage; 3 internal error (traceback with --debug); 130 interrupted (Ctrl-C), 143 terminated."""
 
-# Defaults the help text shows; tests/test_cli_help.py holds them equal to the engine's.
-DEFAULT_BOUND_HELP = 12
-DEFAULT_TIMEOUT_HELP = 60
-FIND_BOUND_HELP = 8
 DEBUG = {"traceback": False}
 
 app = typer.Typer(
@@ -64,78 +76,8 @@ def main(
     DEBUG["traceback"] = debug
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class Verdict(str, Enum):  # the CLI's copy of proofs.verdicts.Verdict: help must not import Z3
-    proved = "proved"
-    violated = "violated"
-    reachable = "reachable"
-    unreachable = "unreachable"
-    holds_to_bound = "holds_to_bound"
-    unknown = "unknown"
-
-
-class SuiteFormat(str, Enum):
-    text = "text"
-    json = "json"
-    junit = "junit"
-    sarif = "sarif"
-
-
-ModelOpt = Annotated[Path | None, typer.Option(
-    "--model", help="Model file (default: the built-in model).", dir_okay=False)]
-BoundOpt = Annotated[int | None, typer.Option(
-    "--bound", min=0, max=200, show_default=f"{DEFAULT_BOUND_HELP}, or the suite's",
-    help="Maximum number of events in a trace.")]
-MAX_SECONDS = 7 * 24 * 3600.0  # a week: any longer limit is a typo, and inf/nan are refused
-MAX_JOBS = 256
-TimeoutOpt = Annotated[float | None, typer.Option(
-    "--timeout", min=0.001, max=MAX_SECONDS, show_default=f"{DEFAULT_TIMEOUT_HELP} s, or the suite's",
-    help="Seconds per property (a timeout is 'unknown').")]
-
-
-class Recheck(str, Enum):
-    z3 = "z3"
-    cvc5 = "cvc5"
-    both = "both"
-
-
-RecheckOpt = Annotated[Recheck | None, typer.Option(
-    "--recheck", help="Solvers that re-check every proof certificate "
-    "(default: both when cvc5 is installed, else z3).")]
-
-
-def _recheck_value(choice: Recheck | None) -> str | None:
-    return None if choice is None else choice.value
-
-
 def _note(message: str) -> None:
     output.err.print(f"note: {message}", markup=False)
-
-
-def choose_recheck(choice: Recheck | None) -> None:
-    """Fix the re-check solvers before any proof runs (workers inherit the choice)."""
-    from ..proofs.second_solver import choose
-
-    note = choose(choice.value if choice is not None else None)
-    if note:
-        output.err.print(f"note: {note}", markup=False)
-
-
-ReadingOpt = Annotated[list[str] | None, typer.Option("--reading", help="Choose a reading: ID=OPTION (repeatable).")]
-
-
-def _reading(items: list[str] | None) -> dict[str, str]:
-    out = {}
-    for item in items or []:
-        if "=" not in item:
-            raise UserError(f"--reading expects ID=OPTION, got {item!r}")
-        k, v = item.split("=", 1)
-        out[k.strip()] = v.strip()
-    return out
 
 
 @model_app.command("validate")
@@ -194,14 +136,10 @@ def prove(
     from ..proofs.usecases import prove as prove_property
 
     with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
-        loaded, result = prove_property(prop, model, _reading(reading), bound, timeout,
+        loaded, result = prove_property(prop, model, reading_choice(reading), bound, timeout,
                                         None if expect is None else RecordVerdict(expect.value),
-                                        _recheck_value(recheck), shown, _note)
-    data = result.to_json()
-    if fmt == Format.json:
-        output.emit_json(data)
-    else:
-        output.print_result(data, output.source_for(loaded) if quote else None)
+                                        recheck_value(recheck), shown, _note)
+    render(fmt.value, result, Context(loaded=loaded, quote=quote))
     if result.ok is False:
         if fmt == Format.text:
             output.error(f"expected {result.expected}, got {result.verdict}")
@@ -225,9 +163,9 @@ def check(
     from ..proofs.usecases import check as check_suite
 
     with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
-        loaded, s, report = check_suite(model, suite, bound, timeout, jobs, only, _recheck_value(recheck),
+        loaded, s, report = check_suite(model, suite, bound, timeout, jobs, only, recheck_value(recheck),
                                         shown, _note)
-    output.emit_suite(report.to_json(), fmt.value, loaded, s, quote)
+    render(fmt.value, report, Context(loaded=loaded, suite=s, quote=quote))
     if not report.ok:
         raise typer.Exit(1)
 
@@ -245,7 +183,7 @@ def find(
     all_readings: Annotated[bool, typer.Option(
         "--all-readings", help="Search under every reading combination.")] = False,
     kinds: Annotated[list[str] | None, typer.Option(
-        "--kind", help="conflict, deadlock, gap, dead-provision (repeatable).")] = None,
+        "--kind", help=kinds_help())] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, help="Parallel processes.")] = 1,
     fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
@@ -256,10 +194,10 @@ def find(
     from ..proofs.usecases import find as find_all
 
     with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
-        loaded, report = find_all(model, kinds, bound, timeout, _reading(reading), all_readings, jobs, shown)
+        loaded, report = find_all(model, kinds, bound, timeout, reading_choice(reading), all_readings, jobs, shown)
     for label, what in report.incomplete:  # searches cut short: say so, never hide it
         output.warn(f"incomplete: {what} was not settled within its budget or --timeout (reading {label})")
-    output.emit_findings(report.to_json(), fmt.value, loaded, quote)
+    render(fmt.value, report, Context(loaded=loaded, quote=quote))
     if fail_on_findings and report.findings:
         raise typer.Exit(1)
 
@@ -279,11 +217,8 @@ def explain(
 
     with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
         loaded, explanation = explain_property(property_id, model, suite, bound, timeout,
-                                               _recheck_value(recheck), shown, _note)
-    if fmt == Format.json:
-        output.emit_json(explanation.to_json())
-        return
-    output.print_explanation(explanation, [r.to_json() for r in explanation.results], output.source_for(loaded))
+                                               recheck_value(recheck), shown, _note)
+    render(fmt.value, explanation, Context(loaded=loaded))
 
 def run() -> None:
     """Console entry point: map errors to exit codes (SIGINT / SIGTERM: cli/signals.py)."""
@@ -336,8 +271,7 @@ def _internal(exc: BaseException) -> None:
         where = f" (at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}; --debug shows the traceback)"
     output.error(f"internal error: {type(exc).__name__}: {str(exc)[:300]}{where}")
     sys.exit(3)
-# Commands that live in their own modules register themselves on the app.
-from . import amend_cmd, query_cmd  # noqa: E402
+
 
 amend_cmd.register(app)
 query_cmd.register(app)

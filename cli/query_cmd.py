@@ -6,25 +6,18 @@ exact fractions), each with the trace that attains it and the optimality check.
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from ..model.errors import Location, UserError
 from . import output
-from .main import MAX_SECONDS
+from .options import MAX_SECONDS, Format, ModelOpt
 from .progress import progress
+from .render import Context, render
 
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-
-
-ModelOpt = Annotated[Path | None, typer.Option("--model", dir_okay=False,
-                                               help="Model file (default: the built-in model).")]
+# A query's bound and timeout mean other things than a property's: their own options.
 BoundOpt = Annotated[int | None, typer.Option("--bound", min=1, max=60,
                                               help="Most events in a trace (overrides the catalog).")]
 TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.001, max=MAX_SECONDS,
@@ -99,66 +92,4 @@ def register(app: typer.Typer) -> None:
                                 bound=bound, query_reading=query_reading)
         report = QueryReport(name, q.statement, loaded.constitution.id, label,
                              tuple(a.record() for a in answers), SolverInfo(**output.solver_info()))
-        if fmt == Format.json:
-            output.emit_json(report.to_json())
-        else:
-            _print(report.to_json(), system)
-
-
-def _value_text(a: dict[str, Any]) -> str:
-    v = a["value"]
-    if v is None:
-        return a["status"]
-    if isinstance(v, dict) and "block" in v:
-        force = "-" if v["force"] is None else f"{v['force']} ({a['detail']['force_by']})"
-        block = "none" if v["block"] is None else f"{v['block']} ({a['detail']['block_by']})"
-        return f"block {block}, force {force}"
-    if a["unit"].startswith("share"):
-        return f"{v} = {a['detail']['percent_of_votes_cast']}% of votes cast"
-    return f"{v} {a['unit']}"
-
-
-def _print(report: dict[str, Any], system: Any) -> None:
-    from rich.table import Table
-
-    from ..model.system import human_cite
-
-    show = output.show
-    show((report["query"], "bold"), f" on {report['model']} (reading {report['reading']})")
-    show(f"  {report['statement']}")
-    table = Table(show_lines=False)
-    for col in ("answer", "value", "status", "proof"):
-        table.add_column(col)
-    style = {"optimal": "green", "unbounded": "yellow", "infeasible": "dim", "unknown": "magenta"}
-    for a in report["answers"]:
-        tag = a["id"] + (f" (reading {a['reading']})" if a.get("reading") and a["reading"] != a["id"] else "")
-        proof = a["proof"]
-        ptext = proof.get("result", "") if isinstance(proof, dict) and "result" in proof else (
-            ", ".join(f"{k}: {p.get('result')}" for k, p in proof.items()) if isinstance(proof, dict) else "")
-        table.add_row(tag, _value_text(a), output.line((a["status"], style.get(a["status"], ""))), ptext)
-    output.out.print(table)
-    for a in report["answers"]:
-        tag = a["id"] + (f" (reading {a['reading']})" if a.get("reading") and a["reading"] != a["id"] else "")
-        show("\n", (tag, "bold"), f": {_value_text(a)}")
-        show(f"  {a['statement']}")
-        if a.get("cites"):
-            show("  about: " + ", ".join(human_cite(c) for c in a["cites"]))
-        claim = a["proof"].get("claim") if isinstance(a["proof"], dict) else None
-        if claim:
-            show(f"  proof: {claim} ({a['proof'].get('result')})")
-        for text in _trace_lines(a, system):
-            show(f"    {text}")
-
-
-def _trace_lines(a: dict[str, Any], system: Any) -> list[str]:
-    trace = a.get("trace") or []
-    lines = []
-    for st in trace:
-        if "event" in st:
-            ev = system.events.get(st["event"])
-            says = ev.says if ev is not None else st["event"]
-            args = ", ".join(f"{k}={v}" for k, v in st["args"].items())
-            lines.append(f"day {st['day']:>6}: {says}{' (' + args + ')' if args else ''}")
-        else:
-            lines.append(", ".join(f"{k}={v}" for k, v in st.items()))
-    return lines
+        render(fmt.value, report, Context(system=system))

@@ -36,11 +36,12 @@ from .compiler import Encoding
 from .engine import replay_and_tighten
 from .explain import timeline, trace_json
 from .interpreter import Interpreter, State, Step
+from .kinds import KIND_IDS
 from .question import question, units_for
 from .records import FindingRecord, TraceStep
 from .tighten import tighten
 
-KINDS = ("conflict", "deadlock", "gap", "dead-provision")
+KINDS = KIND_IDS  # the kinds and their texts: kinds.py; their searches: below
 FIND_BOUND = 8  # events per trace by default (the built-in model's findings are all shorter)
 FIND_RLIMIT = units_for(150.0)  # resource units per search question unless the caller says
 

@@ -26,11 +26,12 @@ from ..model.system import System, derived
 from ..properties.catalog import PropertySpec, readings_for
 from ..properties.language import Property, parse_property
 from .cache import Cones, ResultCache, limit_ran_out, node_key, property_names, reason_is_limit
-from .discover import FIND_BOUND, KINDS, Finding
+from .discover import FIND_BOUND, Finding
 from .engine import MAX_K, check_property, proof_fields, replays
 from .find_reuse import Answers, ReusingDiscoverer
 from .induction import ProofOutcome, Refuted, k_induction, recheck_k_induction, recheck_smt2
 from .interpreter import trace_from_json
+from .kinds import FINDING_KINDS
 from .records import (
     CacheStats,
     Comparison,
@@ -51,9 +52,8 @@ from .verdicts import Result, Verdict
 
 Progress = Callable[[str], None]
 RECONFIRM_SECONDS = 5.0  # a re-confirmation that takes longer gives way to a full check
-# dead provisions need a coverage search of the whole model each time: too slow to repeat per
-# amendment, and a timeout there reads as "dead"; ask for it with find_kinds
-FIND_KINDS = tuple(k for k in KINDS if k != "dead-provision")
+# the kinds amend/diff compare by default (why not all: kinds.py); ask for others with find_kinds
+FIND_KINDS = tuple(k.id for k in FINDING_KINDS if k.compared_by_amend)
 
 
 # ----------------------------------------------------------------------------- one model

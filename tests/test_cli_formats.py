@@ -18,7 +18,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from polity.cli.reports import artifact_uri, junit_check, outcome
+from polity.cli.render.junit import junit_check, outcome
+from polity.cli.render.places import artifact_uri
 from polity.model.loader import load_model
 from support import polity_exe
 

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from polity.cli import main
+from polity.cli import options
 from polity.proofs import discover, engine
 from support import TINY, run_polity
 
 
 def test_help_shows_the_engine_defaults() -> None:
-    assert main.DEFAULT_BOUND_HELP == engine.DEFAULT_BOUND
-    assert main.DEFAULT_TIMEOUT_HELP == engine.DEFAULT_TIMEOUT
-    assert main.FIND_BOUND_HELP == discover.FIND_BOUND
+    assert options.DEFAULT_BOUND_HELP == engine.DEFAULT_BOUND
+    assert options.DEFAULT_TIMEOUT_HELP == engine.DEFAULT_TIMEOUT
+    assert options.FIND_BOUND_HELP == discover.FIND_BOUND
 
 
 def test_the_cli_verdicts_are_the_engine_verdicts() -> None:
     from polity.proofs.records import PROPERTY_VERDICTS
 
-    assert [v.value for v in main.Verdict] == [v.value for v in PROPERTY_VERDICTS]
+    assert [v.value for v in options.Verdict] == [v.value for v in PROPERTY_VERDICTS]
 
 
 @pytest.mark.e2e

@@ -108,9 +108,7 @@ def test_amendment_that_only_changes_citations(tmp_path):
 
 
 def test_text_report_shows_undecided_and_changed_findings(capsys):
-    from polity.cli import main  # main imports amend_cmd and registers its commands
-
-    amend_cmd, Format = main.amend_cmd, main.Format
+    from polity.cli.render import ChangeReport, render
 
     b = _finding("duty [default] meets a ban", ["art_1__para_3", "art_2__para_2"],
                  ["obligations:d", "prohibitions:a"], [0])
@@ -120,7 +118,7 @@ def test_text_report_shows_undecided_and_changed_findings(capsys):
     report |= {"before": "a.yaml", "after": "b.yaml", "model": "m", "admissible": True, "analysed": True,
                "find": True, "checked": 1, "reused_after": 0, "cache": {"hits": 0, "misses": 1},
                "seconds": 1.0}
-    amend_cmd._emit(report, Format.text)
+    render("text", ChangeReport(report))
     text = capsys.readouterr().out
     assert "no verdict changes" in text
     assert "p[x] [default] could not be decided: holds_to_bound before, proved after; the 600 s limit" in text

@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 from junitparser import JUnitXml
-from polity.cli import reports
+from polity.cli.render import junit as junit_report
+from polity.cli.render import places
+from polity.cli.render import sarif as sarif_report
 from polity.model.loader import load_model
 from polity.model.source import load_source
 from sarif.loader import load_sarif_file
@@ -98,15 +100,15 @@ def finding(**kw: Any) -> dict[str, Any]:
 def test_fingerprint_is_the_findings_identity_not_its_trace() -> None:
     a, b = finding(), finding(trace=[{"event": "f", "says": "y", "day": 900}], timeline=["day 900: y"],
                               summary="other words")
-    fa, fb = (reports._fingerprints("", [f]) for f in (a, b))
+    fa, fb = (sarif_report._fingerprints("", [f]) for f in (a, b))
     assert fa == fb
-    assert reports._fingerprints("", [finding(elements=["obligation:o", "prohibition:q"])]) != fa
-    assert reports._fingerprints("", [finding(reading="r=1")]) != fa
+    assert sarif_report._fingerprints("", [finding(elements=["obligation:o", "prohibition:q"])]) != fa
+    assert sarif_report._fingerprints("", [finding(reading="r=1")]) != fa
 
 
 def test_unique_names() -> None:
-    assert reports.unique(["a", "b", "a", "a"]) == ["a", "b", "a (2)", "a (3)"]
-    assert reports.finding_rule_id(finding()) == "conflict/o/p"
+    assert places.unique(["a", "b", "a", "a"]) == ["a", "b", "a (2)", "a (3)"]
+    assert sarif_report.finding_rule_id(finding()) == "conflict/o/p"
 
 
 # ----------------------------------------------------------------------------- tiny, end to end
@@ -183,7 +185,7 @@ def kz_find() -> dict[str, Any]:
 @pytest.mark.e2e
 def test_builtin_findings_each_at_their_own_place(tmp_path: Path, kz_find: dict[str, Any]) -> None:
     loaded = load_model(None)
-    log = reports.sarif_findings(kz_find, loaded)
+    log = sarif_report.sarif_findings(kz_find, loaded)
     text = json.dumps(log)
     sarif = load_sarif_file(str(write(tmp_path, "kz.sarif", text)))
     results = log["runs"][0]["results"]
@@ -199,12 +201,12 @@ def test_builtin_findings_each_at_their_own_place(tmp_path: Path, kz_find: dict[
             assert model[line - 1].strip() == "- id: " + about.split(":", 1)[1], r["message"]["text"]
         assert r.get("relatedLocations"), r["ruleId"]
     assert_summary_tells_apart(tmp_path, "kz2.sarif", text, len(results))
-    xml = read_junit(tmp_path, "kz.xml", reports.junit_findings(kz_find, loaded))
+    xml = read_junit(tmp_path, "kz.xml", junit_report.junit_findings(kz_find, loaded))
     names = [c.name for suite in xml for c in suite if c.result]
     assert len(names) == len(set(names)) == len(kz_find["findings"])
 
 
 def test_reports_module_needs_no_z3() -> None:
-    code = ("import sys; import polity.cli.reports; "
+    code = ("import sys; import polity.cli.render.junit, polity.cli.render.sarif; "
             "sys.exit(1 if 'z3' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0

@@ -1,0 +1,89 @@
+"""The options and choices several commands share (``--model``, ``--bound``, ``--timeout``,
+``--recheck``, ``--reading``, ``--format``), in a module of their own so that the command modules
+(main, amend_cmd, query_cmd) import them without importing each other."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..model.errors import UserError
+from . import output
+
+# Defaults the help text shows; tests/test_cli_help.py holds them equal to the engine's.
+DEFAULT_BOUND_HELP = 12
+DEFAULT_TIMEOUT_HELP = 60
+FIND_BOUND_HELP = 8
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Verdict(str, Enum):  # the CLI's copy of proofs.verdicts.Verdict: help must not import Z3
+    proved = "proved"
+    violated = "violated"
+    reachable = "reachable"
+    unreachable = "unreachable"
+    holds_to_bound = "holds_to_bound"
+    unknown = "unknown"
+
+
+class SuiteFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    sarif = "sarif"
+
+
+ModelOpt = Annotated[Path | None, typer.Option(
+    "--model", help="Model file (default: the built-in model).", dir_okay=False)]
+BoundOpt = Annotated[int | None, typer.Option(
+    "--bound", min=0, max=200, show_default=f"{DEFAULT_BOUND_HELP}, or the suite's",
+    help="Maximum number of events in a trace.")]
+MAX_SECONDS = 7 * 24 * 3600.0  # a week: any longer limit is a typo, and inf/nan are refused
+MAX_JOBS = 256
+TimeoutOpt = Annotated[float | None, typer.Option(
+    "--timeout", min=0.001, max=MAX_SECONDS, show_default=f"{DEFAULT_TIMEOUT_HELP} s, or the suite's",
+    help="Seconds per property (a timeout is 'unknown').")]
+
+
+class Recheck(str, Enum):
+    z3 = "z3"
+    cvc5 = "cvc5"
+    both = "both"
+
+
+RecheckOpt = Annotated[Recheck | None, typer.Option(
+    "--recheck", help="Solvers that re-check every proof certificate "
+    "(default: both when cvc5 is installed, else z3).")]
+
+
+def recheck_value(choice: Recheck | None) -> str | None:
+    return None if choice is None else choice.value
+
+
+def choose_recheck(choice: Recheck | None) -> None:
+    """Fix the re-check solvers before any proof runs (workers inherit the choice)."""
+    from ..proofs.second_solver import choose
+
+    note = choose(choice.value if choice is not None else None)
+    if note:
+        output.err.print(f"note: {note}", markup=False)
+
+
+ReadingOpt = Annotated[list[str] | None, typer.Option("--reading", help="Choose a reading: ID=OPTION (repeatable).")]
+
+
+def reading_choice(items: list[str] | None) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise UserError(f"--reading expects ID=OPTION, got {item!r}")
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out

@@ -1,0 +1,71 @@
+"""Renderers by registration: one module per output format, each registering, with
+``@renders(FORMAT, RecordType, ...)``, the function that writes a record in that format.
+
+``render(fmt, record, context)`` imports the format's module (``cli/render/<fmt>.py``) on first
+use and calls the function registered for the record's type, so a new format is one new file
+and no format is loaded (rich tables, XML) before a command needs it. The registry is a dict
+filled by a decorator, as pysmt's solver factory is.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from ...model.loader import LoadedModel
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a renderer may need besides the record: the model (for lines and quotes), the
+    suite (for SARIF rules), whether to quote the provisions, the resolved system (query traces)."""
+
+    loaded: LoadedModel | None = None
+    suite: Any = None
+    quote: bool = False
+    system: Any = None
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    """The report of ``amend`` / ``diff`` as amend_cmd assembles it (plain JSON: the analysis
+    part is ``ImpactReport.to_json()``, the amendment part is built in the command)."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Renderer = Callable[[Any, Context], None]
+F = TypeVar("F", bound=Renderer)
+RENDERERS: dict[tuple[str, type], Renderer] = {}
+
+
+def renders(fmt: str, *kinds: type) -> Callable[[F], F]:
+    """Register the decorated function as the ``fmt`` renderer of records of these types."""
+
+    def register(fn: F) -> F:
+        for kind in kinds:
+            if (fmt, kind) in RENDERERS:
+                raise ValueError(f"two {fmt} renderers for {kind.__name__}")
+            RENDERERS[fmt, kind] = fn
+        return fn
+
+    return register
+
+
+def render(fmt: str, record: object, context: Context | None = None) -> None:
+    """Write ``record`` to stdout in format ``fmt`` (text, json, junit, sarif, ...)."""
+    if not fmt.isidentifier():
+        raise ValueError(f"unknown output format {fmt!r}")
+    try:
+        importlib.import_module(f"{__name__}.{fmt}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{fmt}":
+            raise
+        raise ValueError(f"unknown output format {fmt!r}") from None
+    fn = RENDERERS.get((fmt, type(record)))
+    if fn is None:
+        raise ValueError(f"the {fmt} format has no renderer for {type(record).__name__}")
+    fn(record, context or Context())

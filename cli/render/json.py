@@ -1,0 +1,25 @@
+"""JSON on stdout: each record's own ``to_json`` (the same JSON the cache and the pool move)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...proofs.records import CheckResult, FindReport, QueryReport, SuiteReport
+from ...proofs.usecases import Explanation
+from ..output import emit_json
+from . import ChangeReport, Context, renders
+
+
+@renders("json", CheckResult, SuiteReport, QueryReport, Explanation)
+def record_json(record: Any, context: Context) -> None:
+    emit_json(record.to_json())
+
+
+@renders("json", FindReport)
+def findings_json(report: FindReport, context: Context) -> None:
+    emit_json([f.to_json() for f in report.findings])
+
+
+@renders("json", ChangeReport)
+def change_json(report: ChangeReport, context: Context) -> None:
+    emit_json(report.data)

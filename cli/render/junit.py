@@ -1,0 +1,208 @@
+"""JUnit XML for CI, for ``polity check``, ``find`` and ``amend``.
+
+JUnit (one ``<testcase>`` per property and reading; ``classname`` is the suite, ``name`` is
+``"id [reading]"``):
+
+- a verdict equal to its expectation, or a property without one, passes;
+- a changed verdict is a ``<failure>`` carrying the expected and the actual verdict and the
+  dated timeline of the trace;
+- ``unknown`` (a timeout or resource limit) is never a success: where another verdict was
+  expected it is an ``<error>`` (the check could not be completed, which is not a failure of the
+  constitution), and where nothing was expected it is ``<skipped>``.
+
+For ``polity find`` every finding is a failing ``<testcase>`` of classname ``find.<kind>``, named
+in plain terms, specific part first (``finding_title``), every name unique.
+
+Nothing here imports Z3: these functions only format finished reports.
+
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from ...model.loader import LoadedModel
+from ...model.system import human_cite
+from ...proofs.explain import result_lines
+from ...proofs.records import FindReport, SuiteReport
+from . import ChangeReport, Context, renders
+from .places import Places, amendment_name, change_name, cite_list, finding_title, undecided, unique, write
+
+
+def outcome(r: dict[str, Any]) -> str:
+    """How one check result shows in JUnit: ``passed``, ``failure``, ``error`` or ``skipped``.
+
+    >>> [outcome(r) for r in ({"ok": True, "verdict": "proved", "expected": "proved"},
+    ...                       {"ok": False, "verdict": "violated", "expected": "proved"},
+    ...                       {"ok": False, "verdict": "unknown", "expected": "proved"},
+    ...                       {"ok": True, "verdict": "unknown", "expected": None})]
+    ['passed', 'failure', 'error', 'skipped']
+    """
+    if r["verdict"] == "unknown" and r.get("expected") != "unknown":
+        return "skipped" if r.get("expected") is None else "error"
+    return "passed" if r["ok"] else "failure"
+
+
+def failure_text(r: dict[str, Any]) -> str:
+    """Expected against actual verdict, the property, and the dated timeline of the trace."""
+    return "\n".join(result_lines(r))
+
+
+def _time(seconds: float) -> str:
+    return f"{max(seconds, 0.0):.3f}"
+
+
+def _suite_element(name: str, cases: list[ET.Element], seconds: float,
+                   properties: dict[str, str]) -> ET.Element:
+    counts = {k: sum(1 for c in cases if c.find(k) is not None) for k in ("failure", "error", "skipped")}
+    ts = ET.Element("testsuite", {
+        "name": name, "tests": str(len(cases)), "failures": str(counts["failure"]),
+        "errors": str(counts["error"]), "skipped": str(counts["skipped"]), "time": _time(seconds)})
+    if properties:
+        props = ET.SubElement(ts, "properties")
+        for k, v in properties.items():
+            ET.SubElement(props, "property", {"name": k, "value": v})
+    ts.extend(cases)
+    return ts
+
+
+def _document(suite: ET.Element) -> str:
+    root = ET.Element("testsuites", {k: suite.get(k, "") for k in ("name", "tests", "failures",
+                                                                    "errors", "time")})
+    root.set("name", "polity")
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def junit_check(report: dict[str, Any]) -> str:
+    """The JUnit XML of a suite run."""
+    cases = []
+    for r in report["results"]:
+        case = ET.Element("testcase", {"classname": report["suite"], "name": f"{r['id']} [{r['reading']}]",
+                                       "time": _time(r.get("seconds", 0.0))})
+        kind = outcome(r)
+        if kind == "failure":
+            ET.SubElement(case, "failure", {
+                "type": "changed-verdict",
+                "message": f"expected {r['expected']}, got {r['verdict']}"}).text = failure_text(r)
+        elif kind == "error":
+            ET.SubElement(case, "error", {
+                "type": "unknown",
+                "message": f"expected {r['expected']}, got unknown: {r.get('reason') or 'no verdict'}",
+            }).text = failure_text(r)
+        elif kind == "skipped":
+            ET.SubElement(case, "skipped", {
+                "type": "unknown", "message": f"unknown: {r.get('reason') or 'no verdict'}"})
+        if kind != "failure" and kind != "error":
+            ET.SubElement(case, "system-out").text = failure_text(r)
+        cases.append(case)
+    props = {"model": str(report.get("model", ""))}
+    for k, v in (report.get("solver") or {}).items():
+        props[f"solver.{k}"] = str(v)
+    return _document(_suite_element(report["suite"], cases, report.get("seconds", 0.0), props))
+
+
+def finding_text(f: dict[str, Any]) -> str:
+    lines = [f["summary"], "provisions: " + ", ".join(human_cite(c) for c in f["cites"]),
+             f"reading: {f['reading']}"]
+    if f.get("timeline"):
+        lines.append("timeline:")
+        lines += [f"  {t}" for t in f["timeline"]]
+    if f.get("note"):
+        lines.append(f"note: {f['note']}")
+    return "\n".join(lines)
+
+
+def junit_findings(report: dict[str, Any], loaded: LoadedModel | None = None) -> str:
+    """The JUnit XML of ``polity find``: one failing test case per finding, named in plain terms
+    (``finding_title``), each name unique.
+
+    Kinds searched without a finding show as passing cases when the report names them
+    (``report["kinds"]``); a search without findings always yields one passing case, so the file
+    is never empty.
+    """
+    suite = f"find.{report['model']}"
+    places = Places(loaded) if loaded is not None else None
+    names = unique([finding_title(f, places) for f in report["findings"]])
+    cases = []
+    for f, name in zip(report["findings"], names, strict=True):
+        case = ET.Element("testcase", {"classname": f"find.{f['kind']}", "name": name, "time": "0.000"})
+        ET.SubElement(case, "failure", {"type": f["kind"], "message": f["summary"]}).text = finding_text(f)
+        cases.append(case)
+    found = {f["kind"] for f in report["findings"]}
+    for kind in report.get("kinds") or []:
+        if kind not in found:
+            cases.append(ET.Element("testcase", {"classname": f"find.{kind}", "name": f"{kind}: none found",
+                                                 "time": "0.000"}))
+    if not cases:
+        cases.append(ET.Element("testcase", {"classname": "find", "name": "no findings", "time": "0.000"}))
+    return _document(_suite_element(suite, cases, report.get("seconds", 0.0),
+                                    {"model": str(report["model"])}))
+
+
+def junit_amendment(report: dict[str, Any], loaded: LoadedModel) -> str:
+    """JUnit of an amendment: admissibility, then one case per verdict change (a failure; an
+    ``error`` when one side could not be decided), per new finding (a failure) and per finding
+    gone (passing, with what went), each name unique."""
+    places = Places(loaded)
+    cases: list[ET.Element] = []
+
+    def case(classname: str, name: str) -> ET.Element:
+        c = ET.Element("testcase", {"classname": classname, "name": name, "time": "0.000"})
+        cases.append(c)
+        return c
+
+    adm = case("amend.admissibility", "entrenched provisions untouched" if report["admissible"] else
+               "touches entrenched " + cite_list(report["entrenched_touched"]))
+    if not report["admissible"]:
+        ET.SubElement(adm, "failure", {"type": "inadmissible", "message": "touches entrenched "
+                                       + cite_list(report["entrenched_touched"])}).text = "\n".join(
+            f"{t['location']}: change {t['change'] + 1} {t['how']} ({human_cite(t['provision'])})"
+            for t in report.get("entrenchment", []))
+    if not report.get("analysed"):
+        ET.SubElement(case("amend.verdicts", "verdicts and findings"), "skipped", {
+            "type": "not-analysed", "message": "not analysed: the amendment is inadmissible"})
+    else:
+        changes = report["verdict_changes"]
+        for c, name in zip(changes, unique([change_name(c) for c in changes]), strict=True):
+            tag, kind = ("error", "undecided") if undecided(c) else ("failure", "changed-verdict")
+            ET.SubElement(case("amend.verdicts", name), tag, {
+                "type": kind, "message": f"{c['before']} before, {c['after']} after"}).text = "\n".join(
+                [c.get("statement", ""), *([c["reason"]] if c.get("reason") else []),
+                 *[f"  {t}" for t in c.get("after_timeline", [])]])
+        if not changes:
+            case("amend.verdicts", "no verdict changes")
+        if report.get("find"):
+            added, removed = report["findings_added"], report["findings_removed"]
+            for f, name in zip(added, unique(["new: " + finding_title(f, places) for f in added]), strict=True):
+                ET.SubElement(case(f"amend.find.{f['kind']}", name), "failure", {
+                    "type": f["kind"], "message": f["summary"]}).text = finding_text(f)
+            for f, name in zip(removed, unique(["gone: " + finding_title(f, places) for f in removed]),
+                               strict=True):
+                ET.SubElement(case(f"amend.find.{f['kind']}", name), "system-out").text = finding_text(f)
+            if not added:
+                case("amend.find", "no new findings")
+    props = {"model": str(report.get("model", "")), "amendment": amendment_name(report)}
+    return _document(_suite_element(f"amend.{report.get('model', '')}", cases, report.get("seconds", 0.0), props))
+
+
+# ----------------------------------------------------------------------------- renderers
+
+
+@renders("junit", SuiteReport)
+def suite_junit(report: SuiteReport, context: Context) -> None:
+    write(junit_check(report.to_json()))
+
+
+@renders("junit", FindReport)
+def findings_junit(report: FindReport, context: Context) -> None:
+    assert context.loaded is not None, "find's JUnit names findings by their lines: it needs the model"
+    write(junit_findings(report.to_json(), context.loaded))
+
+
+@renders("junit", ChangeReport)
+def change_junit(report: ChangeReport, context: Context) -> None:
+    assert context.loaded is not None, "an amendment's JUnit needs the model before the change"
+    write(junit_amendment(report.data, context.loaded))

@@ -1,0 +1,276 @@
+"""Human text on stdout (rich tables and lines; nothing in user text is markup: cli/output.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...model.source import SourceText
+from ...proofs.records import CheckResult, FindReport, QueryAnswer, QueryReport, SuiteReport
+from ...proofs.usecases import Explanation
+from ..output import citation_sort_key, human_cite, line, out, show, source_for, verdict_text
+from . import ChangeReport, Context, renders
+
+
+def _source(context: Context) -> SourceText | None:
+    return source_for(context.loaded) if context.quote and context.loaded is not None else None
+
+
+@renders("text", CheckResult)
+def result_text(r: CheckResult, context: Context) -> None:
+    print_result(r, _source(context))
+
+
+def print_result(r: CheckResult, source: SourceText | None) -> None:
+    show(verdict_text(r.verdict.value), f"  {r.id if r.formula is None else r.formula}  ",
+         (f"({r.seconds:.2f} s, bound {r.bound})", "dim"))
+    if r.reason:
+        show(f"  {r.reason}")
+    if r.trace is not None and r.timeline:
+        show("  timeline:")
+        for text in r.timeline:
+            show(f"    {text}")
+    if r.relies_on is not None:
+        named = ", ".join(human_cite(c) for c in r.relies_on) or "no provision (the model's structure alone)"
+        show(f"  relies on: {named}")
+    if source is not None:
+        cites = list(r.relies_on or [])
+        for step in r.trace or []:
+            cites += step.cites
+        for c in sorted(set(cites), key=citation_sort_key):
+            show(f"    {human_cite(c)}: \u201c{source.quote(c, 300)}\u201d")
+    if r.certificate is not None:
+        cert = r.certificate
+        what = f"k-induction, k={cert.k}" if cert.method == "k-induction" else "inductive invariant (Spacer)"
+        by = cert.rechecked_by
+        show("  certificate: " + what + ", re-checked" + (" by " + " and ".join(by) if by else ""))
+
+
+@renders("text", SuiteReport)
+def suite_text(report: SuiteReport, context: Context) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"suite {report.suite} on {report.model}", show_lines=False)
+    for col in ("property", "reading", "verdict", "expected", "s"):
+        table.add_column(col)
+    for r in report.results:
+        mark = "" if r.ok else " CHANGED"
+        table.add_row(r.id, r.reading, line(verdict_text(r.verdict.value), (mark, "bold red")),
+                      _expected(r) or "-", f"{r.seconds:.2f}")
+    out.print(table)
+    bad = [r for r in report.results if not r.ok]
+    source = _source(context)
+    for r in bad:
+        show("\n", (r.id, "bold"), f" [{r.reading}]: expected {_expected(r)}, got ",
+             verdict_text(r.verdict.value))
+        print_result(r, source)
+    n = len(report.results)
+    show(f"\n{n - len(bad)}/{n} as expected in {report.seconds:.1f} s")
+
+
+def _expected(r: CheckResult) -> str | None:
+    """The expectation as the suite's JSON has it (none unless the result was judged)."""
+    return None if r.ok is None or r.expected is None else r.expected.value
+
+
+@renders("text", FindReport)
+def findings_text(report: FindReport, context: Context) -> None:
+    source = _source(context)
+    findings = report.findings
+    if not findings:
+        show(f"no findings ({report.seconds:.1f} s)")
+        return
+    for f in findings:
+        show("\n", (f.kind, "bold"), f": {f.summary}")
+        cited = ", ".join(human_cite(c) for c in f.cites)
+        show(f"  provisions: {cited}  ", (f"(reading {f.reading})", "dim"))
+        for text in f.timeline:
+            show(f"    {text}")
+        if f.note:
+            show("  ", (f.note, "dim"))
+        if source is not None:
+            for c in f.cites:
+                show(f"    {human_cite(c)}: \u201c{source.quote(c, 300)}\u201d")
+    kinds: dict[str, int] = {}
+    for f in findings:
+        kinds[f.kind] = kinds.get(f.kind, 0) + 1
+    show("\n" + ", ".join(f"{n} {k}" for k, n in kinds.items()) + f" in {report.seconds:.1f} s")
+
+
+@renders("text", Explanation)
+def explanation_text(spec: Explanation, context: Context) -> None:
+    """Always quotes: explaining a property is reading the provisions it is about."""
+    source = source_for(context.loaded) if context.loaded is not None else None
+    show((spec.id, "bold"), f": {spec.statement}")
+    show(f"  formula: {spec.formula}")
+    show("  about:")
+    for c in spec.cites:
+        text = source.quote(c, 400) if source else ""
+        show(f"    {human_cite(c)}: \u201c{text}\u201d")
+    for r in spec.results:
+        show(f"\n  reading {r.reading}: ", end="")
+        print_result(r, source)
+
+
+# ----------------------------------------------------------------------------- query
+
+
+@renders("text", QueryReport)
+def query_text(report: QueryReport, context: Context) -> None:
+    from rich.table import Table
+
+    show((report.query, "bold"), f" on {report.model} (reading {report.reading})")
+    show(f"  {report.statement}")
+    table = Table(show_lines=False)
+    for col in ("answer", "value", "status", "proof"):
+        table.add_column(col)
+    style = {"optimal": "green", "unbounded": "yellow", "infeasible": "dim", "unknown": "magenta"}
+    for a in report.answers:
+        proof = a.proof  # the solver's own account, kept as its JSON (records.QueryAnswer)
+        ptext = proof.get("result", "") if isinstance(proof, dict) and "result" in proof else (
+            ", ".join(f"{k}: {p.get('result')}" for k, p in proof.items()) if isinstance(proof, dict) else "")
+        table.add_row(_answer_tag(a), _value_text(a), line((a.status.value, style.get(a.status.value, ""))), ptext)
+    out.print(table)
+    for a in report.answers:
+        show("\n", (_answer_tag(a), "bold"), f": {_value_text(a)}")
+        show(f"  {a.statement}")
+        if a.cites:
+            show("  about: " + ", ".join(human_cite(c) for c in a.cites))
+        claim = a.proof.get("claim") if isinstance(a.proof, dict) else None
+        if claim:
+            show(f"  proof: {claim} ({a.proof.get('result')})")
+        for text in _trace_lines(a, context.system):
+            show(f"    {text}")
+
+
+def _answer_tag(a: QueryAnswer) -> str:
+    return a.id + (f" (reading {a.reading})" if a.reading and a.reading != a.id else "")
+
+
+def _value_text(a: QueryAnswer) -> str:
+    v = a.value
+    if v is None:
+        return a.status.value
+    if isinstance(v, dict) and "block" in v:
+        force = "-" if v["force"] is None else f"{v['force']} ({a.detail['force_by']})"
+        block = "none" if v["block"] is None else f"{v['block']} ({a.detail['block_by']})"
+        return f"block {block}, force {force}"
+    if a.unit.startswith("share"):
+        return f"{v} = {a.detail['percent_of_votes_cast']}% of votes cast"
+    return f"{v} {a.unit}"
+
+
+def _trace_lines(a: QueryAnswer, system: Any) -> list[str]:
+    trace = a.trace or ()
+    lines = []
+    for st in trace:
+        if "event" in st:
+            ev = system.events.get(st["event"])
+            says = ev.says if ev is not None else st["event"]
+            args = ", ".join(f"{k}={v}" for k, v in st["args"].items())
+            lines.append(f"day {st['day']:>6}: {says}{' (' + args + ')' if args else ''}")
+        else:
+            lines.append(", ".join(f"{k}={v}" for k, v in st.items()))
+    return lines
+
+
+# ----------------------------------------------------------------------------- amend and diff
+
+
+@renders("text", ChangeReport)
+def change_text(change: ChangeReport, context: Context) -> None:
+    """The report of ``amend`` / ``diff``: admissibility, then what the change changes."""
+    report = change.data
+    verdict = verdict_text
+    if "amendment" in report:
+        am = report["amendment"]
+        show((am["title"], "bold"), "  ", (f"({am['file']}, model {report['model']})", "dim"))
+        for i, ch in enumerate(am["changes"], 1):
+            show(f"  {i}. {ch['what']}")
+            if ch["rationale"]:
+                show("     ", (ch["rationale"], "dim"))
+    else:
+        show((report["before"], "bold"), " -> ", (report["after"], "bold"), "  ",
+             (f"(model {report['model']})", "dim"))
+    for note in report.get("notes", []):
+        show("  ", (f"note: {note}", "dim"))
+    if report["admissible"]:
+        show(("admissible", "bold green"), ": no entrenched provision is touched")
+    else:
+        show(("inadmissible", "bold red"), ": touches entrenched "
+             + ", ".join(human_cite(c) for c in report["entrenched_touched"]))
+        for t in report.get("entrenchment", []):
+            show(f"  {t['location']}: change {t['change'] + 1} {t['how']} "
+                 f"({human_cite(t['provision'])}, entrenched by "
+                 f"{', '.join(human_cite(b) for b in t['by'])})")
+    if not report.get("analysed"):
+        show("not analysed (use --ignore-entrenchment to analyse anyway)")
+        return
+    changes = report["verdict_changes"]
+    if changes:
+        from rich.table import Table
+
+        table = Table(title="verdicts that change")
+        for col in ("property", "reading", "before", "after"):
+            table.add_column(col)
+        for c in changes:
+            table.add_row(c["id"], c["reading"], verdict(c["before"]), verdict(c["after"]))
+        out.print(table)
+        for c in changes:
+            show("\n", (c["id"], "bold"), " now ", verdict(c["after"]), f": {c['statement']}")
+            if c["reason"]:
+                show(f"  {c['reason']}")
+            for text in c.get("after_timeline") or []:
+                show(f"    {text}")
+            if c.get("after_relies_on") is not None:
+                show("  relies on: " + (", ".join(human_cite(x) for x in c["after_relies_on"])
+                                        or "no provision"))
+    else:
+        show("no verdict changes")
+    for u in report.get("undecided", []):
+        show("\n", (u["id"], "bold"), f" [{u['reading']}] could not be decided: ", verdict(u["before"]),
+             " before, ", verdict(u["after"]), f" after; {u['limit']}")
+    if not report.get("find"):
+        show(("findings not compared (--no-find)", "dim"))
+    for title, key in (("new finding", "findings_added"), ("finding gone", "findings_removed")):
+        for f in report[key]:
+            show("\n", (title, "bold"), f" ({f['kind']}): {f['summary']}")
+            show("  provisions: " + ", ".join(human_cite(c) for c in f["cites"]))
+            for text in f["timeline"]:
+                show(f"    {text}")
+    for f in report.get("findings_changed", []):
+        show("\n", ("finding changed", "bold"), f" ({f['kind']}): {f['summary']}")
+        for text in _finding_changes(f["changes"]):
+            show(f"  {text}")
+        if f["changes"].get("trace"):
+            for text in f["after"]["timeline"]:
+                show(f"    {text}")
+    for t in report.get("trace_changes", []):
+        show("\n", (t["id"], "bold"), " still ", verdict(t["verdict"]), ", by another trace:")
+        for text in t["after_timeline"]:
+            show(f"    {text}")
+    for r in report["reliance_changes"]:
+        plus = ", ".join(human_cite(c) for c in r["added"]) or "-"
+        minus = ", ".join(human_cite(c) for c in r["removed"]) or "-"
+        show("\n", (r["id"], "bold"), f" [{r['reading']}] relies on other provisions: + {plus}; - {minus}")
+    cache = report["cache"]
+    show(f"\n{len(changes)} verdict change(s), {len(report.get('undecided', []))} undecided, "
+         f"{len(report['findings_added'])} new finding(s), "
+         f"{len(report['findings_removed'])} gone, {len(report.get('findings_changed', []))} changed, "
+         f"{len(report['reliance_changes'])} "
+         f"reliance change(s); {report['checked']} checks after the change, "
+         f"{report['reused_after']} reused ({cache['hits']} cache hits) in "
+         f"{report['seconds']:.1f} s")
+
+
+def _finding_changes(what: dict[str, Any]) -> list[str]:
+    """What changed in a finding, in a lawyer's words."""
+    lines = []
+    if "cites_added" in what or "cites_removed" in what:
+        plus = ", ".join(human_cite(c) for c in what.get("cites_added", [])) or "-"
+        minus = ", ".join(human_cite(c) for c in what.get("cites_removed", [])) or "-"
+        lines.append(f"provisions: + {plus}; - {minus}")
+    if "summary_before" in what:
+        lines.append(f"was: {what['summary_before']}")
+    if what.get("trace"):
+        lines.append("another trace:")
+    return lines
