@@ -6,7 +6,7 @@ import doctest
 
 import polity.model.expr as expr_module
 import polity.model.system as system_module
-import polity.properties.catalog as catalog_module
+import polity.proofs.records as records_module
 import pytest
 from polity.model.expr import BOOL, INT, EnumType, ExprError, Scope, check, evaluate, parse
 
@@ -54,7 +54,7 @@ def test_error_column_points_at_the_offending_name() -> None:
     assert info.value.expr_col == 21
 
 
-@pytest.mark.parametrize("module", [expr_module, system_module, catalog_module])
+@pytest.mark.parametrize("module", [expr_module, system_module, records_module])
 def test_doctests(module: object) -> None:
     failures, tried = doctest.testmod(module)  # type: ignore[arg-type]
     assert tried > 0 and failures == 0
