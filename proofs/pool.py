@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from ..model.loader import LoadedModel, load_model, resolve
 from ..model.system import System
 from .discover import Discoverer, Finding, canonical
 from .interpreter import trace_from_json
 from .isolated import run_each
+from .suite import system_for
 
 
 @dataclass(frozen=True)
@@ -32,21 +31,12 @@ class Unit:
     rlimit: int
     kind: str
     item: str
-
-
-@lru_cache(maxsize=4)
-def _model(path: str | None) -> LoadedModel:
-    return load_model(path)
-
-
-@lru_cache(maxsize=16)
-def _system(path: str | None, reading: tuple[tuple[str, str], ...]) -> System:
-    return resolve(_model(path), dict(reading))
+    says: str  # what the unit asks, in the text's words (progress)
 
 
 def run_unit(unit: Unit) -> tuple[list[dict[str, Any]], list[str]]:
     """Findings of one unit (as plain data) and the searches it could not settle."""
-    system = _system(unit.model_path, unit.reading)
+    system = system_for(unit.model_path, unit.reading)
     d = Discoverer(system, unit.label, unit.bound, unit.deadline, rlimit=unit.rlimit)
     found = d.run_unit(unit.kind, unit.item)
     return [_plain(f) for f in found], d.unknown
@@ -67,9 +57,20 @@ def units_of(model_path: str | None, reading: dict[str, str], label: str, bound:
              deadline: float, rlimit: int, kinds: tuple[str, ...]) -> list[Unit]:
     """The units of discovery for one reading, in ``Discoverer.units`` order."""
     key = tuple(sorted(reading.items()))
-    d = Discoverer(_system(model_path, key), label, bound, deadline, rlimit=rlimit)
-    return [Unit(model_path, key, label, bound, deadline, rlimit, kind, item)
+    system = system_for(model_path, key)
+    d = Discoverer(system, label, bound, deadline, rlimit=rlimit)
+    return [Unit(model_path, key, label, bound, deadline, rlimit, kind, item, _says(system, kind, item))
             for kind, item in d.units(kinds)]
+
+
+def _says(system: System, kind: str, item: str) -> str:
+    if kind == "conflict":
+        o = next(o for o in system.obligations if o.id == item)
+        return f"conflicts: {system.actor_name(o.actor)} must {o.summary}"
+    if kind == "gap":
+        return f"gap: {next(o.name for o in system.offices if o.id == item)}"
+    return {"deadlock": "deadlocks: the duties with deadlines",
+            "dead-provision": "provisions that never apply"}.get(kind, kind)
 
 
 def find_parallel(units: list[Unit], workers: int,
@@ -80,7 +81,7 @@ def find_parallel(units: list[Unit], workers: int,
     reading label: the findings merged in unit order, deduplicated and sorted as
     ``Discoverer.run`` does, and the unsettled searches."""
     for unit in units:  # loaded here once; the forked processes inherit them
-        _system(unit.model_path, unit.reading)
+        system_for(unit.model_path, unit.reading)
     results = run_each(run_unit, units, workers, started, finished)
     merged: dict[str, tuple[list[Finding], list[str]]] = {}
     for unit, (found, unknown) in zip(units, results, strict=True):

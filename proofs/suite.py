@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..model.errors import Location, UserError, shown
 from ..model.loader import LoadedModel, load_model, resolve, validate
 from ..model.paths import data_path
+from ..model.system import System
 from ..model.yamlpos import LoadedFile, load_yaml
 from ..properties.catalog import (
     Catalog,
@@ -143,7 +144,7 @@ def _load_catalog(path: str, model_path: str | None) -> Catalog:
 
 
 @lru_cache(maxsize=16)
-def _system(path: str | None, reading: tuple[tuple[str, str], ...]) -> Any:
+def system_for(path: str | None, reading: tuple[tuple[str, str], ...]) -> System:
     """One System per reading and process, so its Z3 transition template is built once."""
     return resolve(_model(path), dict(reading))
 
@@ -151,7 +152,7 @@ def _system(path: str | None, reading: tuple[tuple[str, str], ...]) -> Any:
 def run_job(job: Job) -> dict[str, Any]:
     """One check in a worker; plain JSON back, since it crosses processes (``CheckResult.from_json``)."""
     spec = _catalog(job.catalog_path, job.model_path).get(job.property_id)
-    system = _system(job.model_path, job.reading)
+    system = system_for(job.model_path, job.reading)
     prop = parse_property(spec.formula, system)
     result = check_property(system, prop, bound=job.bound, timeout=job.timeout)
     return replace(check_result(job.property_id, job.label, result, system), statement=spec.statement,
@@ -200,7 +201,7 @@ def run_jobs(jobs: list[Job], workers: int = 1,
     loaded here, once, and shared with the forked processes."""
     for job in jobs:  # plain Python: the forked processes inherit them, loaded
         _catalog(job.catalog_path, job.model_path)
-        _system(job.model_path, job.reading)
+        system_for(job.model_path, job.reading)
     return run_each(run_job, jobs, workers, started, progress)
 
 

@@ -216,7 +216,7 @@ def find(model: Path | None = None, kinds: list[str] | None = None, bound: int |
         str(model) if model is not None else None, r, label, depth, deadline, rlimit, chosen)]
     shown.total = len(units)
     merged = find_parallel(
-        units, jobs, started=lambda u: shown.start(u, f"{u.kind}: {u.item}", f"{timeout:g} s in all"),
+        units, jobs, started=lambda u: shown.start(u, u.says, f"{timeout:g} s in all"),
         finished=lambda u, res: shown.finish(u, f"{len(res[0])} found"))
     findings: list[FindingRecord] = []
     incomplete: list[tuple[str, str]] = []
