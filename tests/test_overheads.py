@@ -26,7 +26,7 @@ def test_jobs_run_on_the_model_and_catalog_already_loaded(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(suite_mod, "load_model", no_second_load)
     monkeypatch.setattr(suite_mod, "load_catalog", no_second_load)
-    suite_mod._system.cache_clear()
+    suite_mod.system_for.cache_clear()
     assert suite_mod._model(str(TINY)) is loaded
     assert suite_mod._catalog(str(s.catalog.path), str(TINY)) is s.catalog
     [result] = [suite_mod.run_job(j) for j in jobs]
