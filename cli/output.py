@@ -126,12 +126,6 @@ def source_for(loaded: LoadedModel) -> SourceText | None:
     return load_source(path, loaded.constitution.source.starts_at) if path.is_file() else None
 
 
-def solver_info() -> dict[str, Any]:
-    import z3
-
-    return {"z3": z3.get_version_string(), "seed": 0}
-
-
 # ----------------------------------------------------------------------------- model facts
 
 

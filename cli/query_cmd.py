@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 
-from ..model.errors import Location, UserError
 from . import output
 from .options import MAX_SECONDS, Format, ModelOpt
 from .progress import progress
@@ -41,55 +40,8 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[Format, typer.Option("--format")] = Format.text,
     ) -> None:
         """Answer a quantitative question (thresholds, coalitions, tenure, vacancies) exactly."""
-        from ..model.loader import BUILTIN_MODEL, load_model, resolve
-        from ..model.paths import data_path
-        from ..model.queries import catalog_path_for, load_queries, load_units
-        from ..proofs.optimize import DEFAULT_TIMEOUT, run_query
-        from ..proofs.records import QueryReport, SolverInfo, reading_label
+        from ..proofs.usecases import query as answer
 
-        loaded = load_model(model)
-        cat_path = queries or catalog_path_for(model if model is not None else BUILTIN_MODEL)
-        if not cat_path.exists():
-            raise UserError(f"no query catalog for model '{loaded.constitution.id}' "
-                            f"(looked for {cat_path}; give one with --queries)")
-        lq = load_queries(cat_path, str(queries) if queries is not None
-                          else (f"<built-in>/{cat_path.name}" if model is None else str(cat_path)))
-        if lq.catalog.model != loaded.constitution.id:
-            raise UserError(f"the catalog is about model {lq.catalog.model!r}, not "
-                            f"{loaded.constitution.id!r}", lq.locate(("model",)))
-        q = lq.catalog.queries[lq.index(name)]
-        model_reading: dict[str, str] = {}
-        query_reading: str | None = None
-        for item in reading or []:
-            if "=" in item:
-                k, v = item.split("=", 1)
-                model_reading[k.strip()] = v.strip()
-            elif query_reading is None:
-                query_reading = item.strip()
-            else:
-                raise UserError(f"only one query reading may be chosen (got {query_reading!r} and {item!r})")
-        if query_reading is not None and query_reading not in {r.id for r in q.readings}:
-            known = ", ".join(r.id for r in q.readings) or "none"
-            raise UserError(f"unknown reading {query_reading!r} of query {name} (readings: {known}); "
-                            "model readings are written ID=OPTION")
-        system = resolve(loaded, model_reading)
-        units = None
-        if q.kind == "referendum":
-            units_path = data
-            if units_path is None and q.data is not None:
-                units_path = data_path(cat_path.parent, q.data, lq.locate(("queries", lq.index(name), "data")),
-                                       "data", confined=False)
-            if units_path is None:
-                raise UserError(f"query {name} needs a units file: --data FILE", Location(str(cat_path)))
-            units = load_units(units_path, str(data) if data is not None else f"<catalog>/{q.data}")
-        elif data is not None:
-            raise UserError(f"--data is only for referendum queries ({name} is a {q.kind} query)")
-        label = reading_label(system.reading, loaded.default_reading())
-        limit = DEFAULT_TIMEOUT if timeout is None else timeout
         with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
-            shown.start(name, f"query {name}", f"{limit:g} s")
-            answers = run_query(lq, name, system, units, timeout=limit,
-                                bound=bound, query_reading=query_reading)
-        report = QueryReport(name, q.statement, loaded.constitution.id, label,
-                             tuple(a.record() for a in answers), SolverInfo(**output.solver_info()))
+            system, report = answer(name, model, data, reading, queries, bound, timeout, shown)
         render(fmt.value, report, Context(system=system))

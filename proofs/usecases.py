@@ -20,6 +20,7 @@ from .records import (
     FindingRecord,
     FindReport,
     ImpactReport,
+    QueryReport,
     SolverInfo,
     SuiteReport,
     Verdict,
@@ -152,6 +153,75 @@ def check(model: Path | None = None, suite: Path | None = None, bound: int | Non
     report = SuiteReport(s.spec.suite, loaded.constitution.id, tuple(results),
                          round(time.monotonic() - started, 2), solver_info())
     return loaded, s, report
+
+
+# ----------------------------------------------------------------------------- query
+
+
+def query(name: str, model: Path | None = None, data: Path | None = None,
+          reading: list[str] | None = None, queries: Path | None = None, bound: int | None = None,
+          timeout: float | None = None, progress: Progress | None = None) -> tuple[Any, QueryReport]:
+    """A quantitative question from the model's query catalog, answered exactly.
+
+    ``reading`` holds model readings ``ID=OPTION`` and at most one query reading (a bare id).
+    Returns the System the answers are about (renderers quote its provisions) and the report.
+    """
+    from ..model.errors import Location
+    from ..model.loader import BUILTIN_MODEL, resolve
+    from ..model.paths import data_path
+    from ..model.queries import catalog_path_for, load_queries, load_units
+    from .optimize import DEFAULT_TIMEOUT, run_query
+
+    loaded = load_model(model)
+    cat_path = queries or catalog_path_for(model if model is not None else BUILTIN_MODEL)
+    if not cat_path.exists():
+        raise UserError(f"no query catalog for model '{loaded.constitution.id}' "
+                        f"(looked for {cat_path}; give one with --queries)")
+    shown_as = (str(queries) if queries is not None
+                else (f"<built-in>/{cat_path.name}" if model is None else str(cat_path)))
+    lq = load_queries(cat_path, shown_as)
+    if lq.catalog.model != loaded.constitution.id:
+        raise UserError(f"the catalog is about model {lq.catalog.model!r}, not "
+                        f"{loaded.constitution.id!r}", lq.locate(("model",)))
+    q = lq.catalog.queries[lq.index(name)]
+    model_reading, query_reading = _query_readings(reading or [])
+    if query_reading is not None and query_reading not in {r.id for r in q.readings}:
+        known = ", ".join(r.id for r in q.readings) or "none"
+        raise UserError(f"unknown reading {query_reading!r} of query {name} (readings: {known}); "
+                        "model readings are written ID=OPTION")
+    system = resolve(loaded, model_reading)
+    units = None
+    if q.kind == "referendum":
+        units_path = data
+        if units_path is None and q.data is not None:
+            units_path = data_path(cat_path.parent, q.data, lq.locate(("queries", lq.index(name), "data")),
+                                   "data", confined=False)
+        if units_path is None:
+            raise UserError(f"query {name} needs a units file: --data FILE", Location(str(cat_path)))
+        units = load_units(units_path, str(data) if data is not None else f"<catalog>/{q.data}")
+    elif data is not None:
+        raise UserError(f"--data is only for referendum queries ({name} is a {q.kind} query)")
+    limit = DEFAULT_TIMEOUT if timeout is None else timeout
+    (progress or Quiet()).start(name, f"query {name}", f"{limit:g} s")
+    answers = run_query(lq, name, system, units, timeout=limit, bound=bound, query_reading=query_reading)
+    label = reading_label(system.reading, loaded.default_reading())
+    return system, QueryReport(name, q.statement, loaded.constitution.id, label,
+                               tuple(a.record() for a in answers), solver_info())
+
+
+def _query_readings(items: list[str]) -> tuple[dict[str, str], str | None]:
+    """Split ``--reading`` values into model readings (ID=OPTION) and one query reading."""
+    model_reading: dict[str, str] = {}
+    query_reading: str | None = None
+    for item in items:
+        if "=" in item:
+            k, v = item.split("=", 1)
+            model_reading[k.strip()] = v.strip()
+        elif query_reading is None:
+            query_reading = item.strip()
+        else:
+            raise UserError(f"only one query reading may be chosen (got {query_reading!r} and {item!r})")
+    return model_reading, query_reading
 
 
 @dataclass(frozen=True)
