@@ -155,6 +155,25 @@ def check(model: Path | None = None, suite: Path | None = None, bound: int | Non
     return loaded, s, report
 
 
+def suite_jobs(model: str | None, suite: Path, bound: int | None = None, timeout: float | None = None
+               ) -> tuple[Any, list[Any]]:
+    """A suite file and its (property, reading) jobs, for front ends that judge them one by one
+    (the pytest plugin: one test each). ``model`` is a model path, or None for the built-in one."""
+    from .suite import _model, jobs_for, load_suite
+
+    loaded = _model(model)
+    s = load_suite(suite, loaded)
+    return s, jobs_for(s, loaded, model, bound, timeout)
+
+
+def check_one(suite: Any, job: Any) -> CheckResult:
+    """One job of ``suite_jobs``, run in a process of its own as ``check`` runs it, judged
+    against the suite's expectation."""
+    from .suite import judge, run_jobs
+
+    return judge(suite, run_jobs([job]))[0]
+
+
 # ----------------------------------------------------------------------------- query
 
 

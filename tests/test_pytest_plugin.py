@@ -1,4 +1,4 @@
-"""The pytest plugin (``polity.proofs.pytest_plugin``): proof suites collected as tests."""
+"""The pytest plugin (``polity.cli.pytest_plugin``): proof suites collected as tests."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import z3  # noqa: F401  (loaded once here: pytester restores sys.modules after each inline run)
-from polity.proofs import pytest_plugin
+from polity.cli import pytest_plugin
 
 pytest_plugins = ["pytester"]
 

@@ -1,5 +1,8 @@
 """pytest plugin: proof suites run as tests, one test per (property, reading).
 
+A front end like the CLI: it calls the same use cases (``proofs/usecases.py``) as ``polity check``,
+and each test runs in a process of its own, as a ``check`` job does.
+
 Installed with Polity (entry point ``pytest11: polity``). What it collects:
 
 - files named ``*.polity.yaml`` or ``polity-suite*.yaml`` (suite files, see ``proofs/suite.py``),
@@ -31,10 +34,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .records import CheckResult, Verdict
+from ..proofs.records import CheckResult, Verdict
 
 if TYPE_CHECKING:
-    from .suite import Job, Suite
+    from ..proofs.suite import Job, Suite
 
 PATTERNS = ("*.polity.yaml", "polity-suite*.yaml")
 
@@ -96,19 +99,18 @@ class SuiteFile(pytest.File):
 
     def collect(self) -> list[pytest.Item]:
         from ..model.errors import UserError
-        from .suite import _model, jobs_for, load_suite
+        from ..proofs.usecases import suite_jobs
 
         config = self.config
+        model_path = None
         try:
             model_path = _model_path(config, self.path)
-            loaded = _model(model_path)
-            suite = load_suite(self.path, loaded)
+            suite, jobs = suite_jobs(model_path, self.path, config.getoption("--polity-bound"),
+                                     config.getoption("--polity-timeout"))
         except UserError as exc:
             hint = "" if model_path else (" (checked against the built-in model: name another with "
                                           "--polity-model or the polity_model ini option)")
             raise self.CollectError(f"polity: {exc}{hint}") from None
-        jobs = jobs_for(suite, loaded, model_path, config.getoption("--polity-bound"),
-                        config.getoption("--polity-timeout"))
         return [VerdictItem.from_parent(self, name=f"{job.property_id} [{job.label}]", job=job, suite=suite)
                 for job in jobs]
 
@@ -123,9 +125,9 @@ class VerdictItem(pytest.Item):
         self.result: CheckResult | None = None
 
     def runtest(self) -> None:
-        from .suite import judge, run_job
+        from ..proofs.usecases import check_one
 
-        result = judge(self.suite, [run_job(self.job)])[0]
+        result = check_one(self.suite, self.job)
         self.result = result
         expected = None if result.expected is None else result.expected.value
         self.user_properties += [("verdict", result.verdict.value), ("expected", str(expected))]
@@ -144,7 +146,7 @@ class VerdictItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        from .suite import locate_expectation
+        from ..proofs.suite import locate_expectation
 
         line = locate_expectation(self.suite, self.job.property_id).line
         return self.path, (line - 1 if line > 0 else None), f"polity: {self.name}"
@@ -152,7 +154,7 @@ class VerdictItem(pytest.Item):
 
 def describe(r: CheckResult) -> str:
     """A failure as a lawyer reads it: expected and actual verdict, the property, the timeline."""
-    from .explain import result_lines
+    from ..proofs.explain import result_lines
 
     head = f"{r.id} [{r.reading}]: expected {r.expected}, got {r.verdict}"
     return "\n".join([head, *result_lines(r.to_json(), "  ")])
