@@ -1,7 +1,7 @@
 """The replay side of quantitative questions, in plain Python (no Z3): the trace functions
 ``duration``, ``last`` and ``ever`` evaluated on a concrete trace by the interpreter, and every
 optimum's witness (a trace, or referendum vote counts) re-checked before it is reported.
-Kept apart from optimize.py so that the independent check shares no code with the encoding."""
+Kept apart from optimize.py and query_answers.py so that the independent check shares no code with the encoding."""
 
 from __future__ import annotations
 

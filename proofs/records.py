@@ -64,7 +64,7 @@ PROPERTY_VERDICTS = tuple(v for v in Verdict if v != Verdict.NOT_APPLICABLE)  # 
 
 
 class AnswerStatus(str, Enum):
-    """How a quantitative query's answer stands (optimize.py)."""
+    """How a quantitative query's answer stands (query_answers.py)."""
 
     OPTIMAL = "optimal"  # attained by a replayed trace, and nothing better exists (re-checked)
     UNBOUNDED = "unbounded"  # a witness beyond any cap

@@ -189,7 +189,7 @@ def query(name: str, model: Path | None = None, data: Path | None = None,
     from ..model.loader import BUILTIN_MODEL, resolve
     from ..model.paths import data_path
     from ..model.queries import catalog_path_for, load_queries, load_units
-    from .optimize import DEFAULT_TIMEOUT, run_query
+    from .query_answers import DEFAULT_TIMEOUT, run_query
 
     loaded = load_model(model)
     cat_path = queries or catalog_path_for(model if model is not None else BUILTIN_MODEL)

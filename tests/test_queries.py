@@ -13,7 +13,7 @@ from polity.model.errors import UserError
 from polity.model.expr import majority_of, share_of
 from polity.model.loader import BUILTIN_MODEL, load_model, resolve
 from polity.model.queries import catalog_path_for, load_queries, load_units
-from polity.proofs.optimize import run_query
+from polity.proofs.query_answers import run_query
 
 MODELS = Path(__file__).parent / "models"
 QUANT = MODELS / "quant.yaml"
