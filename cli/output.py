@@ -110,6 +110,10 @@ def error(text: str) -> None:
     err.print(line((f"error: {text}", "red")))
 
 
+def note(text: str) -> None:
+    err.print(line(f"note: {text}"))
+
+
 def warn(text: str) -> None:
     err.print(line((f"warning: {text}", "yellow")))
 

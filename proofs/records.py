@@ -625,3 +625,94 @@ class QueryReport:
     def from_json(cls, d: Mapping[str, Any]) -> QueryReport:
         return cls(d["query"], d["statement"], d["model"], d["reading"],
                    tuple(QueryAnswer.from_json(a) for a in d["answers"]), SolverInfo.from_json(d["solver"]))
+
+
+# ----------------------------------------------------------------------------- compare
+
+
+class Change(str, Enum):
+    """What the second text does to a finding of the first."""
+
+    INTRODUCED = "introduced"  # found in the text after, not in the text before
+    REPAIRED = "repaired"  # found in the text before, not found in the text after
+    KEPT = "kept"  # found in both, about corresponding things
+
+
+@dataclass(frozen=True)
+class MatchedFinding:
+    """One finding of the comparison: what it is about, and the finding in each text."""
+
+    change: Change
+    kind: str
+    subject: str  # the duty or office in words (the crosswalk's name, or the finding's own)
+    before: FindingRecord | None
+    after: FindingRecord | None
+
+    def to_json(self) -> Json:
+        return {"change": self.change.value, "kind": self.kind, "subject": self.subject,
+                "before": None if self.before is None else self.before.to_json(),
+                "after": None if self.after is None else self.after.to_json()}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> MatchedFinding:
+        return cls(Change(d["change"]), d["kind"], d["subject"],
+                   None if d.get("before") is None else FindingRecord.from_json(d["before"]),
+                   None if d.get("after") is None else FindingRecord.from_json(d["after"]))
+
+
+@dataclass(frozen=True)
+class QuestionPair:
+    """One question asked of both texts, with the verdict in each."""
+
+    id: str
+    statement: str
+    before: CheckResult
+    after: CheckResult
+
+    @property
+    def differs(self) -> bool:
+        return self.before.verdict != self.after.verdict
+
+    def to_json(self) -> Json:
+        return {"id": self.id, "statement": self.statement, "before": self.before.to_json(),
+                "after": self.after.to_json(), "differs": self.differs}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> QuestionPair:
+        return cls(d["id"], d["statement"], CheckResult.from_json(d["before"]), CheckResult.from_json(d["after"]))
+
+
+@dataclass(frozen=True)
+class CompareReport:
+    """``polity compare``: the findings one text introduces, repairs and keeps against another,
+    the verdicts of the questions asked of both, and the crosswalk they were matched by."""
+
+    before: str  # model ids
+    after: str
+    crosswalk: str
+    findings: tuple[MatchedFinding, ...]
+    questions: tuple[QuestionPair, ...]
+    provisions: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (name, before, after)
+    incomplete: tuple[tuple[str, str, str], ...] = ()  # (model, reading, search) cut short
+    seconds: float = 0.0
+
+    def count(self, change: Change) -> int:
+        return sum(1 for f in self.findings if f.change == change)
+
+    def to_json(self) -> Json:
+        return {"before": self.before, "after": self.after, "crosswalk": self.crosswalk,
+                "counts": {c.value: self.count(c) for c in Change},
+                "findings": [f.to_json() for f in self.findings],
+                "questions": [q.to_json() for q in self.questions],
+                "provisions": [{"name": n, "before": list(b), "after": list(a)} for n, b, a in self.provisions],
+                "incomplete": [{"model": m, "reading": r, "search": s} for m, r, s in self.incomplete],
+                "seconds": self.seconds}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> CompareReport:
+        return cls(d["before"], d["after"], d["crosswalk"],
+                   tuple(MatchedFinding.from_json(f) for f in d["findings"]),
+                   tuple(QuestionPair.from_json(q) for q in d["questions"]),
+                   tuple((p["name"], tuple(p["before"]), tuple(p["after"])) for p in d["provisions"]),
+                   tuple((i["model"], i["reading"], i["search"]) for i in d.get("incomplete") or ()),
+                   d.get("seconds", 0.0))

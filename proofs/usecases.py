@@ -17,6 +17,7 @@ from ..model.errors import UserError
 from ..model.loader import LoadedModel, load_model
 from .records import (
     CheckResult,
+    CompareReport,
     FindingRecord,
     FindReport,
     ImpactReport,
@@ -241,6 +242,69 @@ def _query_readings(items: list[str]) -> tuple[dict[str, str], str | None]:
         else:
             raise UserError(f"only one query reading may be chosen (got {query_reading!r} and {item!r})")
     return model_reading, query_reading
+
+
+# ----------------------------------------------------------------------------- compare
+
+
+def compare(before: Path | None, after: Path | None, crosswalk: Path | None = None,
+            bound: int | None = None, timeout: float = 300.0, jobs: int = 1,
+            progress: Progress | None = None, tell: Tell = _ignore) -> CompareReport:
+    """Two texts compared (``before``, ``after``: model paths, None for the built-in model): the
+    findings of each, matched through the crosswalk, and the crosswalk's questions asked of
+    both. Without a crosswalk file, elements correspond by id and no question is asked."""
+    from ..model.crosswalk import empty_crosswalk, find_crosswalk, load_crosswalk
+    from .compare import compare as compare_records
+    from .isolated import run_each
+
+    started = time.monotonic()
+    models = load_model(before), load_model(after)
+    ids = models[0].constitution.id, models[1].constitution.id
+    path = crosswalk or find_crosswalk(models[0], models[1])
+    if path is None:
+        tell(f"no crosswalk for {ids[0]} and {ids[1]}: elements correspond by id, no questions asked")
+        cw = empty_crosswalk(*ids)
+    else:
+        cw = load_crosswalk(path, *models)
+    shown = _Running(progress or Quiet())
+    found = tuple(find(m, bound=bound, timeout=timeout, jobs=jobs, progress=shown)[1] for m in (before, after))
+    paths = (before, after)
+    asked = [(paths[side], q.formula[ids[side]], bound, timeout)
+             for q in cw.spec.questions for side in (0, 1)]
+    answers = iter(CheckResult.from_json(r) for r in run_each(_ask, asked, jobs))
+    results = {(side, q.formula[ids[side]]): next(answers) for q in cw.spec.questions for side in (0, 1)}
+    return compare_records(cw, (found[0], found[1]), lambda side, formula: results[side, formula],
+                           round(time.monotonic() - started, 2))
+
+
+class _Running:
+    """One progress count over several use cases run in a row (each sets its own total)."""
+
+    def __init__(self, inner: Progress) -> None:
+        self.inner = inner
+        self.done = 0
+
+    @property
+    def total(self) -> int | None:
+        return self.inner.total
+
+    @total.setter
+    def total(self, n: int | None) -> None:
+        if n is not None:
+            self.done = self.inner.total or 0
+            self.inner.total = self.done + n
+
+    def start(self, key: object, label: str, limit: str = "") -> None:
+        self.inner.start(key, label, limit)
+
+    def finish(self, key: object, outcome: str = "") -> None:
+        self.inner.finish(key, outcome)
+
+
+def _ask(item: tuple[Path | None, str, int | None, float]) -> dict[str, Any]:
+    """One question of a comparison in one text (runs in a process of its own)."""
+    model, formula, bound, timeout = item
+    return prove(formula, model, bound=bound, timeout=timeout)[1].to_json()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from ...model.source import SourceText
-from ...proofs.records import CheckResult, FindReport, QueryAnswer, QueryReport, SuiteReport
+from ...proofs.records import (
+    Change,
+    CheckResult,
+    CompareReport,
+    FindReport,
+    QueryAnswer,
+    QueryReport,
+    SuiteReport,
+)
 from ...proofs.usecases import Explanation
 from ..output import citation_sort_key, human_cite, line, out, show, source_for, verdict_text
 from . import ChangeReport, Context, renders
@@ -274,3 +282,36 @@ def _finding_changes(what: dict[str, Any]) -> list[str]:
     if what.get("trace"):
         lines.append("another trace:")
     return lines
+
+
+@renders("text", CompareReport)
+def comparison_text(report: CompareReport, context: Context) -> None:
+    """Introduced, repaired, kept; then the questions asked of both texts, then the crosswalk."""
+    heads = {Change.INTRODUCED: f"introduced by {report.after} (not found in {report.before})",
+             Change.REPAIRED: f"repaired by {report.after} (found in {report.before}, not found in {report.after})",
+             Change.KEPT: "kept (found in both)"}
+    show(f"{report.before} -> {report.after} (crosswalk {report.crosswalk})")
+    for change in (Change.INTRODUCED, Change.REPAIRED, Change.KEPT):
+        matched = [m for m in report.findings if m.change == change]
+        show("\n", (f"{heads[change]}: {len(matched)}", "bold"))
+        for m in matched:
+            show(f"  {m.kind}: {m.subject}")
+            for side, f in ((report.before, m.before), (report.after, m.after)):
+                if f is not None:
+                    cited = ", ".join(human_cite(c) for c in f.cites)
+                    show(f"    {side}: {f.summary} ({cited})")
+    if report.questions:
+        show("\n", ("questions asked of both texts", "bold"))
+        for q in report.questions:
+            mark = "differs" if q.differs else "same"
+            show(f"  {q.statement}: {report.before} {q.before.verdict.value}, "
+                 f"{report.after} {q.after.verdict.value} ({mark})")
+    if report.provisions:
+        show("\n", ("corresponding provisions", "bold"))
+        for name, before, after in report.provisions:
+            show(f"  {name}: {', '.join(map(human_cite, before)) or '-'} / {', '.join(map(human_cite, after)) or '-'}")
+    if report.incomplete:
+        show("\n", (f"{len(report.incomplete)} searches cut short: a finding not found there is not "
+                    "proved absent", "dim"))
+    counts = ", ".join(f"{report.count(c)} {c.value}" for c in Change)
+    show(f"\n{counts} in {report.seconds:.1f} s")
