@@ -219,9 +219,10 @@ def _maybe(node: Node, fixed: dict[str, Node], unknown: set[str],
     them. ``and``, ``or``, ``not`` and ``if`` decide on what is known (``false and x`` is false).
 
     >>> from .expr import parse
-    >>> _maybe(parse("open and count >= 2"), {"open": parse("false")}, {"open", "count"}, MappingProxyType({}))
+    >>> state, none = {"open", "count"}, MappingProxyType({})
+    >>> _maybe(parse("open and count >= 2"), {"open": parse("false")}, state, none)
     False
-    >>> _maybe(parse("open and count >= 2"), {"count": parse("count + 1")}, {"open", "count"}, MappingProxyType({})) is None
+    >>> _maybe(parse("open and count >= 2"), {"count": parse("count + 1")}, state, none) is None
     True
     """
     env: dict[str, Value] = dict(params)

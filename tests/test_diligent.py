@@ -120,8 +120,9 @@ def test_a_discharge_restricted_to_passing_votes(system: System) -> None:
     state = interp.run(done, eager=True)[-1]
     o = next(o for o in system.obligations if o.id == "confirm_extension")
     assert interp.active(o, state)
-    assert interp.some_args(system.events["council_confirms"], state, 21, o.discharges_if("council_confirms")) == {"yes": 3}
-    assert interp.some_args(system.events["council_confirms"], state, 21, None) == {"yes": 0}
+    confirms = system.events["council_confirms"]
+    assert interp.some_args(confirms, state, 21, o.discharges_if("council_confirms")) == {"yes": 3}
+    assert interp.some_args(confirms, state, 21, None) == {"yes": 0}
     assert both(system, [*done, Step("time_passes", 22)]) == (False, False)
     assert both(system, [*done, Step("council_confirms", 3, {"yes": 3}), Step("time_passes", 22)]) == (True, True)
 
