@@ -27,7 +27,7 @@ DEMONSTRATIONS = [
 @pytest.mark.parametrize("formula", DEMONSTRATIONS)
 def test_demonstration_is_violated_with_a_replayed_trace(formula: str) -> None:
     _, result = prove(formula, bound=12, timeout=300)
-    assert result.verdict == Verdict.violated, result.reason
+    assert result.verdict == Verdict.VIOLATED, result.reason
     assert result.trace
     system = resolve(load_model())
     steps = [Step(s.event, s.day, dict(s.args)) for s in result.trace]
