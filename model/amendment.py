@@ -360,7 +360,8 @@ def _strike(data: dict[str, Any], tracker: _Tracker, amendment: Amendment, i: in
         keep = []
         for x in items:
             targets = x.get(key, [])
-            tracker.filter(targets, [t not in removed_events for t in targets])
+            tracker.filter(targets, [(t.get("event") if isinstance(t, dict) else t) not in removed_events
+                                     for t in targets])
             empty = not targets and section != "offices"
             if empty:
                 notes.append(f"{section[:-1]} '{x.get('id')}' removed: none of its events remain")

@@ -15,9 +15,23 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import Location, UserError, clip, shown
-from .expr import BOOL, INT, EnumType, ExprError, Node, Scope, Type, Value, check, constant_value, evaluate, parse
+from .expr import (
+    BOOL,
+    INT,
+    EnumType,
+    ExprError,
+    Node,
+    Scope,
+    Type,
+    Value,
+    check,
+    constant_value,
+    evaluate,
+    names_in,
+    parse,
+)
 from .paths import data_path
-from .schema import Constitution, Event
+from .schema import Constitution, Discharge, Event, Obligation
 from .system import (
     NOW,
     TIME_PASSES,
@@ -281,11 +295,8 @@ class _Resolver:
             base: PathKey = ("obligations", i)
             if o.actor not in actors:
                 raise self.fail(f"unknown actor {shown(o.actor)}", (*base, "actor"))
-            discharge = known_events(o.discharged_by, (*base, "discharged_by"))
-            for j, e in enumerate(o.discharged_by):
-                if e in events and events[e].args:
-                    raise self.fail(f"event {shown(e)} has arguments and cannot discharge an obligation",
-                                    (*base, "discharged_by", j))
+            discharge, discharge_when = self.discharges(o, base, events, state_scope)
+            prepared = known_events(o.prepared_by, (*base, "prepared_by"))
             if (o.within is None) != (o.since is None):
                 raise self.fail("'within' and 'since' go together", base)
             if not self.applies(o.under):
@@ -300,6 +311,7 @@ class _Resolver:
                 discharge,
                 within,
                 None if o.since is None else self.expr(o.since, (*base, "since"), state_scope, INT),
+                discharge_when, prepared,
             ))
 
         prohibitions = []
@@ -311,7 +323,8 @@ class _Resolver:
                 continue
             el = self.element(f"prohibition:{ph.id}", "prohibition", ph.cites, base, ph.summary)
             prohibitions.append(ProhibitionDef(
-                el, ph.id, ph.summary, targets, self.expr(ph.when, (*base, "when"), state_scope, BOOL)))
+                el, ph.id, ph.summary, targets, self.arg_condition(ph.when, (*base, "when"), targets,
+                                                                   events, state_scope)))
 
         permissions = []
         for i, pm in enumerate(c.permissions):
@@ -325,7 +338,7 @@ class _Resolver:
             el = self.element(f"permission:{pm.id}", "permission", pm.cites, base, pm.summary)
             permissions.append(PermissionDef(
                 el, pm.id, pm.actor, pm.summary, targets,
-                self.expr(pm.when, (*base, "when"), state_scope, BOOL)))
+                self.arg_condition(pm.when, (*base, "when"), targets, events, state_scope)))
 
         offices = []
         for i, of in enumerate(c.offices):
@@ -352,6 +365,41 @@ class _Resolver:
             permissions=tuple(permissions), offices=tuple(offices),
             elements=MappingProxyType(dict(self.elements)), enums=MappingProxyType(enums),
         )
+
+    def discharges(self, o: Obligation, base: PathKey, events: dict[str, EventDef], scope: Scope
+                   ) -> tuple[tuple[str, ...], tuple[tuple[str, Node], ...]]:
+        """An obligation's discharging events (those under this reading) and, for entries
+        written ``{event, when}``, the condition on the event's arguments and the old state."""
+        declared = {e.id for e in self.c.events}
+        ids: list[str] = []
+        conditions: list[tuple[str, Node]] = []
+        for j, entry in enumerate(o.discharged_by):
+            eid = entry if isinstance(entry, str) else entry.event
+            where: PathKey = (*base, "discharged_by", j) + (() if isinstance(entry, str) else ("event",))
+            if eid not in declared:
+                raise self.fail(f"unknown event {shown(eid)}", where)
+            if eid in ids:
+                raise self.fail(f"event {shown(eid)} is listed twice", where)
+            if eid not in events:
+                continue
+            ids.append(eid)
+            if isinstance(entry, Discharge):
+                own = scope.with_names({a.id: INT for a in events[eid].args})
+                conditions.append((eid, self.expr(entry.when, (*base, "discharged_by", j, "when"), own, BOOL)))
+        return tuple(ids), tuple(conditions)
+
+    def arg_condition(self, text: Any, path: PathKey, targets: tuple[str, ...],
+                      events: dict[str, EventDef], scope: Scope) -> Node:
+        """A prohibition's or permission's condition: over the state and the arguments of the
+        events it lists; an argument it reads must be declared by every one of them."""
+        args = {a.id for e in targets for a in events[e].args}
+        node = self.expr(text, path, scope.with_names({a: INT for a in args}), BOOL)
+        for name in sorted(names_in(node) & args):
+            lacking = [e for e in targets if name not in {a.id for a in events[e].args}]
+            if lacking:
+                raise self.fail(f"the condition reads the argument {shown(name)}, which event "
+                                f"{shown(lacking[0])} does not take", path)
+        return node
 
     def all_cites(self) -> set[str]:
         out: set[str] = set()

@@ -149,6 +149,16 @@ class Event(Cited):
     effects: list[Effect] = Field(default_factory=list)
 
 
+class Discharge(Strict):
+    """A discharging event restricted to some of its arguments ('the vote, if it passes')."""
+
+    event: str = Field(description="The discharging event.")
+    when: Expr = Field(description="Which steps of it discharge: an expression over the event's "
+                                   "arguments and the old state.")
+
+    _w = field_validator("when", mode="before")(_expr_text)
+
+
 class Obligation(Cited):
     """'shall': while ``active_when`` holds, ``actor`` must do one of ``discharged_by``."""
 
@@ -156,7 +166,12 @@ class Obligation(Cited):
     actor: str
     summary: str
     active_when: Expr
-    discharged_by: list[str] = Field(min_length=1)
+    discharged_by: list[str | Discharge] = Field(
+        min_length=1, description="Events that discharge the duty, whatever their arguments; "
+                                  "or {event, when} to discharge only on some arguments.")
+    prepared_by: list[str] = Field(
+        default_factory=list, description="The holder's own acts that prepare a discharge, beyond "
+                                          "those derived from the model (see docs/semantics.md).")
     within: Expr | None = Field(default=None, description="Days allowed, counted from 'since'.")
     since: Expr | None = Field(default=None, description="Day the obligation arose (a state expression).")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar, cast
 
-from .expr import BOOL, INT, EnumType, Node, Scope, Type, Value
+from .expr import BOOL, INT, Binary, Call, EnumType, Ite, Node, Scope, Type, Unary, Value, children, evaluate, names_in
 from .yamlpos import PathKey
 
 WORLD = "world"
@@ -84,6 +84,12 @@ class ObligationDef:
     discharged_by: tuple[str, ...]
     within: Node | None
     since: Node | None
+    discharge_when: tuple[tuple[str, Node], ...] = ()  # events that discharge on some arguments only
+    prepared_by: tuple[str, ...] = ()  # preparatory acts written in the model, beyond the derived ones
+
+    def discharges_if(self, event_id: str) -> Node | None:
+        """The condition on its arguments under which ``event_id`` discharges (None: always)."""
+        return next((n for e, n in self.discharge_when if e == event_id), None)
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,43 @@ class System:
         state[NOW] = 0
         return state
 
+    @property
+    def preparatory(self) -> MappingProxyType[str, tuple[str, ...]]:
+        """Each obligation's preparatory acts: the holder's own events (other than its
+        discharges) whose effects assign a variable that a guard clause or a permission of a
+        discharging event reads (one level), plus those the model lists in ``prepared_by``; in
+        the order of the model's events. Both the interpreter and the encoding judge diligence
+        by these (docs/semantics.md, "Which traces are judged")."""
+        return derived(self, "preparatory", lambda: MappingProxyType(
+            {o.id: self._preparatory(o) for o in self.obligations}))
+
+    def _preparatory(self, o: ObligationDef) -> tuple[str, ...]:
+        conds = [c for e in o.discharged_by for c in
+                 [g.cond for g in self.events[e].guards] + [p.when for p in self.permissions_on(e)]]
+        out = []
+        for ev in self.events.values():
+            if ev.id in o.discharged_by:
+                continue
+            if ev.id in o.prepared_by or (ev.actor == o.actor and self._helps(ev, conds)):
+                out.append(ev.id)
+        return tuple(out)
+
+    def _helps(self, ev: EventDef, conds: list[Node]) -> bool:
+        """Whether some effect of ``ev`` assigns a variable that one of ``conds`` reads, with a
+        value that does not make that condition false outright (a resignation that empties
+        the office the discharge needs, a session closing, do not prepare the discharge)."""
+        unknown = {v.id for v in self.vars} | {NOW}
+        for eff in ev.effects:
+            for var, value in eff.assigns:
+                for c in conds:
+                    if var in names_in(c) and _maybe(c, {var: value}, unknown, self.params) is not False:
+                        return True
+        return False
+
+    def diligence_events(self, o: ObligationDef) -> tuple[str, ...]:
+        """What the holder of ``o`` could do for it: its discharges, then its preparatory acts."""
+        return o.discharged_by + self.preparatory[o.id]
+
     def actor_name(self, actor: str) -> str:
         return self.actors.get(actor, actor)
 
@@ -167,6 +210,54 @@ class System:
         for k in element_keys:
             out.update(self.elements[k].cites)
         return sorted(out, key=citation_sort_key)
+
+
+def _maybe(node: Node, fixed: dict[str, Node], unknown: set[str],
+           params: MappingProxyType[str, int | bool]) -> Value | None:
+    """``node`` with the names in ``fixed`` replaced by those expressions, evaluated as far as
+    it can be without the rest of the state (the names in ``unknown``); None when it depends on
+    them. ``and``, ``or``, ``not`` and ``if`` decide on what is known (``false and x`` is false).
+
+    >>> from .expr import parse
+    >>> state, none = {"open", "count"}, MappingProxyType({})
+    >>> _maybe(parse("open and count >= 2"), {"open": parse("false")}, state, none)
+    False
+    >>> _maybe(parse("open and count >= 2"), {"count": parse("count + 1")}, state, none) is None
+    True
+    """
+    env: dict[str, Value] = dict(params)
+    for name, value in fixed.items():
+        v = _maybe(value, {}, unknown, params) if not (names_in(value) & (unknown - set(fixed))) else None
+        if v is None:
+            unknown = unknown | {name}
+        else:
+            env[name] = v
+    unknown = unknown - set(env)
+
+    def walk(n: Node) -> Value | None:
+        if isinstance(n, Unary) and n.op == "not":
+            x = walk(n.x)
+            return None if x is None else not x
+        if isinstance(n, Binary) and n.op in ("and", "or"):
+            a, b = walk(n.left), walk(n.right)
+            stop = n.op == "or"  # the value that decides the operator alone
+            if a is stop or b is stop:
+                return stop
+            return None if a is None or b is None else (not stop)
+        if isinstance(n, Ite):
+            c = walk(n.cond)
+            if c is None:
+                return None
+            return walk(n.then if c else n.other)
+        if names_in(n) & unknown or _calls(n):
+            return None
+        return evaluate(n, env)
+
+    return walk(node)
+
+
+def _calls(n: Node) -> bool:
+    return isinstance(n, Call) or any(_calls(c) for c in children(n))
 
 
 def citation_sort_key(cite: str) -> tuple[int, ...]:

@@ -354,8 +354,8 @@ def _references(s: System) -> dict[str, set[str]]:
         for ph in s.prohibitions_on(e.id):
             mine |= names_in(ph.when)
     for o in s.obligations:
-        mine = refs.setdefault(o.id, set(o.discharged_by))
-        for x in (o.active, o.within, o.since):
+        mine = refs.setdefault(o.id, set(o.discharged_by) | set(o.prepared_by))
+        for x in (o.active, o.within, o.since, *(w for _, w in o.discharge_when)):
             if x is not None:
                 mine |= names_in(x)
     for office in s.offices:

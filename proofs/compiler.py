@@ -66,6 +66,7 @@ class Encoding:
         self._steps: dict[str, StepVars] = {}
         self._havoc = 0
         self._template_havocs: list[Z] = []
+        self._could: dict[tuple[str, str | None, str], z3.BoolRef] = {}
 
     # -- variables --------------------------------------------------------------------------
     def state(self, tag: str | int) -> StateVars:
@@ -298,29 +299,59 @@ class Encoding:
         return self.expr(o.since, env) + self.expr(o.within, env)
 
     def eager(self, s: StateVars, st: StepVars, day: Z) -> z3.BoolRef:
-        """Compliant traces: a duty that can be done is done first, and not after its deadline.
-
-        The duty is judged at the next event's day, capped at its due day (never before today),
-        so a duty that arises as days pass cannot be jumped over.
-        """
-        zero = {a: z3.IntVal(0) for a in self.arg_names}
-        doable_any = []
-        doing = []
+        """Diligent traces: the step does not move the clock past a pending duty's due day
+        while its holder could still do something for it (a discharge or one of its own
+        preparatory acts) on the last day that counts, the due day or today if that is later.
+        Everyone else, the world included, is free (docs/semantics.md). ``st`` is not read:
+        what happens is free, only the day is constrained."""
         parts = []
         for o in self.system.obligations:
             due = self.due(o, s)
-            when = day if due is None else z3.If(day <= due, day,
-                                                  z3.If(due >= s[NOW], due, s[NOW]))
-            act = self.active(o, {**s, NOW: when})  # a duty may arise as days pass
-            doable = z3.And(act, z3.Or([self.enabled(self.system.events[e], s, when, zero)
-                                        for e in o.discharged_by]))
-            doable_any.append(doable)
-            doing += [z3.And(act, st.ev == self.event_index[e]) for e in o.discharged_by]
-            if due is not None:
-                parts.append(z3.Implies(doable, day <= when))
-        if not doable_any:
-            return z3.BoolVal(True)
-        parts.append(z3.Implies(z3.Or(doable_any), z3.Or(doing)))
+            if due is None:
+                continue
+            when = z3.If(due >= s[NOW], due, s[NOW])
+            could = z3.Or([self.could_do(self.system.events[e], s, when, o.discharges_if(e))
+                           for e in self.system.diligence_events(o)])
+            parts.append(z3.Not(z3.And(day > when, self.active(o, {**s, NOW: when}), could)))
+        return z3.And(parts) if parts else z3.BoolVal(True)
+
+    def could_do(self, event: EventDef, s: StateVars, day: Z, restrict: Node | None) -> z3.BoolRef:
+        """Some argument values in range allow ``event`` on ``day`` (and satisfy ``restrict``).
+
+        The existential over the arguments is eliminated (Z3's ``qe``, exact for linear
+        integer arithmetic) over a placeholder day, once per event and state, so the
+        transition relation stays quantifier-free for BMC, k-induction and Spacer alike; no
+        argument variable is left for trace extraction to see."""
+        key = (event.id, None if restrict is None else repr(restrict), s[NOW].decl().name())
+        placeholder = z3.Int("diligence!day")
+        if key not in self._could:
+            xs = {a.id: z3.Int(f"diligence!{a.id}") for a in event.args}
+            body = self.allowed(event, s, placeholder, xs)
+            if restrict is not None:
+                body = z3.And(body, self.expr(restrict, self.env(s, placeholder, xs)))
+            if xs:
+                body = _eliminate(z3.Exists(list(xs.values()), body))
+            self._could[key] = body
+        return z3.substitute(self._could[key], (placeholder, day))
+
+    def allowed(self, event: EventDef, s: StateVars, day: Z, args: Mapping[str, Z]) -> z3.BoolRef:
+        """The step is possible: enabled, and its effects agree and stay in range (as the
+        interpreter's ``why_not``, which applies the effects)."""
+        env = self.env(s, day, args)
+        applied = []  # (applies, variable, value) per assignment
+        for eff in event.effects:
+            cond = z3.BoolVal(True) if eff.cond is None else self.expr(eff.cond, env)
+            applies = z3.And(self.on(eff.element.key), cond)
+            applied += [(applies, var, self.expr(node, env)) for var, node in eff.assigns]
+        parts = [self.enabled(event, s, day, args)]
+        for i, (ca, var, va) in enumerate(applied):
+            parts += [z3.Implies(z3.And(ca, cb), va == vb) for cb, vb_var, vb in applied[i + 1:]
+                      if vb_var == var]
+            v = self.system.var_map[var]
+            if isinstance(v.type, EnumType):
+                parts.append(z3.Implies(ca, z3.And(va >= 0, va < len(v.type.values))))
+            elif v.lo is not None and v.hi is not None:
+                parts.append(z3.Implies(ca, z3.And(va >= v.lo, va <= v.hi)))
         return z3.And(parts)
 
     # -- properties ---------------------------------------------------------------------------
@@ -365,6 +396,29 @@ class Encoding:
             return post_hook(call)
 
         return self.expr(node, self.env(post), hook)
+
+
+def _eliminate(formula: z3.BoolRef) -> z3.BoolRef:
+    """``formula`` without its quantifier, by Z3's quantifier elimination."""
+    out = z3.Then("simplify", "qe", "simplify")(formula).as_expr()
+    if z3.is_quantifier(out) or any(z3.is_quantifier(c) for c in _subterms(out)):
+        raise InternalError("quantifier elimination left a quantifier in a diligence condition")
+    return out
+
+
+def _subterms(t: Z) -> list[Z]:
+    seen: dict[int, Z] = {}
+    todo = [t]
+    while todo:
+        x = todo.pop()
+        if x.get_id() in seen:
+            continue
+        seen[x.get_id()] = x
+        if z3.is_app(x):
+            todo += list(x.children())
+        elif z3.is_quantifier(x):
+            todo.append(x.body())
+    return list(seen.values())
 
 
 def _binary(op: str, a: Z, b: Z) -> Z:

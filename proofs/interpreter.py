@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model.errors import InternalError
-from ..model.expr import Call, CallHook, EnumType, Name, Node, Value, evaluate
+from ..model.expr import Call, CallHook, EnumType, Name, Node, Value, evaluate, names_in
 from ..model.system import NOW, EventDef, ObligationDef, System
 
 State = dict[str, Value]
@@ -77,8 +77,10 @@ class Interpreter:
                 return self.active(self.obligation(name), state)
             if call.fn == "lapsed":
                 return self.lapsed(self.obligation(name), state)
-            if call.fn == "prohibited":
-                return bool(self.prohibitions_in_force(self.system.events[name], state, int(state[NOW]), {}))
+            if call.fn == "prohibited":  # arguments at 0, as in the encoding
+                event = self.system.events[name]
+                return bool(self.prohibitions_in_force(event, state, int(state[NOW]),
+                                                       {a.id: 0 for a in event.args}))
             if call.fn == "enabled":
                 return self.why_not(self.system.events[name], state, int(state[NOW]), {}) is None
             if call.fn == "vacant":
@@ -159,28 +161,56 @@ class Interpreter:
         return new
 
     def eager_violation(self, state: State, step: Step) -> str | None:
-        """Compliant traces: a duty that can be done is done first, and not after its deadline.
-
-        The duty is judged at the step's day, capped at its due day (never before today), so a
-        duty that arises as days pass cannot be jumped over.
-        """
-        duties = []
-        doable = []
+        """Diligent traces: the step must not move the clock past a pending duty's due day
+        while its holder could still do something for it (a discharge or one of its own
+        preparatory acts) on the last day that counts: min(step day, due day), never before
+        today. Everyone else, the world included, is free (docs/semantics.md)."""
         for o in self.system.obligations:
             due = self.due(o, state)
-            when = step.day if due is None or step.day <= due else max(due, int(state[NOW]))
-            if not self.active(o, {**state, NOW: when}):  # a duty may arise as days pass
+            if due is None:
                 continue
-            duties.append(o)
-            if any(self.why_not(self.system.events[e], state, when, {}) is None
-                   for e in o.discharged_by):
-                doable.append(o)
-                if step.day > when:
-                    return f"the duty {o.id} could be done by day {when} but the trace waits"
-        discharging = {e for o in duties for e in o.discharged_by}
-        if doable and step.event not in discharging:
-            return f"{step.event} happens while the duty {doable[0].id} can be done"
+            when = max(due, int(state[NOW]))
+            if step.day <= when or not self.active(o, {**state, NOW: when}):
+                continue
+            could = self.could_act(o, state, when)
+            if could is not None:
+                return (f"the duty {o.id} is due on day {due} and {could} could still happen on "
+                        f"day {when}, but the trace moves on to day {step.day}")
         return None
+
+    def could_act(self, o: ObligationDef, state: State, day: int) -> str | None:
+        """The first event (as 'event(args)') the holder of ``o`` could do for it on ``day``."""
+        for eid in self.system.diligence_events(o):
+            args = self.some_args(self.system.events[eid], state, day, o.discharges_if(eid))
+            if args is not None:
+                return eid + ("(" + ", ".join(f"{k}={v}" for k, v in args.items()) + ")" if args else "")
+        return None
+
+    def some_args(self, event: EventDef, state: State, day: int, restrict: Node | None
+                  ) -> dict[str, int] | None:
+        """Argument values that allow ``event`` on ``day`` (and satisfy ``restrict``), or None.
+
+        Exact: every combination in range is tried, except that an argument no condition or
+        effect of the event reads is fixed at its lower bound (its value changes nothing)."""
+        read = self.reads(event) | (names_in(restrict) if restrict is not None else set())
+        free = [a for a in event.args if a.id in read]
+        fixed = {a.id: a.lo for a in event.args if a.id not in read}
+        for combo in itertools.product(*(range(a.lo, a.hi + 1) for a in free)):
+            args = {**fixed, **{a.id: v for a, v in zip(free, combo, strict=True)}}
+            if restrict is not None and not self.holds(restrict, self.env(state, day, args)):
+                continue
+            if self.why_not(event, state, day, args) is None:
+                return args
+        return None
+
+    def reads(self, event: EventDef) -> set[str]:
+        """Every name the conditions and effects of ``event`` mention."""
+        nodes: list[Node] = [g.cond for g in event.guards]
+        nodes += [p.when for p in self.system.permissions_on(event.id)]
+        nodes += [p.when for p in self.system.prohibitions_on(event.id)]
+        for eff in event.effects:
+            nodes += ([eff.cond] if eff.cond is not None else []) + [v for _, v in eff.assigns]
+        return set().union(*(names_in(n) for n in nodes)) if nodes else set()
 
     def step(self, state: State, step: Step, eager: bool = False) -> State:
         if step.event not in self.system.events:
@@ -192,7 +222,7 @@ class Interpreter:
         if eager:
             skipped = self.eager_violation(state, step)
             if skipped:
-                raise StepRefused(f"not a compliant trace: {skipped}")
+                raise StepRefused(f"not a diligent trace: {skipped}")
         return self.apply(event, state, step.day, step.args)
 
     def run(self, steps: list[Step], eager: bool = False) -> list[State]:

@@ -1,0 +1,166 @@
+"""Diligent traces on the tiny model tests/models/diligent.yaml, on both sides.
+
+Each notion of docs/semantics.md ("Which traces are judged") is checked on the interpreter and
+on the Z3 encoding: a world event while a duty is pending; no lapse of a duty whose discharge
+needs the holder's own readings; a vote discharging whatever its result (or only when it
+passes, for an ``{event, when}`` entry); prohibitions reading the event's argument.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import z3
+from polity.model.errors import UserError
+from polity.model.loader import load_model, resolve
+from polity.model.system import NOW, System
+from polity.proofs.compiler import Encoding
+from polity.proofs.explain import narrate
+from polity.proofs.interpreter import Interpreter, Step, StepRefused
+from support import MODELS
+
+DILIGENT = MODELS / "diligent.yaml"
+
+
+@pytest.fixture(scope="module")
+def system() -> System:
+    return resolve(load_model(DILIGENT))
+
+
+def steps_z3(system: System, steps: list[Step], eager: bool) -> z3.CheckSatResult:
+    """Whether the encoding admits exactly these steps from the initial state."""
+    enc = Encoding(system)
+    solver = z3.Solver()
+    solver.add(enc.init(enc.state(0)))
+    for i, s in enumerate(steps, 1):
+        stv = enc.step(i)
+        solver.add(enc.trans(enc.state(i - 1), stv, enc.state(i), eager))
+        solver.add(stv.ev == enc.event_index[s.event], enc.state(i)[NOW] == s.day)
+        solver.add(*[stv.args[k] == v for k, v in s.args.items()])
+    return solver.check(*enc.switches.values())
+
+
+def lapse_reachable(system: System, oid: str, depth: int, eager: bool) -> bool:
+    """Whether some trace of ``depth`` steps ends with the duty ``oid`` lapsed."""
+    enc = Encoding(system)
+    solver = z3.Solver()
+    solver.add(enc.init(enc.state(0)))
+    for i in range(1, depth + 1):
+        solver.add(enc.trans(enc.state(i - 1), enc.step(i), enc.state(i), eager))
+    o = next(o for o in system.obligations if o.id == oid)
+    solver.add(enc.lapsed(o, enc.state(depth)))
+    return solver.check(*enc.switches.values()) == z3.sat
+
+
+def both(system: System, steps: list[Step], eager: bool = True) -> tuple[bool, bool]:
+    """(the interpreter allows the steps, the encoding allows them)."""
+    try:
+        Interpreter(system).run(steps, eager)
+        interp = True
+    except StepRefused:
+        interp = False
+    return interp, steps_z3(system, steps, eager) == z3.sat
+
+
+def test_preparatory_acts_are_derived_from_the_model(system: System) -> None:
+    # the readings assign `readings`, which the adoption's guard reads; nothing prepares a vote
+    assert system.preparatory["adopt_bill"] == ("council_reads",)
+    assert system.preparatory["vote_on_motion"] == ()
+    assert system.diligence_events(system.obligations[1]) == ("council_adopts", "council_reads")
+
+
+def test_explicit_prepared_by_is_added(tmp_path: Path) -> None:
+    text = DILIGENT.read_text().replace(
+        "    discharged_by: [council_votes]\n",
+        "    discharged_by: [council_votes]\n    prepared_by: [council_reads]\n")
+    model = tmp_path / "m.yaml"
+    model.write_text(text)
+    (tmp_path / "diligent-constitution.txt").write_text((MODELS / "diligent-constitution.txt").read_text())
+    s = resolve(load_model(model))
+    assert s.preparatory["vote_on_motion"] == ("council_reads",)
+
+
+def test_world_event_while_a_duty_is_pending(system: System) -> None:
+    # the motion is pending from day 0; a storm (and the Head's right) may still come first
+    assert both(system, [Step("storm_hits", 0), Step("head_extends", 1, {"days": 3}),
+                         Step("council_votes", 2, {"yes": 4})]) == (True, True)
+
+
+def test_waiting_past_a_due_day_while_the_holder_could_act_is_not_diligent(system: System) -> None:
+    assert both(system, [Step("time_passes", 11)]) == (False, False)
+    assert both(system, [Step("time_passes", 11)], eager=False) == (True, True)
+    assert both(system, [Step("time_passes", 10)]) == (True, True)  # the due day itself is fine
+
+
+def test_preparatory_acts_count_so_no_false_deadlock(system: System) -> None:
+    # after the vote, only the bill is pending: its adoption needs two readings first, which
+    # the council could hold; jumping past day 30 is therefore not diligent
+    voted = [Step("council_votes", 1, {"yes": 0})]
+    with pytest.raises(StepRefused, match="council_reads"):
+        Interpreter(system).run([*voted, Step("time_passes", 31)], eager=True)
+    assert both(system, [*voted, Step("time_passes", 31)]) == (False, False)
+    assert not lapse_reachable(system, "adopt_bill", 4, eager=True)
+    assert lapse_reachable(system, "adopt_bill", 1, eager=False)
+
+
+def test_a_vote_discharges_whatever_its_result(system: System) -> None:
+    for yes in (0, 5):
+        steps = [Step("council_votes", 1, {"yes": yes}), Step("council_reads", 2),
+                 Step("council_reads", 3), Step("council_adopts", 4), Step("time_passes", 400)]
+        assert both(system, steps) == (True, True), yes
+    assert not lapse_reachable(system, "vote_on_motion", 3, eager=True)
+
+
+def test_a_discharge_restricted_to_passing_votes(system: System) -> None:
+    interp = Interpreter(system)
+    done = [Step("council_votes", 0, {"yes": 0}), Step("council_reads", 0), Step("council_reads", 0),
+            Step("council_adopts", 0), Step("head_extends", 1, {"days": 5}),
+            Step("council_confirms", 2, {"yes": 1})]  # a failed vote does not discharge
+    state = interp.run(done, eager=True)[-1]
+    o = next(o for o in system.obligations if o.id == "confirm_extension")
+    assert interp.active(o, state)
+    confirms = system.events["council_confirms"]
+    assert interp.some_args(confirms, state, 21, o.discharges_if("council_confirms")) == {"yes": 3}
+    assert interp.some_args(confirms, state, 21, None) == {"yes": 0}
+    assert both(system, [*done, Step("time_passes", 22)]) == (False, False)
+    assert both(system, [*done, Step("council_confirms", 3, {"yes": 3}), Step("time_passes", 22)]) == (True, True)
+
+
+def test_prohibitions_read_the_event_argument(system: System) -> None:
+    assert both(system, [Step("head_extends", 0, {"days": 11})], eager=False) == (False, False)
+    assert both(system, [Step("head_extends", 0, {"days": 10})], eager=False) == (True, True)
+    twice = [Step("head_extends", 0, {"days": 2}), Step("head_extends", 1, {"days": 2})]
+    assert both(system, twice, eager=False) == (False, False)  # not more than once, no guard
+    with pytest.raises(StepRefused, match="no_long_extension"):
+        Interpreter(system).run([Step("head_extends", 0, {"days": 30})])
+
+
+def _variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = DILIGENT.read_text()
+    assert old in text
+    model = tmp_path / "m.yaml"
+    model.write_text(text.replace(old, new))
+    (tmp_path / "diligent-constitution.txt").write_text((MODELS / "diligent-constitution.txt").read_text())
+    return model
+
+
+def test_a_condition_reading_an_argument_not_every_listed_event_takes(tmp_path: Path) -> None:
+    model = _variant(tmp_path, "    events: [head_extends]\n    when: \"days > max_extension\"",
+                     "    events: [head_extends, storm_hits]\n    when: \"days > max_extension\"")
+    with pytest.raises(UserError, match="reads the argument 'days', which event 'storm_hits' does not take") as err:
+        resolve(load_model(model))
+    assert err.value.location is not None and err.value.location.line > 1
+
+
+def test_discharge_entries_are_checked(tmp_path: Path) -> None:
+    model = _variant(tmp_path, "{event: council_confirms, when:", "{event: council_confirm, when:")
+    with pytest.raises(UserError, match="unknown event 'council_confirm'"):
+        resolve(load_model(model))
+    model = _variant(tmp_path, 'when: "yes >= majority_total"}]', 'when: "days >= 1"}]')
+    with pytest.raises(UserError, match="days"):
+        resolve(load_model(model))
+
+
+def test_time_passes_is_told_as_such(system: System) -> None:
+    assert narrate(system, Step("time_passes", 40)) == "day 40: time passes"
