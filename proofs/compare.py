@@ -5,7 +5,7 @@ Articles are numbered differently in two texts, so findings are matched by what 
 never by citation: a finding's *subject* is the duty or office it is about (its ``about``), its
 *causes* are the other elements behind it (the bars and failing conditions). Two findings
 correspond when they are of the same kind, with corresponding subjects and corresponding causes,
-correspondence being the crosswalk's (``model/crosswalk.py``) or, where it says nothing, the same
+correspondence being the crosswalk's (``properties/crosswalk.py``) or, where it says nothing, the same
 element id. Every distinct cause is a finding of its own, so a duty blocked by another bar in the
 second text is one finding repaired and one introduced, not one kept.
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..model.crosswalk import Crosswalk
+from ..properties.crosswalk import Crosswalk
 from .records import (
     Change,
     CheckResult,

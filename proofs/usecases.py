@@ -253,7 +253,7 @@ def compare(before: Path | None, after: Path | None, crosswalk: Path | None = No
     """Two texts compared (``before``, ``after``: model paths, None for the built-in model): the
     findings of each, matched through the crosswalk, and the crosswalk's questions asked of
     both. Without a crosswalk file, elements correspond by id and no question is asked."""
-    from ..model.crosswalk import empty_crosswalk, find_crosswalk, load_crosswalk
+    from ..properties.crosswalk import empty_crosswalk, find_crosswalk, load_crosswalk
     from .compare import compare as compare_records
     from .isolated import run_each
 

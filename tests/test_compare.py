@@ -12,12 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from polity.model.crosswalk import empty_crosswalk, load_crosswalk
 from polity.model.errors import UserError
 from polity.model.loader import load_model
 from polity.proofs.compare import match_findings
 from polity.proofs.records import Change, CompareReport, FindingRecord
 from polity.proofs.usecases import compare
+from polity.properties.crosswalk import empty_crosswalk, load_crosswalk
 from support import MODELS, TINY, run_polity
 
 SECOND = MODELS / "compare" / "tiny-second.yaml"

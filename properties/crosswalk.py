@@ -22,11 +22,11 @@ from typing import Literal
 
 from pydantic import Field
 
-from .errors import UserError, shown
-from .loader import LoadedModel, resolve
-from .schema import Strict
-from .source import load_source
-from .yamlpos import LoadedFile, load_yaml
+from ..model.errors import UserError, shown
+from ..model.loader import LoadedModel, resolve
+from ..model.schema import Strict
+from ..model.source import load_source
+from ..model.yamlpos import LoadedFile, load_yaml
 
 
 class Subject(Strict):
@@ -77,7 +77,7 @@ class Crosswalk(LoadedFile[CrosswalkSpec]):
 
 def empty_crosswalk(before: str, after: str) -> Crosswalk:
     """No crosswalk file: elements correspond by id, no questions (said in the report)."""
-    from .yamlpos import Positions
+    from ..model.yamlpos import Positions
 
     spec = CrosswalkSpec(polity=1, crosswalk=f"{before}--{after} (none given)", models=(before, after))
     return Crosswalk(spec, Positions("<no crosswalk>", {}), Path("<no crosswalk>"))
@@ -95,9 +95,9 @@ def find_crosswalk(before: LoadedModel, after: LoadedModel) -> Path | None:
 
 def load_crosswalk(path: Path, before: LoadedModel, after: LoadedModel, label: str | None = None) -> Crosswalk:
     """Read and check a crosswalk against the two models it relates."""
-    from ..properties.language import parse_property
-    from .expr import ExprError
-    from .loader import validate
+    from ..model.expr import ExprError
+    from ..model.loader import validate
+    from .language import parse_property
 
     data, pos = load_yaml(path, label)
     spec = validate(CrosswalkSpec, data, pos, "a crosswalk",
