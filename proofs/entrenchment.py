@@ -147,7 +147,7 @@ def menu_words(moves: list[Move]) -> list[str]:
     return [f"strike {human_cite(m.provision)}" for m in moves]
 
 
-def _says(move: Move, text: LoadedModel) -> tuple[str, tuple[str, ...]]:
+def _says(move: Move, text: LoadedModel, original: LoadedModel) -> tuple[str, tuple[str, ...]]:
     """The amendment in words, against the text it is put to, and the provisions involved."""
     guards = sorted({e.id for e in text.constitution.entrenched if move.provision in e.by}, key=citation_sort_key)
     by = sorted({b for e in text.constitution.entrenched if e.id == move.provision for b in e.by},
@@ -157,6 +157,8 @@ def _says(move: Move, text: LoadedModel) -> tuple[str, tuple[str, ...]]:
         words += ", which entrenches " + ", ".join(human_cite(g) for g in guards)
     if by:
         words += " (entrenched by " + ", ".join(human_cite(b) for b in by) + ")"
+    elif any(e.id == move.provision for e in original.constitution.entrenched):
+        words += " (no longer entrenched in the text as amended)"
     return words, tuple(sorted({move.provision, *guards, *by}, key=citation_sort_key))
 
 
@@ -273,7 +275,7 @@ def self_amendment(loaded: LoadedModel, questions: list[Question], stages: list[
             if f.plan is not None:
                 steps_out = []
                 for n, (move, text) in enumerate(f.plan, 1):
-                    words, involved = _says(move, text)
+                    words, involved = _says(move, text, loaded)
                     steps_out.append(PlanStep(n, words, move.change(), involved,
                                               None if days is None else n * days))
                 plan = tuple(steps_out)
