@@ -243,7 +243,7 @@ def procedure_days(loaded: LoadedModel, stages: list[Stage]) -> tuple[int | None
     total: int | None = 0
     lines = []
     for st in stages:
-        days = [int(evaluate(o.within, params)) for o in system.obligations.values()
+        days = [int(evaluate(o.within, params)) for o in system.obligations
                 if o.within is not None and set(o.discharged_by) & set(st.events)
                 and names_in(o.within) <= set(params)]
         if days:
