@@ -687,7 +687,7 @@ class AmendmentReport:
     changes: tuple[ChangeLine, ...]
     model: str
     reading: str  # the entrenchment reading that decides admissibility
-    touches: tuple[TouchRecord, ...]  # every touch, whatever reading refuses it
+    touches: tuple[TouchRecord, ...]  # every touch: those refused under ``reading`` first
     notes: tuple[str, ...]
     impact: ImpactReport | None = None  # None: not analysed
     suite: str | None = None
@@ -725,8 +725,6 @@ class AmendmentReport:
     def from_json(cls, d: Mapping[str, Any]) -> AmendmentReport:
         am = d["amendment"]
         touches = tuple(TouchRecord.from_json(t) for t in [*d["entrenchment"], *d["entrenchment_other_readings"]])
-        order = {t: i for i, t in enumerate(touches)}
-        touches = tuple(sorted(touches, key=lambda t: (t.change, order[t])))
         return cls(am["title"], am["file"], tuple(ChangeLine.from_json(c) for c in am["changes"]), d["model"],
                    d["entrenchment_reading"], touches, tuple(d["notes"]),
                    ImpactReport.from_json(d) if d["analysed"] else None, d.get("suite"), d.get("find", False))

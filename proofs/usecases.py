@@ -276,6 +276,7 @@ def _amendment_report(step: Any, reading: str, impact: ImpactReport | None, suit
                     for i, ch in enumerate(am.spec.changes))
     touches = tuple(TouchRecord(t.change, t.kind, t.provision, t.by, t.how, str(t.location), t.readings)
                     for t in step.touches)
+    touches = tuple(sorted(touches, key=lambda t: reading not in t.readings))  # stable: refusing first
     return AmendmentReport(am.spec.title, am.file, changes, step.before.constitution.id, reading, touches,
                            tuple(step.applied.notes), impact, suite, find)
 

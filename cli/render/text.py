@@ -206,8 +206,8 @@ def sequence_text(report: SequenceReport, context: Context) -> None:
          (f"(model {d['model']}; entrenchment read as {d['entrenchment_reading']})", "dim"))
     for i, step in enumerate(d["steps"], 1):
         show("\n", (f"step {i} (referendum {i})", "bold"),
-             (": put to the original text" if i == 1 else f": put to the text as amended by steps 1-{i - 1}",
-              "dim"))
+             (": put to the original text" if i == 1 else
+              f": put to the text as amended by {'step 1' if i == 2 else f'steps 1-{i - 1}'}", "dim"))
         _change_lines(step, in_sequence=True)
     others = ", ".join(f"{r}: {'admissible' if ok else 'inadmissible'}"
                        for r, ok in d["admissible_under"].items() if r != d["entrenchment_reading"])
