@@ -460,9 +460,9 @@ def touches(loaded: LoadedModel, amendment: Amendment) -> list[Touch]:
     out: list[Touch] = []
     for i, ch in enumerate(amendment.spec.changes):
         for en in c.entrenched:
-            found = [(how.replace(f", which cites {en.id}", ", which cites it")
-                      .replace(f" citing {en.id}", " citing it"), where, READINGS)
-                     for how, where in _what_it_touches(c, ch, en.id)]
+            found: list[tuple[str, PathKey, tuple[str, ...]]] = [
+                (how.replace(f", which cites {en.id}", ", which cites it").replace(f" citing {en.id}", " citing it"),
+                 where, READINGS) for how, where in _what_it_touches(c, ch, en.id)]
             if not found:
                 for b in en.by:
                     for how, where in _what_it_touches(c, ch, b):

@@ -365,7 +365,8 @@ def entrenchment_text(report: EntrenchmentReport, context: Context) -> None:
             if a.plan:
                 show(head, ": ", ("changeable", "bold red"), f" in {len(a.plan)} step(s):")
                 for st in a.plan:
-                    when = f", adopted by day {st.latest_day} at the latest (days from the first initiative)" if st.latest_day is not None else ""
+                    when = ("" if st.latest_day is None else
+                            f", adopted by day {st.latest_day} at the latest (days from the first initiative)")
                     show(f"    referendum {st.number}: {st.says}{when}")
                     show("      ", ("provisions: " + ", ".join(human_cite(c) for c in st.provisions), "dim"))
             else:
