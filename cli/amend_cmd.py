@@ -1,20 +1,23 @@
 """``polity amend`` and ``polity diff``: what a proposed change breaks or fixes.
 
-``amend`` applies an amendment file to a model, checks it against the entrenched provisions,
-then verifies the suite and runs ``find`` on the model before and after and reports the
-differences. ``diff`` compares two whole model files the same way.
+``amend`` applies amendment files to a model in order, checks each against the entrenched
+provisions of the text as amended so far (under an entrenchment reading), then verifies the
+suite and runs ``find`` on the model before and after and reports the differences (of each
+step and of the whole sequence; the use case is ``proofs.usecases.amend``). ``diff`` compares
+two whole model files the same way.
 """
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from ..model.errors import UserError
 from . import output
 from .options import MAX_SECONDS, BoundOpt, Format, ModelOpt, RecheckOpt, SuiteFormat, TimeoutOpt, choose_recheck
-from .output import citation_sort_key, human_cite
 from .progress import progress
 from .render import ChangeReport, Context, render
 
@@ -38,11 +41,25 @@ def register(app: typer.Typer) -> None:
     app.command("diff")(diff)
 
 
+class Reading(str, Enum):
+    implied = "implied"
+    literal = "literal"
+
+
+ReadingOpt = Annotated[Reading, typer.Option(
+    "--entrenchment",
+    help="How to read an eternity clause: implied (the clauses that protect an unchangeable "
+         "provision are protected too) or literal (only the provisions listed).")]
+
+
 def amend(
-    amendment: Annotated[Path, typer.Argument(help="Amendment file (YAML).", dir_okay=False)],
+    amendments: Annotated[list[Path], typer.Argument(
+        help="Amendment files (YAML), put in this order, each to the text as amended by the ones before.",
+        dir_okay=False)],
     model: ModelOpt = None,
     suite: SuiteOpt = None,
     fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
+    entrenchment: ReadingOpt = Reading.implied,
     ignore_entrenchment: Annotated[bool, typer.Option(
         "--ignore-entrenchment", help="Analyse even if an entrenched provision is touched.")] = False,
     bound: BoundOpt = None,
@@ -52,39 +69,26 @@ def amend(
     find_timeout: FindTimeoutOpt = 120.0,
     recheck: RecheckOpt = None,
 ) -> None:
-    """Test an amendment: admissibility, then verdicts and findings before and after.
+    """Test an amendment, or a sequence of them: admissibility, then verdicts and findings before
+    and after (of each step and of the whole sequence).
 
-    Exit 0 when analysed (admissible, or --ignore-entrenchment), 1 when it touches an
-    entrenched provision, 2 on bad input.
+    Exit 0 when analysed (admissible, or --ignore-entrenchment), 1 when a step touches an
+    entrenched provision under the chosen entrenchment reading, 2 on bad input.
     """
-    from ..model.amendment import apply_amendment, entrenchment, load_amendment
-    from ..model.loader import load_model
+    from ..proofs.usecases import amend as amend_use_case
 
-    before = load_model(model)
-    am = load_amendment(amendment)
-    touches = entrenchment(before, am)
-    applied = apply_amendment(before, am)  # bad changes are bad input even when inadmissible
-    report: dict[str, Any] = {
-        "amendment": {"title": am.spec.title, "file": am.file, "changes": [
-            {"kind": ch.kind, "what": _change_phrase(ch), "rationale": ch.rationale,
-             "location": str(am.locate(i))} for i, ch in enumerate(am.spec.changes)]},
-        "model": before.constitution.id,
-        "admissible": not touches,
-        "entrenched_touched": sorted({t.provision for t in touches}, key=citation_sort_key),
-        "entrenchment": [t.to_json() for t in touches],
-        "notes": applied.notes,
-    }
-    if touches and not ignore_entrenchment:
-        report |= {"analysed": False, "verdict_changes": [], "undecided": [], "findings_added": [],
-                   "findings_removed": [], "findings_changed": [], "reliance_changes": [],
-                   "trace_changes": []}
-        render(fmt.value, ChangeReport(report), Context(loaded=before))
-        raise typer.Exit(1)
-    report |= {"analysed": True}
+    if len(amendments) > 1 and fmt in (SuiteFormat.junit, SuiteFormat.sarif):
+        raise UserError(f"--format {fmt.value} reports one amendment; a sequence is reported as text or json")
+    machine = fmt != SuiteFormat.text
     choose_recheck(recheck)
-    report |= _analyse(before, applied.model, suite, Format.text if fmt == SuiteFormat.text else Format.json,
-                       bound, timeout, cache, find, find_timeout)
-    render(fmt.value, ChangeReport(report), Context(loaded=before))
+    with progress(output.err, not machine, machine=machine) as shown:
+        before, report = amend_use_case(
+            list(amendments), model, suite, entrenchment.value, ignore_entrenchment, bound, timeout,
+            CACHE_DIR if cache else None, find, find_timeout,
+            note=lambda msg: shown.note(f"checking: {msg}"), warn=output.warn)
+    render(fmt.value, report, Context(loaded=before))
+    if not report.admissible and not ignore_entrenchment:
+        raise typer.Exit(1)
 
 
 def diff(
@@ -128,13 +132,3 @@ def _analyse(before: Any, after: Any, suite_path: Path | None, fmt: Format, boun
                                   find, find_timeout, note=lambda msg: shown.note(f"checking: {msg}"),
                                   warn=output.warn)
     return report.to_json() | {"suite": suite, "find": find}
-
-
-def _change_phrase(ch: Any) -> str:
-    if ch.set is not None:
-        return f"set {ch.set.parameter} = {ch.set.value}"
-    if ch.strike is not None:
-        return f"strike {human_cite(ch.strike)}"
-    if ch.add is not None:
-        return f"add to {ch.add.section}: {ch.add.element.get('id', '?')}"
-    return f"replace in {ch.replace.section}: {ch.replace.id}"

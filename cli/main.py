@@ -18,7 +18,7 @@ import typer
 
 from ..model.errors import InternalError, UserError
 from ..proofs.kinds import kinds_help
-from . import amend_cmd, compare_cmd, output, query_cmd
+from . import amend_cmd, compare_cmd, entrenchment_cmd, output, query_cmd
 from .options import (
     FIND_BOUND_HELP,
     MAX_JOBS,
@@ -274,5 +274,6 @@ def _internal(exc: BaseException) -> None:
 
 
 amend_cmd.register(app)
+entrenchment_cmd.register(app)
 query_cmd.register(app)
 compare_cmd.register(app)

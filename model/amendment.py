@@ -367,17 +367,39 @@ def _strike(data: dict[str, Any], tracker: _Tracker, amendment: Amendment, i: in
                 notes.append(f"{section[:-1]} '{x.get('id')}' removed: none of its events remain")
             keep.append(not empty)
         tracker.filter(items, keep)
+    # entrenchment: an entry about a struck provision goes; an entry whose protecting clauses
+    # are all struck goes too (nothing in the amended text protects it any more)
     entrenched = data.get("entrenched", [])
-    tracker.filter(entrenched, [not under(e.get("id", ""), struck) for e in entrenched])
+    keep = []
+    for e in entrenched:
+        by = e.get("by", [])
+        tracker.filter(by, [not under(b, struck) for b in by])
+        gone_by = not by
+        keep.append(not under(e.get("id", ""), struck) and not gone_by)
+        if gone_by and not under(e.get("id", ""), struck):
+            notes.append(f"{e.get('id')} is no longer entrenched: what entrenched it is struck")
+    tracker.filter(entrenched, keep)
     return notes
 
 
 # ----------------------------------------------------------------------------- entrenchment
 
 
+READINGS = ("implied", "literal")
+"""How the entrenchment check reads an eternity clause (see docs/amendments.md):
+
+- ``implied``: the clauses that protect an unchangeable provision (an entry's ``by``) are
+  themselves unchangeable, or striking them first would defeat the protection (Ross, Suber);
+- ``literal``: only the provisions listed as entrenched are unchangeable; a protecting clause
+  is protected only if it is itself listed.
+"""
+DEFAULT_READING = "implied"  # Polity's behaviour before the readings were named
+
+
 @dataclass(frozen=True)
 class Touch:
-    """A change that touches an entrenched provision."""
+    """A change that touches an entrenched provision, and the readings under which that
+    makes the amendment inadmissible."""
 
     change: int  # index in the amendment's changes
     kind: str
@@ -385,46 +407,106 @@ class Touch:
     by: tuple[str, ...]  # what entrenches it
     how: str
     location: Location
+    readings: tuple[str, ...] = READINGS  # the entrenchment readings that refuse it
+
+    def refused_under(self, reading: str) -> bool:
+        return reading in self.readings
 
     def to_json(self) -> dict[str, Any]:
         return {"change": self.change, "kind": self.kind, "provision": self.provision,
-                "by": list(self.by), "how": self.how, "location": str(self.location)}
+                "by": list(self.by), "how": self.how, "location": str(self.location),
+                "readings": list(self.readings)}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Touch:
+        file, line, col = (str(d["location"]).rsplit(":", 2) + ["1", "1"])[:3]
+        loc = Location(file, int(line) if line.isdigit() else 1, int(col) if col.isdigit() else 1)
+        return cls(d["change"], d["kind"], d["provision"], tuple(d["by"]), d["how"], loc,
+                   tuple(d.get("readings", READINGS)))
 
 
-def entrenchment(loaded: LoadedModel, amendment: Amendment) -> list[Touch]:
-    """Which changes touch which entrenched provision (empty: the amendment is admissible)."""
+def check_reading(reading: str) -> str:
+    if reading not in READINGS:
+        raise UserError(f"unknown entrenchment reading {shown(reading)} (one of {', '.join(READINGS)})")
+    return reading
+
+
+def _what_it_touches(c: Any, ch: Change, target: str) -> list[tuple[str, PathKey]]:
+    """How change ``ch`` changes provision ``target`` of constitution ``c`` (empty: it does not)."""
+    hows: list[tuple[str, PathKey]] = []
+    if ch.strike is not None and related(ch.strike, target):
+        hows.append((f"strikes {ch.strike}", ("strike",)))
+    if ch.set is not None:
+        p = next((x for x in c.parameters if x.id == ch.set.parameter), None)
+        if p is not None and any(related(x, target) for x in p.cites):
+            hows.append((f"changes parameter '{p.id}', which cites {target}", ("set", "parameter")))
+    if ch.add is not None and any(related(x, target) for x in element_cites(ch.add.element)):
+        hows.append((f"adds an element citing {target}", ("add", "element")))
+    if ch.replace is not None:
+        r = ch.replace
+        old = next((x for x in getattr(c, r.section) if getattr(x, "id", None) == r.id), None)
+        old_cites = element_cites(old.model_dump()) if old is not None else []
+        if any(related(x, target) for x in old_cites):
+            hows.append((f"replaces '{r.id}', which cites {target}", ("replace", "id")))
+        elif any(related(x, target) for x in element_cites(r.element)):
+            hows.append((f"puts in an element citing {target}", ("replace", "element")))
+    return hows
+
+
+def touches(loaded: LoadedModel, amendment: Amendment) -> list[Touch]:
+    """Every change that touches an entrenched provision of ``loaded`` (the text as it stands
+    when the amendment is put), with the readings that refuse it: changing the provision itself
+    is refused under every reading; changing a clause that protects it, only under ``implied``."""
     c = loaded.constitution
     out: list[Touch] = []
-
-    def section_items(section: str) -> list[Any]:
-        return list(getattr(c, section))
-
     for i, ch in enumerate(amendment.spec.changes):
         for en in c.entrenched:
-            hows: list[tuple[str, PathKey]] = []
-            if ch.strike is not None:
-                if related(ch.strike, en.id):
-                    hows.append((f"strikes {ch.strike}", ("strike",)))
-                elif any(under(b, ch.strike) for b in en.by):
-                    hows.append((f"strikes {ch.strike}, which entrenches {en.id}", ("strike",)))
-            if ch.set is not None:
-                p = next((x for x in c.parameters if x.id == ch.set.parameter), None)
-                if p is not None and any(related(x, en.id) for x in p.cites):
-                    hows.append((f"changes parameter '{p.id}', which cites it", ("set", "parameter")))
-            if ch.add is not None and any(related(x, en.id) for x in element_cites(ch.add.element)):
-                hows.append(("adds an element citing it", ("add", "element")))
-            if ch.replace is not None:
-                r = ch.replace
-                old = next((x for x in section_items(r.section) if getattr(x, "id", None) == r.id),
-                           None)
-                old_cites = element_cites(old.model_dump()) if old is not None else []
-                if any(related(x, en.id) for x in old_cites):
-                    hows.append((f"replaces '{r.id}', which cites it", ("replace", "id")))
-                elif any(related(x, en.id) for x in element_cites(r.element)):
-                    hows.append(("puts in an element citing it", ("replace", "element")))
-            for how, where in hows:
-                out.append(Touch(i, ch.kind, en.id, tuple(en.by), how, amendment.locate(i, *where)))
+            found: list[tuple[str, PathKey, tuple[str, ...]]] = [
+                (how.replace(f", which cites {en.id}", ", which cites it").replace(f" citing {en.id}", " citing it"),
+                 where, READINGS) for how, where in _what_it_touches(c, ch, en.id)]
+            if not found:
+                for b in en.by:
+                    for how, where in _what_it_touches(c, ch, b):
+                        found.append((f"{how}, which entrenches {en.id}" if ch.strike is not None
+                                      else f"{how} ({b} entrenches {en.id})", where, ("implied",)))
+            for how, where, readings in found:
+                out.append(Touch(i, ch.kind, en.id, tuple(en.by), how, amendment.locate(i, *where),
+                                 readings))
     return out
+
+
+def entrenchment(loaded: LoadedModel, amendment: Amendment,
+                 reading: str = DEFAULT_READING) -> list[Touch]:
+    """The changes that make the amendment inadmissible under ``reading`` (empty: admissible)."""
+    check_reading(reading)
+    return [t for t in touches(loaded, amendment) if t.refused_under(reading)]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One amendment of a sequence, put to the text as amended by the steps before it."""
+
+    amendment: Amendment
+    before: LoadedModel
+    touches: tuple[Touch, ...]  # against ``before``, every reading
+    applied: Applied
+
+    def admissible(self, reading: str) -> bool:
+        return not any(t.refused_under(reading) for t in self.touches)
+
+
+def apply_sequence(loaded: LoadedModel, amendments: list[Amendment]) -> list[Step]:
+    """Apply amendments in order, each one's admissibility checked against the text as amended
+    by the earlier ones (their protecting clauses, not the original's). Every step is applied,
+    so a mistake in a later file is bad input even when an earlier step is inadmissible."""
+    steps: list[Step] = []
+    current = loaded
+    for am in amendments:
+        found = tuple(touches(current, am))
+        applied = apply_amendment(current, am)
+        steps.append(Step(am, current, found, applied))
+        current = applied.model
+    return steps
 
 
 def _citing(data: Any, provision: str) -> list[str]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from ..model.system import citation_sort_key
+
 Json = dict[str, Any]
 
 
@@ -716,3 +718,222 @@ class CompareReport:
                    tuple((p["name"], tuple(p["before"]), tuple(p["after"])) for p in d["provisions"]),
                    tuple((i["model"], i["reading"], i["search"]) for i in d.get("incomplete") or ()),
                    d.get("seconds", 0.0))
+# ----------------------------------------------------------------------------- amendments
+
+
+@dataclass(frozen=True)
+class TouchRecord:
+    """A change of an amendment that touches an entrenched provision; ``readings`` are the
+    entrenchment readings under which that makes the amendment inadmissible."""
+
+    change: int  # index in the amendment's changes
+    kind: str
+    provision: str
+    by: tuple[str, ...]
+    how: str
+    location: str
+    readings: tuple[str, ...]
+
+    def to_json(self) -> Json:
+        return {"change": self.change, "kind": self.kind, "provision": self.provision, "by": list(self.by),
+                "how": self.how, "location": self.location, "readings": list(self.readings)}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> TouchRecord:
+        return cls(d["change"], d["kind"], d["provision"], tuple(d["by"]), d["how"], d["location"],
+                   tuple(d["readings"]))
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One change of an amendment file, as a reader sees it."""
+
+    kind: str
+    what: str
+    rationale: str
+    location: str
+
+    def to_json(self) -> Json:
+        return {"kind": self.kind, "what": self.what, "rationale": self.rationale, "location": self.location}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> ChangeLine:
+        return cls(d["kind"], d["what"], d["rationale"], d["location"])
+
+
+def _empty_analysis() -> Json:
+    return {"verdict_changes": [], "undecided": [], "findings_added": [], "findings_removed": [],
+            "findings_changed": [], "reliance_changes": [], "trace_changes": []}
+
+
+@dataclass(frozen=True)
+class AmendmentReport:
+    """``polity amend``: one amendment put to a text, its admissibility under the chosen
+    entrenchment reading (and under each reading), and, when analysed, its impact."""
+
+    title: str
+    file: str
+    changes: tuple[ChangeLine, ...]
+    model: str
+    reading: str  # the entrenchment reading that decides admissibility
+    touches: tuple[TouchRecord, ...]  # every touch: those refused under ``reading`` first
+    notes: tuple[str, ...]
+    impact: ImpactReport | None = None  # None: not analysed
+    suite: str | None = None
+    find: bool = False
+
+    @property
+    def admissible(self) -> bool:
+        return self.admissible_under(self.reading)
+
+    def admissible_under(self, reading: str) -> bool:
+        return not any(reading in t.readings for t in self.touches)
+
+    def refusing(self) -> tuple[TouchRecord, ...]:
+        """The touches that make it inadmissible under the chosen reading."""
+        return tuple(t for t in self.touches if self.reading in t.readings)
+
+    def to_json(self) -> Json:
+        refusing = self.refusing()
+        readings = sorted({r for t in self.touches for r in t.readings} | {self.reading})
+        out: Json = {
+            "amendment": {"title": self.title, "file": self.file, "changes": [c.to_json() for c in self.changes]},
+            "model": self.model, "admissible": self.admissible,
+            "entrenched_touched": sorted({t.provision for t in refusing}, key=citation_sort_key),
+            "entrenchment": [t.to_json() for t in refusing],
+            "entrenchment_reading": self.reading,
+            "admissible_under": {r: self.admissible_under(r) for r in readings},
+            "entrenchment_other_readings": [t.to_json() for t in self.touches if t not in refusing],
+            "notes": list(self.notes),
+        }
+        if self.impact is None:
+            return out | {"analysed": False} | _empty_analysis()
+        return out | {"analysed": True} | self.impact.to_json() | {"suite": self.suite, "find": self.find}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> AmendmentReport:
+        am = d["amendment"]
+        touches = tuple(TouchRecord.from_json(t) for t in [*d["entrenchment"], *d["entrenchment_other_readings"]])
+        return cls(am["title"], am["file"], tuple(ChangeLine.from_json(c) for c in am["changes"]), d["model"],
+                   d["entrenchment_reading"], touches, tuple(d["notes"]),
+                   ImpactReport.from_json(d) if d["analysed"] else None, d.get("suite"), d.get("find", False))
+
+
+@dataclass(frozen=True)
+class SequenceReport:
+    """``polity amend A B ...``: amendments put in order, each to the text as amended by the
+    ones before it; each step's report (its impact against the text before it) and the impact
+    of the whole sequence (the original text against the last)."""
+
+    model: str
+    reading: str
+    steps: tuple[AmendmentReport, ...]
+    whole: ImpactReport | None = None  # None: not analysed
+    suite: str | None = None
+    find: bool = False
+
+    @property
+    def admissible(self) -> bool:
+        return all(s.admissible for s in self.steps)
+
+    def admissible_under(self, reading: str) -> bool:
+        return all(s.admissible_under(reading) for s in self.steps)
+
+    def to_json(self) -> Json:
+        readings = sorted({r for s in self.steps for t in s.touches for r in t.readings} | {self.reading})
+        out: Json = {"model": self.model, "entrenchment_reading": self.reading, "admissible": self.admissible,
+                     "admissible_under": {r: self.admissible_under(r) for r in readings},
+                     "steps": [s.to_json() for s in self.steps]}
+        if self.whole is None:
+            return out | {"analysed": False, "whole": None}
+        return out | {"analysed": True, "whole": self.whole.to_json(), "suite": self.suite, "find": self.find}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> SequenceReport:
+        return cls(d["model"], d["entrenchment_reading"], tuple(AmendmentReport.from_json(s) for s in d["steps"]),
+                   ImpactReport.from_json(d["whole"]) if d["whole"] is not None else None,
+                   d.get("suite"), d.get("find", False))
+
+
+# ----------------------------------------------------------------------------- self-amendment
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One referendum of a self-amendment plan: the amendment put, what it changes, and why
+    it is admissible against the text as amended by the steps before it."""
+
+    number: int
+    says: str  # the amendment in a lawyer's words
+    change: Json  # the amendment's one change, as written in an amendment file
+    provisions: tuple[str, ...]  # the provisions involved
+    latest_day: int | None = None  # the day it can be adopted by at the latest (the model's deadlines)
+
+    def to_json(self) -> Json:
+        out: Json = {"number": self.number, "says": self.says, "change": self.change,
+                     "provisions": list(self.provisions)}
+        _put(out, "latest_day", self.latest_day)
+        return out
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> PlanStep:
+        return cls(d["number"], d["says"], dict(d["change"]), tuple(d["provisions"]), d.get("latest_day"))
+
+
+@dataclass(frozen=True)
+class EntrenchmentAnswer:
+    """Can some sequence of admissible amendments from the menu change ``provision``?
+    ``reachable``: the shortest plan; ``holds_to_bound``: no sequence of at most ``bound``
+    steps over the menu does (an exhaustive search: a proof for that menu and bound only);
+    ``closed_after``: the menu reaches no new text after that many steps, so no longer
+    sequence over it does either."""
+
+    id: str
+    provision: str
+    statement: str
+    reading: str
+    verdict: Verdict
+    bound: int
+    plan: tuple[PlanStep, ...] = ()
+    closed_after: int | None = None
+    explored: int = 0  # texts examined
+    expected: str | None = None  # "none", or the plan's length as a string
+    ok: bool | None = None
+
+    def to_json(self) -> Json:
+        out: Json = {"id": self.id, "provision": self.provision, "statement": self.statement,
+                     "reading": self.reading, "verdict": self.verdict.value, "bound": self.bound,
+                     "plan": [s.to_json() for s in self.plan], "explored": self.explored}
+        _put(out, "closed_after", self.closed_after)
+        _put(out, "expected", self.expected)
+        _put(out, "ok", self.ok)
+        return out
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> EntrenchmentAnswer:
+        return cls(d["id"], d["provision"], d["statement"], d["reading"], Verdict(d["verdict"]), d["bound"],
+                   tuple(PlanStep.from_json(s) for s in d["plan"]), d.get("closed_after"), d["explored"],
+                   d.get("expected"), d.get("ok"))
+
+
+@dataclass(frozen=True)
+class EntrenchmentReport:
+    """``polity entrenchment``: for each unchangeable provision and entrenchment reading,
+    whether a sequence of admissible amendments over a finite menu changes it."""
+
+    model: str
+    menu: tuple[str, ...]  # the amendment kinds searched, in words
+    procedure: tuple[str, ...]  # how one amendment is dated: its stages and deadlines, or why not
+    days_per_amendment: int | None  # the longest one amendment can take under the model's deadlines
+    answers: tuple[EntrenchmentAnswer, ...]
+    seconds: float
+
+    def to_json(self) -> Json:
+        return {"model": self.model, "menu": list(self.menu), "procedure": list(self.procedure),
+                "days_per_amendment": self.days_per_amendment,
+                "answers": [a.to_json() for a in self.answers], "seconds": self.seconds}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> EntrenchmentReport:
+        return cls(d["model"], tuple(d["menu"]), tuple(d["procedure"]), d["days_per_amendment"],
+                   tuple(EntrenchmentAnswer.from_json(a) for a in d["answers"]), d["seconds"])

@@ -16,14 +16,19 @@ from typing import Any, Protocol
 from ..model.errors import UserError
 from ..model.loader import LoadedModel, load_model
 from .records import (
+    AmendmentReport,
+    ChangeLine,
     CheckResult,
     CompareReport,
+    EntrenchmentReport,
     FindingRecord,
     FindReport,
     ImpactReport,
     QueryReport,
+    SequenceReport,
     SolverInfo,
     SuiteReport,
+    TouchRecord,
     Verdict,
     reading_label,
 )
@@ -403,3 +408,81 @@ def impact_of(before: LoadedModel, after: LoadedModel, suite: Path | None = None
     verifier = Verifier(s, ResultCache(cache_dir, warn=warn), bound, timeout, find_timeout=find_timeout,
                         progress=note)
     return s.spec.suite, impact(before, after, verifier, find)
+
+
+def _change_phrase(ch: Any) -> str:
+    from ..model.system import human_cite
+
+    if ch.set is not None:
+        return f"set {ch.set.parameter} = {ch.set.value}"
+    if ch.strike is not None:
+        return f"strike {human_cite(ch.strike)}"
+    if ch.add is not None:
+        return f"add to {ch.add.section}: {ch.add.element.get('id', '?')}"
+    return f"replace in {ch.replace.section}: {ch.replace.id}"
+
+
+def _amendment_report(step: Any, reading: str, impact: ImpactReport | None, suite: str | None,
+                      find: bool) -> AmendmentReport:
+    am = step.amendment
+    changes = tuple(ChangeLine(ch.kind, _change_phrase(ch), ch.rationale, str(am.locate(i)))
+                    for i, ch in enumerate(am.spec.changes))
+    touches = tuple(TouchRecord(t.change, t.kind, t.provision, t.by, t.how, str(t.location), t.readings)
+                    for t in step.touches)
+    touches = tuple(sorted(touches, key=lambda t: reading not in t.readings))  # stable: refusing first
+    return AmendmentReport(am.spec.title, am.file, changes, step.before.constitution.id, reading, touches,
+                           tuple(step.applied.notes), impact, suite, find)
+
+
+def amend(amendments: list[Path], model: Path | None = None, suite: Path | None = None,
+          reading: str = "implied", ignore_entrenchment: bool = False, bound: int | None = None,
+          timeout: float | None = None, cache_dir: Path | None = None, find: bool = True,
+          find_timeout: float = 120.0, note: Tell = _ignore, warn: Tell = _ignore
+          ) -> tuple[LoadedModel, AmendmentReport | SequenceReport]:
+    """``polity amend``: amendments put in order, each checked for admissibility under the
+    entrenchment ``reading`` against the text as amended by the ones before it; when every step
+    is admissible (or ``ignore_entrenchment``), the impact of each step and, for a sequence, of
+    the whole. One amendment gives an AmendmentReport, several a SequenceReport."""
+    from ..model.amendment import apply_sequence, check_reading, load_amendment
+
+    check_reading(reading)
+    before = load_model(model)
+    steps = apply_sequence(before, [load_amendment(p) for p in amendments])
+    analyse = ignore_entrenchment or all(s.admissible(reading) for s in steps)
+    reports = []
+    for i, s in enumerate(steps):
+        impact = suite_name = None
+        if analyse:
+            if len(steps) > 1:
+                note(f"step {i + 1} of {len(steps)}")
+            suite_name, impact = impact_of(s.before, s.applied.model, suite, bound, timeout, cache_dir, find,
+                                           find_timeout, note, warn)
+        reports.append(_amendment_report(s, reading, impact, suite_name, find))
+    if len(steps) == 1:
+        return before, reports[0]
+    whole = suite_name = None
+    if analyse:
+        note("the whole sequence")
+        suite_name, whole = impact_of(before, steps[-1].applied.model, suite, bound, timeout, cache_dir, find,
+                                      find_timeout, note, warn)
+    return before, SequenceReport(before.constitution.id, reading, tuple(reports), whole, suite_name, find)
+
+
+def entrenchment(model: Path | None = None, questions: Path | None = None, steps: int | None = None,
+                 readings: list[str] | None = None) -> tuple[LoadedModel, EntrenchmentReport]:
+    """``polity entrenchment``: for each unchangeable provision and entrenchment reading, the
+    shortest sequence of admissible amendments over the model's menu that changes it, or none
+    within the bound. Questions come from ``questions`` or the file beside the model."""
+    from ..model.amendment import READINGS, check_reading
+    from .entrenchment import DEFAULT_STEPS, default_questions, load_questions, questions_path, self_amendment
+
+    loaded = load_model(model)
+    path = questions or questions_path(loaded.path)
+    if questions is not None or path.exists():
+        q = load_questions(path, loaded)
+        asked, stages, bound = list(q.content.questions), list(q.content.procedure), q.content.steps
+    else:
+        asked, stages, bound = default_questions(loaded), [], None
+    chosen = [check_reading(r) for r in readings] if readings else list(READINGS)
+    n = steps if steps is not None else bound if bound is not None else DEFAULT_STEPS
+    return loaded, self_amendment(loaded, asked, stages, n, chosen)

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...proofs.records import CheckResult, CompareReport, FindReport, QueryReport, SuiteReport
+from ...proofs.records import (
+    AmendmentReport,
+    CheckResult,
+    CompareReport,
+    EntrenchmentReport,
+    FindReport,
+    QueryReport,
+    SequenceReport,
+    SuiteReport,
+)
 from ...proofs.usecases import Explanation
 from ..output import emit_json
 from . import ChangeReport, Context, renders
 
 
-@renders("json", CheckResult, SuiteReport, QueryReport, Explanation, CompareReport)
+@renders("json", CheckResult, SuiteReport, QueryReport, Explanation, AmendmentReport, SequenceReport,
+         EntrenchmentReport, CompareReport)
 def record_json(record: Any, context: Context) -> None:
     emit_json(record.to_json())
 

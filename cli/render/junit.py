@@ -25,7 +25,7 @@ from typing import Any
 from ...model.loader import LoadedModel
 from ...model.system import human_cite
 from ...proofs.explain import result_lines
-from ...proofs.records import FindReport, SuiteReport
+from ...proofs.records import AmendmentReport, FindReport, SuiteReport
 from . import ChangeReport, Context, renders
 from .places import Places, amendment_name, change_name, cite_list, finding_title, undecided, unique, write
 
@@ -206,3 +206,9 @@ def findings_junit(report: FindReport, context: Context) -> None:
 def change_junit(report: ChangeReport, context: Context) -> None:
     assert context.loaded is not None, "an amendment's JUnit needs the model before the change"
     write(junit_amendment(report.data, context.loaded))
+
+
+@renders("junit", AmendmentReport)
+def amendment_junit(report: AmendmentReport, context: Context) -> None:
+    assert context.loaded is not None, "an amendment's junit output needs the model before the change"
+    write(junit_amendment(report.to_json(), context.loaded))

@@ -23,7 +23,7 @@ from ...model.loader import LoadedModel
 from ...model.system import citation_sort_key, human_cite
 from ...proofs.explain import NO_EVENTS
 from ...proofs.kinds import finding_kind
-from ...proofs.records import FindReport, SuiteReport
+from ...proofs.records import AmendmentReport, FindReport, SuiteReport
 from . import ChangeReport, Context, renders
 from .places import (
     Places,
@@ -347,3 +347,9 @@ def findings_sarif(report: FindReport, context: Context) -> None:
 def change_sarif(report: ChangeReport, context: Context) -> None:
     assert context.loaded is not None, "an amendment's SARIF needs the model before the change"
     _write(sarif_amendment(report.data, context.loaded))
+
+
+@renders("sarif", AmendmentReport)
+def amendment_sarif(report: AmendmentReport, context: Context) -> None:
+    assert context.loaded is not None, "an amendment's sarif output needs the model before the change"
+    _write(sarif_amendment(report.to_json(), context.loaded))

@@ -6,12 +6,15 @@ from typing import Any
 
 from ...model.source import SourceText
 from ...proofs.records import (
+    AmendmentReport,
     Change,
     CheckResult,
     CompareReport,
+    EntrenchmentReport,
     FindReport,
     QueryAnswer,
     QueryReport,
+    SequenceReport,
     SuiteReport,
 )
 from ...proofs.usecases import Explanation
@@ -186,9 +189,40 @@ def _trace_lines(a: QueryAnswer, system: Any) -> list[str]:
 
 @renders("text", ChangeReport)
 def change_text(change: ChangeReport, context: Context) -> None:
-    """The report of ``amend`` / ``diff``: admissibility, then what the change changes."""
-    report = change.data
-    verdict = verdict_text
+    """The report of ``diff``: admissibility, then what the change changes."""
+    _change_lines(change.data)
+
+
+@renders("text", AmendmentReport)
+def amendment_text(report: AmendmentReport, context: Context) -> None:
+    """The report of ``amend`` with one amendment."""
+    _change_lines(report.to_json())
+
+
+@renders("text", SequenceReport)
+def sequence_text(report: SequenceReport, context: Context) -> None:
+    """The report of ``amend A B ...``: each step against the text as amended before it, then
+    the whole sequence against the original text."""
+    d = report.to_json()
+    show((f"a sequence of {len(d['steps'])} amendments", "bold"), "  ",
+         (f"(model {d['model']}; entrenchment read as {d['entrenchment_reading']})", "dim"))
+    for i, step in enumerate(d["steps"], 1):
+        show("\n", (f"step {i} (referendum {i})", "bold"),
+             (": put to the original text" if i == 1 else
+              f": put to the text as amended by {'step 1' if i == 2 else f'steps 1-{i - 1}'}", "dim"))
+        _change_lines(step, in_sequence=True)
+    others = ", ".join(f"{r}: {'admissible' if ok else 'inadmissible'}"
+                       for r, ok in d["admissible_under"].items() if r != d["entrenchment_reading"])
+    show("\n", ("the whole sequence", "bold"), ": ",
+         ("admissible", "bold green") if d["admissible"] else ("inadmissible", "bold red"),
+         f" under the {d['entrenchment_reading']} reading" + (f" ({others})" if others else ""))
+    if not d["analysed"]:
+        show("not analysed (use --ignore-entrenchment to analyse anyway)")
+        return
+    _analysis_lines(d["whole"] | {"find": d["find"]})
+
+
+def _change_lines(report: dict[str, Any], in_sequence: bool = False) -> None:
     if "amendment" in report:
         am = report["amendment"]
         show((am["title"], "bold"), "  ", (f"({am['file']}, model {report['model']})", "dim"))
@@ -201,18 +235,45 @@ def change_text(change: ChangeReport, context: Context) -> None:
              (f"(model {report['model']})", "dim"))
     for note in report.get("notes", []):
         show("  ", (f"note: {note}", "dim"))
+    reading = report.get("entrenchment_reading")
+    under = f" under the {reading} reading of entrenchment" if reading else ""
     if report["admissible"]:
-        show(("admissible", "bold green"), ": no entrenched provision is touched")
+        show(("admissible", "bold green"), f": no entrenched provision is touched{under}")
     else:
-        show(("inadmissible", "bold red"), ": touches entrenched "
+        show(("inadmissible", "bold red"), f"{under}: touches entrenched "
              + ", ".join(human_cite(c) for c in report["entrenched_touched"]))
         for t in report.get("entrenchment", []):
             show(f"  {t['location']}: change {t['change'] + 1} {t['how']} "
                  f"({human_cite(t['provision'])}, entrenched by "
-                 f"{', '.join(human_cite(b) for b in t['by'])})")
+                 f"{', '.join(human_cite(b) for b in t['by'])})" + _refused_by(t))
+    for r, ok in report.get("admissible_under", {}).items():
+        if r == reading:
+            continue
+        show(f"  under the {r} reading: " + ("admissible" if ok else "inadmissible"))
+        for t in report.get("entrenchment_other_readings", []):
+            if r in t["readings"]:
+                show(f"    {t['location']}: change {t['change'] + 1} {t['how']} "
+                     f"({human_cite(t['provision'])}, entrenched by "
+                     f"{', '.join(human_cite(b) for b in t['by'])})" + _refused_by(t))
+    if in_sequence and not report.get("analysed"):
+        return
     if not report.get("analysed"):
         show("not analysed (use --ignore-entrenchment to analyse anyway)")
         return
+    _analysis_lines(report)
+
+
+def _refused_by(touch: dict[str, Any]) -> str:
+    rs = touch.get("readings")
+    if not rs:
+        return ""
+    if rs == ["implied"]:
+        return "; refused under implied entrenchment only: the clause that protects it is protected too"
+    return "; refused under every reading"
+
+
+def _analysis_lines(report: dict[str, Any]) -> None:
+    verdict = verdict_text
     changes = report["verdict_changes"]
     if changes:
         from rich.table import Table
@@ -315,3 +376,43 @@ def comparison_text(report: CompareReport, context: Context) -> None:
                     "proved absent", "dim"))
     counts = ", ".join(f"{report.count(c)} {c.value}" for c in Change)
     show(f"\n{counts} in {report.seconds:.1f} s")
+
+
+# ----------------------------------------------------------------------------- entrenchment
+
+
+@renders("text", EntrenchmentReport)
+def entrenchment_text(report: EntrenchmentReport, context: Context) -> None:
+    """``polity entrenchment``: per reading, each unchangeable provision with its shortest plan,
+    or what the exhaustive search over the menu does and does not show."""
+    show((f"self-amendment of model {report.model}", "bold"),
+         ": can a sequence of admissible amendments change an unchangeable provision?")
+    show("  menu (one change per amendment): " + "; ".join(report.menu))
+    for text in report.procedure:
+        show("  ", (f"procedure: {text}", "dim"))
+    by_reading: dict[str, list[Any]] = {}
+    for a in report.answers:
+        by_reading.setdefault(a.reading, []).append(a)
+    for reading, answers in by_reading.items():
+        show("\n", (f"{reading} entrenchment", "bold"))
+        for a in answers:
+            head = f"  {human_cite(a.provision)} ({a.statement})"
+            if a.plan:
+                show(head, ": ", ("changeable", "bold red"), f" in {len(a.plan)} step(s):")
+                for st in a.plan:
+                    when = ("" if st.latest_day is None else
+                            f", adopted by day {st.latest_day} at the latest (days from the first initiative)")
+                    show(f"    referendum {st.number}: {st.says}{when}")
+                    show("      ", ("provisions: " + ", ".join(human_cite(c) for c in st.provisions), "dim"))
+            else:
+                show(head, ": ", ("no sequence", "bold green"),
+                     f" of at most {a.bound} amendment(s) over the menu changes it (the search was exhaustive:"
+                     " a proof for this menu and bound only)")
+                if a.closed_after is not None:
+                    show(f"    the menu reaches no new text after {a.closed_after} step(s), so no longer"
+                         " sequence over it does either")
+            if a.expected is not None:
+                want = "none" if a.expected == "none" else f"{a.expected} step(s)"
+                show("    expected: ", want, " -- ", ("ok", "green") if a.ok else ("DIFFERENT", "bold red"))
+    bad = sum(1 for a in report.answers if a.ok is False)
+    show(f"\n{len(report.answers)} answer(s), {bad} different from the expected, in {report.seconds:.1f} s")
