@@ -4,7 +4,7 @@ their model cards, the provisions Polity reads in a text, and the names a proper
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,11 +12,14 @@ from ..model.errors import UserError, shown
 from . import output
 from .options import Format
 
+if TYPE_CHECKING:
+    from ..model.loader import LoadedModel
+
 NameArg = Annotated[str | None, typer.Argument(
     help="A built-in model's name or a model file (default: the first built-in model).")]
 
 
-def _loaded(name: str | None):  # type: ignore[no-untyped-def]
+def _loaded(name: str | None) -> LoadedModel:
     from ..model.builtin import model_path
     from ..model.loader import load_model
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from polity.model.cite_ids import human, is_citation, sort_key
 from polity.model.citations import check_citations, citation_paths
+from polity.model.cite_ids import human, is_citation, sort_key
 from polity.model.errors import UserError
 from polity.model.loader import load_model
 from polity.model.source import index_text

@@ -67,8 +67,10 @@ def test_thresholds_follow_from_the_seats(loaded: LoadedModel) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("formula", "verdict"), [
-    ("never (happened(president_dissolves_parliament) or happened(president_dissolves_mazhilis)) and prev(emergency)", "proved"),
-    ("reachable happened(president_dissolves_parliament) and prev(presidency_holder) == acting_senate_chairman", "reachable"),
+    ("never (happened(president_dissolves_parliament) or happened(president_dissolves_mazhilis))"
+     " and prev(emergency)", "proved"),
+    ("reachable happened(president_dissolves_parliament)"
+     " and prev(presidency_holder) == acting_senate_chairman", "reachable"),
     ("always mazhilis_seats - mazhilis_vacant_mandates >= mazhilis_quorum", "violated"),
 ])
 def test_solver_questions(loaded: LoadedModel, formula: str, verdict: str) -> None:

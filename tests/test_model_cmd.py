@@ -22,7 +22,7 @@ def test_model_list() -> None:
 def test_model_show_prints_the_card_or_says_it_is_missing() -> None:
     p = run_polity("model", "show", "kz-1995")
     assert p.returncode == 0, p.stderr
-    assert "Art. 63" in p.stdout and "Modelled" in p.stdout
+    assert "## Per article" in p.stdout and "| 63 |" in p.stdout
     bad = run_polity("model", "show", "kz-1900")
     assert bad.returncode == 2 and "no built-in model named 'kz-1900'" in bad.stderr
     assert "Traceback" not in bad.stderr
