@@ -18,7 +18,7 @@ import typer
 
 from ..model.errors import InternalError, UserError
 from ..proofs.kinds import kinds_help
-from . import amend_cmd, compare_cmd, entrenchment_cmd, output, query_cmd
+from . import amend_cmd, compare_cmd, entrenchment_cmd, model_cmd, output, query_cmd
 from .options import (
     FIND_BOUND_HELP,
     MAX_JOBS,
@@ -54,6 +54,7 @@ app = typer.Typer(
 )
 model_app = typer.Typer(help="Validate and inspect constitution models.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
+model_cmd.register(model_app)
 
 
 def _version(value: bool) -> None:
@@ -81,33 +82,17 @@ def _note(message: str) -> None:
 
 
 @model_app.command("validate")
-def model_validate(path: Annotated[Path | None, typer.Argument(help="Model file (default: built-in).")] = None) -> None:
+def model_validate(path: Annotated[Path | None, typer.Argument(
+        help="A built-in model's name or a model file (default: built-in).")] = None) -> None:
     """Check a model file: schema, names, types, citations. Exit 0, or 2 with the located error."""
+    from ..model.builtin import model_path
     from ..proofs.usecases import validate
 
-    loaded = validate(path)
+    loaded = validate(model_path(path))
     c = loaded.constitution
     output.say(f"{loaded.file}: valid model '{c.id}' ({len(c.state)} state variables, {len(c.events)} events, "
                f"{len(c.obligations)} obligations, {len(c.prohibitions)} prohibitions, "
                f"{len(loaded.readings())} reading combination(s))")
-
-
-@model_app.command("show")
-def model_show(
-    path: Annotated[Path | None, typer.Argument(help="Model file (default: built-in).")] = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.text,
-) -> None:
-    """List the model's provisions-bearing elements and what they cite."""
-    from ..model.loader import load_model
-
-    loaded = load_model(path)
-    provisions = output.provisions(loaded)
-    if fmt == Format.json:
-        output.emit_json({"model": loaded.constitution.id, "title": loaded.constitution.title,
-                          "provisions": provisions})
-        return
-    for p in provisions:
-        output.say(f"{p['id']:<60} {', '.join(p['cites'])}")
 
 
 @app.command("schema")

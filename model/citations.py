@@ -54,6 +54,10 @@ def check_citations(loaded: LoadedModel) -> None:
         raise UserError(f"source text {shown(loaded.constitution.source.file)} not found",
                         loaded.locate(("source", "file")))
     text = load_source(src, loaded.constitution.source.starts_at)
+    for cite, path in citation_paths(loaded):
+        if cite in text.excluded:
+            raise UserError(f"citation {cite} names a provision excluded from the text "
+                            f"({shown(text.excluded[cite], 120)})", loaded.locate(path))
     missing = sorted(c for c in all_citations(loaded) if c not in text)
     if missing:
         raise UserError(f"citation {missing[0]} does not exist in the source text "

@@ -13,7 +13,8 @@ zero when the expression is checked is an error.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import difflib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -295,6 +296,16 @@ def _err(node: Node, msg: str) -> ExprError:
     return ExprError(msg, node.line, node.col)
 
 
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """A hint naming the closest known names, or nothing.
+
+    >>> did_you_mean("emergncy", ["emergency", "martial_law"])
+    " (did you mean 'emergency'?)"
+    """
+    close = difflib.get_close_matches(name, sorted(set(known)), n=2, cutoff=0.75)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
 def _check(node: Node, scope: Scope) -> Type:
     if isinstance(node, Lit):
         return BOOL if isinstance(node.value, bool) else INT
@@ -303,7 +314,7 @@ def _check(node: Node, scope: Scope) -> Type:
             return scope.names[node.id]
         if node.id in scope.enum_values:
             return scope.enum_values[node.id]
-        raise _err(node, f"unknown name {shown(node.id)}")
+        raise _err(node, f"unknown name {shown(node.id)}{did_you_mean(node.id, [*scope.names, *scope.enum_values])}")
     if isinstance(node, Unary):
         want = BOOL if node.op == "not" else INT
         check(node.x, scope, want)

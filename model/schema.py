@@ -10,12 +10,13 @@ constrains behaviour carries ``cites``: the provisions it comes from, as Akoma N
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-CITATION_RE = re.compile(r"^art_[0-9]+(__para_[0-9]+)?(__point_[0-9]+)?$")
+from .cite_ids import CITATION_RE as CITATION_RE
+from .cite_ids import EXAMPLES, is_citation
+
 ID_RE = r"^[a-z][a-z0-9_]*$"
 
 Expr = str | int | bool
@@ -45,10 +46,8 @@ Cites = list[str]
 
 def _check_cites(v: list[str]) -> list[str]:
     for c in v:
-        if not CITATION_RE.match(c):
-            raise ValueError(
-                f"{c!r} is not a citation id (expected e.g. art_62__para_3 or art_46__point_4)"
-            )
+        if not is_citation(c):
+            raise ValueError(f"{c!r} is not a citation id (expected e.g. {EXAMPLES})")
     return v
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar, cast
 
+from . import cite_ids
 from .expr import BOOL, INT, Binary, Call, EnumType, Ite, Node, Scope, Type, Unary, Value, children, evaluate, names_in
 from .yamlpos import PathKey
 
@@ -261,18 +262,12 @@ def _calls(n: Node) -> bool:
 
 
 def citation_sort_key(cite: str) -> tuple[int, ...]:
-    """Order citations as a reader would: by article, paragraph, point.
+    """Order citations as a reader would: by article, paragraph, point (see ``cite_ids``).
 
     >>> sorted(["art_62__para_3", "art_6", "art_46__point_10", "art_46__point_4"], key=citation_sort_key)
     ['art_6', 'art_46__point_4', 'art_46__point_10', 'art_62__para_3']
     """
-    parts = cite.split("__")
-    nums = [int(p.rsplit("_", 1)[1]) for p in parts]
-    kinds = [0 if p.startswith("art") else 1 if p.startswith("para") else 2 for p in parts]
-    out: list[int] = []
-    for k, n in zip(kinds, nums, strict=True):
-        out += [k, n]
-    return tuple(out)
+    return cite_ids.sort_key(cite)
 
 
 def human_cite(cite: str) -> str:
@@ -281,12 +276,7 @@ def human_cite(cite: str) -> str:
     >>> human_cite("art_62__para_3"), human_cite("art_46__point_4"), human_cite("art_55__para_4__point_2")
     ('Art. 62(3)', 'Art. 46 item 4', 'Art. 55(4) item 2')
     """
-    parts = cite.split("__")
-    text = "Art. " + parts[0].split("_")[1]
-    for p in parts[1:]:
-        kind, num = p.rsplit("_", 1)
-        text += f"({num})" if kind == "para" else f" item {num}"
-    return text
+    return cite_ids.human(cite)
 
 
 T = TypeVar("T")

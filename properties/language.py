@@ -39,6 +39,7 @@ from ..model.expr import (
     check,
     check_bounds,
     constant_value,
+    did_you_mean,
 )
 from ..model.expr import GRAMMAR as EXPR_GRAMMAR
 from ..model.system import System
@@ -130,7 +131,8 @@ def property_scope(system: System) -> Scope:
             raise ExprError(f"{call.fn}(...) takes one {what} name", call.line, call.col)
         name = call.args[0].id
         if name not in allowed:
-            raise ExprError(f"unknown {what} {shown(name)} in {call.fn}(...)", call.args[0].line,
+            raise ExprError(f"unknown {what} {shown(name)} in {call.fn}(...){did_you_mean(name, allowed)}",
+                            call.args[0].line,
                             call.args[0].col)
         return name
 
