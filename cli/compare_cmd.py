@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from . import output
-from .options import MAX_SECONDS, Format
+from .options import MAX_SECONDS, Format, model_value
 from .progress import progress
 from .render import Context, render
 
@@ -18,8 +18,11 @@ from .render import Context, render
 def register(app: typer.Typer) -> None:
     @app.command("compare")
     def compare(
-        before: Annotated[Path, typer.Argument(help="The text before: a model file.", dir_okay=False)],
-        after: Annotated[Path, typer.Argument(help="The text after: a model file.", dir_okay=False)],
+        before: Annotated[Path, typer.Argument(
+            help="The text before: a built-in model's name (polity model list) or a model file.",
+            dir_okay=False, callback=model_value)],
+        after: Annotated[Path, typer.Argument(
+            help="The text after: a built-in model's name or a model file.", dir_okay=False, callback=model_value)],
         crosswalk: Annotated[Path | None, typer.Option(
             "--crosswalk", dir_okay=False,
             help="What corresponds to what (default: BEFORE--AFTER.crosswalk.yaml beside either model).")] = None,

@@ -40,7 +40,7 @@ class SuiteFormat(str, Enum):
     sarif = "sarif"
 
 
-def _model_value(value: Path | None) -> Path | None:
+def model_value(value: Path | None) -> Path | None:
     """``--model NAME`` names a built-in model (``polity model list``); anything else is a path."""
     from ..model.builtin import model_path
 
@@ -49,7 +49,7 @@ def _model_value(value: Path | None) -> Path | None:
 
 ModelOpt = Annotated[Path | None, typer.Option(
     "--model", help="A built-in model's name (see `polity model list`) or a model file "
-    "(default: the first built-in model).", dir_okay=False, callback=_model_value)]
+    "(default: the first built-in model).", dir_okay=False, callback=model_value)]
 BoundOpt = Annotated[int | None, typer.Option(
     "--bound", min=0, max=200, show_default=f"{DEFAULT_BOUND_HELP}, or the suite's",
     help="Maximum number of events in a trace.")]
