@@ -99,6 +99,22 @@ def test_kz_literal_two_steps_change_article_43_5_implied_none():
     assert all(a.ok for a in report.answers)
 
 
+@pytest.mark.slow
+def test_kz_1995_article_91_2_protects_by_itself_only_under_implied_entrenchment():
+    """Issue 17 item 4: Art. 91(2) keeps Art. 2(1), 41(1), 42(5) unchanged, and nothing keeps
+    91(2) itself: under the literal reading striking it first opens each of them."""
+    from polity.model.builtin import model_path
+
+    _, report = entrenchment_use_case(model_path(Path("kz-1995")))
+    for a in report.answers:
+        if a.reading == "literal":
+            assert [s.change for s in a.plan] == [{"strike": "art_91__para_2"}, {"strike": a.provision}]
+        else:
+            assert a.verdict == Verdict.HOLDS_TO_BOUND and not a.plan
+    assert {a.provision for a in report.answers} == {"art_2__para_1", "art_41__para_1", "art_42__para_5"}
+    assert all(a.ok for a in report.answers)
+
+
 @pytest.mark.e2e
 def test_cli_entrenchment_text_and_json():
     r = run_polity("entrenchment", "--model", str(MODEL))
