@@ -108,7 +108,18 @@ def test_a_third_constitution_from_the_guide_alone() -> None:
     assert {"art_2_1", "art_1__para_2_1", "art_2__point_1__point_b", "art_2__part_2"} <= cites
 
 
-@pytest.mark.skip(reason="a vote (an event with arguments) cannot discharge a duty yet; helper "
-                  "'semantics' is adding it -- the lead enables this test when that lands")
 def test_a_vote_discharges_a_duty_in_the_third_constitution() -> None:
-    raise AssertionError("enable with `discharged_by: [{event: council_votes, when: 'yes >= majority_total'}]`")
+    """Art. 1(2-1): the Council shall *vote* within thirty days: a failed vote discharges the duty
+    as a successful one does (and the Speaker stays vacant: a gap, not a lapse)."""
+    from polity.model.loader import resolve
+    from polity.proofs.interpreter import Interpreter, Step
+
+    system = resolve(load_model(MODELS / "third.yaml"), {})
+    interp = Interpreter(system)
+    duty = interp.obligation("elect_speaker")
+    for yes in (0, 9):  # the vote fails, the vote elects
+        states = interp.run([Step("speaker_resigns", 0), Step("council_votes_on_speaker", 10, {"yes": yes})],
+                            eager=True)
+        assert interp.active(duty, states[1]) and not interp.active(duty, states[2])
+        assert states[2]["speaker_in_office"] == (yes >= system.params["majority_total"])
+        assert not interp.lapsed(duty, {**states[2], "now": 100})
