@@ -48,14 +48,22 @@ def _key(f: FindingRecord, cw: Crosswalk, side: int) -> _Key:
     return _Key(f.kind, there(subject), causes, f.reading)
 
 
-def subject_text(f: FindingRecord, cw: Crosswalk, side: int) -> str:
-    """What the finding is about in words: the crosswalk's name, else the finding's summary."""
+Namer = Callable[[str], str | None]  # an element id -> its words in one model (None: unknown)
+
+
+def _unnamed(_element: str) -> str | None:
+    return None
+
+
+def subject_text(f: FindingRecord, cw: Crosswalk, side: int, name: Namer = _unnamed) -> str:
+    """What the finding is about in words: the crosswalk's name, else the model's words for the
+    duty or office, else the finding's summary."""
     subject = f.about or (f.elements[0] if f.elements else "")
-    return cw.subject_name(subject, side) or f.summary
+    return cw.subject_name(subject, side) or name(subject) or f.summary
 
 
-def match_findings(before: Sequence[FindingRecord], after: Sequence[FindingRecord], cw: Crosswalk
-                   ) -> list[MatchedFinding]:
+def match_findings(before: Sequence[FindingRecord], after: Sequence[FindingRecord], cw: Crosswalk,
+                   names: tuple[Namer, Namer] = (_unnamed, _unnamed)) -> list[MatchedFinding]:
     """Kept (in both), repaired (only before) and introduced (only after), in a fixed order:
     kept and repaired in the order of the findings before, then introduced in the order after.
 
@@ -69,11 +77,11 @@ def match_findings(before: Sequence[FindingRecord], after: Sequence[FindingRecor
         k = _key(f, cw, 0)
         partners = waiting.get(k)
         if partners:
-            out.append(MatchedFinding(Change.KEPT, f.kind, subject_text(f, cw, 0), f, partners.pop(0)))
+            out.append(MatchedFinding(Change.KEPT, f.kind, subject_text(f, cw, 0, names[0]), f, partners.pop(0)))
         else:
-            out.append(MatchedFinding(Change.REPAIRED, f.kind, subject_text(f, cw, 0), f, None))
+            out.append(MatchedFinding(Change.REPAIRED, f.kind, subject_text(f, cw, 0, names[0]), f, None))
     taken = {id(m.after) for m in out if m.after is not None}
-    out += [MatchedFinding(Change.INTRODUCED, f.kind, subject_text(f, cw, 1), None, f)
+    out += [MatchedFinding(Change.INTRODUCED, f.kind, subject_text(f, cw, 1, names[1]), None, f)
             for f in after if id(f) not in taken]
     return out
 
@@ -81,8 +89,8 @@ def match_findings(before: Sequence[FindingRecord], after: Sequence[FindingRecor
 Ask = Callable[[int, str], CheckResult]  # (side, formula) -> the verdict in that text
 
 
-def compare(cw: Crosswalk, found: tuple[FindReport, FindReport], ask: Ask, seconds: float = 0.0
-            ) -> CompareReport:
+def compare(cw: Crosswalk, found: tuple[FindReport, FindReport], ask: Ask, seconds: float = 0.0,
+            names: tuple[Namer, Namer] = (_unnamed, _unnamed)) -> CompareReport:
     """The comparison record, from both texts' find reports and a way to ask a question of
     either text (``ask``, so that the caller decides where and how the solver runs)."""
     before_id, after_id = cw.spec.models
@@ -92,5 +100,5 @@ def compare(cw: Crosswalk, found: tuple[FindReport, FindReport], ask: Ask, secon
                        for c in cw.spec.provisions)
     incomplete = tuple((report.model, reading, what) for report in found for reading, what in report.incomplete)
     return CompareReport(before_id, after_id, cw.spec.crosswalk,
-                         tuple(match_findings(found[0].findings, found[1].findings, cw)),
+                         tuple(match_findings(found[0].findings, found[1].findings, cw, names)),
                          questions, provisions, incomplete, seconds)

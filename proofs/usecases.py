@@ -279,7 +279,16 @@ def compare(before: Path | None, after: Path | None, crosswalk: Path | None = No
     answers = iter(CheckResult.from_json(r) for r in run_each(_ask, asked, jobs))
     results = {(side, q.formula[ids[side]]): next(answers) for q in cw.spec.questions for side in (0, 1)}
     return compare_records(cw, (found[0], found[1]), lambda side, formula: results[side, formula],
-                           round(time.monotonic() - started, 2))
+                           round(time.monotonic() - started, 2), (_namer(models[0]), _namer(models[1])))
+
+
+def _namer(loaded: LoadedModel) -> Callable[[str], str | None]:
+    """A model's own words for its duties and offices ("the duty of the President to ...")."""
+    c = loaded.constitution
+    actors = {a.id: a.name for a in c.actors}
+    words = {f"obligation:{o.id}": f"the duty of {actors.get(o.actor, o.actor)} to {o.summary}" for o in c.obligations}
+    words |= {f"office:{o.id}": o.name for o in c.offices}
+    return words.get
 
 
 class _Running:

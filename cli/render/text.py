@@ -360,7 +360,8 @@ def comparison_text(report: CompareReport, context: Context) -> None:
             for side, f in ((report.before, m.before), (report.after, m.after)):
                 if f is not None:
                     cited = ", ".join(human_cite(c) for c in f.cites)
-                    show(f"    {side}: {f.summary} ({cited})")
+                    said = "" if f.summary == m.subject else f"{f.summary} "
+                    show(f"    {side}: {said}({cited})")
     if report.questions:
         show("\n", ("questions asked of both texts", "bold"))
         for q in report.questions:
