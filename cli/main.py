@@ -18,7 +18,7 @@ import typer
 
 from ..model.errors import InternalError, UserError
 from ..proofs.kinds import kinds_help
-from . import amend_cmd, output, query_cmd
+from . import amend_cmd, output, query_cmd, report_cmd
 from .options import (
     FIND_BOUND_HELP,
     MAX_JOBS,
@@ -275,3 +275,4 @@ def _internal(exc: BaseException) -> None:
 
 amend_cmd.register(app)
 query_cmd.register(app)
+report_cmd.register(app)
