@@ -116,8 +116,8 @@ def _polity_version() -> str:
 def report_date() -> str:
     """Today (UTC), or the day SOURCE_DATE_EPOCH names, so a build can be reproduced."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    when = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch.isdigit()
-            else _dt.datetime.now(_dt.timezone.utc))
+    when = (_dt.datetime.fromtimestamp(int(epoch), _dt.UTC) if epoch.isdigit()
+            else _dt.datetime.now(_dt.UTC))
     return when.date().isoformat()
 
 

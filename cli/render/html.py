@@ -23,7 +23,8 @@ from .places import write
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
 STYLE = """
-body{font-family:Georgia,'Times New Roman',serif;line-height:1.45;max-width:60rem;margin:0 auto;padding:1rem 1.5rem;color:#111;background:#fff}
+body{font-family:Georgia,'Times New Roman',serif;line-height:1.45;max-width:60rem;margin:0 auto;
+  padding:1rem 1.5rem;color:#111;background:#fff}
 header dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;font-size:.92rem}
 header dt{font-weight:bold}
 nav ul{columns:2;list-style:none;padding-left:0}
@@ -258,7 +259,8 @@ def _result_block(p: Page, r: CheckResult) -> str:
     if r.reason:
         rows.append(f"<p>{e(r.reason)}</p>")
     if r.relies_on is not None:
-        rows.append(f"<p>Relies on: {p.cite_links(r.relies_on) if r.relies_on else 'no provision (the model structure alone)'}</p>")
+        relied = p.cite_links(r.relies_on) if r.relies_on else "no provision (the model's structure alone)"
+        rows.append(f"<p>Relies on: {relied}</p>")
     if r.certificate is not None:
         by = " and ".join(r.certificate.rechecked_by) or "z3"
         rows.append(f"<p>Certificate: {e(r.certificate.method)}, re-checked by {e(by)}.</p>")
@@ -304,7 +306,8 @@ def _statement(p: Page, r: CheckResult) -> str:
 def _amendment(p: Page) -> str:
     am = p.r.amendment
     assert am is not None
-    out = [f'<section id="amendment" aria-labelledby="amendment-h"><h2 id="amendment-h">The amendment: {e(am.title)}</h2>',
+    out = ['<section id="amendment" aria-labelledby="amendment-h">'
+           f'<h2 id="amendment-h">The amendment: {e(am.title)}</h2>',
            f"<p>File: {e(am.file)}</p>", '<h3>The changes, as a redline</h3><ol>']
     for rl in am.redlines:
         marked = " ".join(f"<{k}>{e(t)}</{k}>" if k in ("ins", "del") else e(t) for k, t in rl.pieces)
@@ -316,7 +319,8 @@ def _amendment(p: Page) -> str:
     if am.admissible:
         out.append("<p><strong>Admissible</strong>: no entrenched provision is touched.</p>")
     else:
-        out.append(f"<p><strong>Inadmissible</strong>: it touches the entrenched {p.cite_links(am.entrenched_touched)}.</p><ul>")
+        touched = p.cite_links(am.entrenched_touched)
+        out.append(f"<p><strong>Inadmissible</strong>: it touches the entrenched {touched}.</p><ul>")
         out += [f"<li>{p.cite_link(prov)}: {e(how)} (entrenched by {p.cite_links(by)})</li>"
                 for prov, how, by in am.entrenchment]
         out.append("</ul>")
@@ -378,7 +382,8 @@ def _article(p: Page, a: Article) -> str:
         body.append(f"<p{pid}>{anchors}{e(line)}</p>")
         for s in subs:
             body.append(_marks(p, s, human_cite(s)))
-    return (f'<article id="{e(a.id)}" aria-labelledby="{e(a.id)}-h"><h3 id="{e(a.id)}-h">{e(a.label.replace("Art.", "Article"))}</h3>'
+    heading = e(a.label.replace("Art.", "Article"))
+    return (f'<article id="{e(a.id)}" aria-labelledby="{e(a.id)}-h"><h3 id="{e(a.id)}-h">{heading}</h3>'
             f"{marks_for_article}{''.join(body)}</article>")
 
 
@@ -405,7 +410,8 @@ def _spec_statement(p: Page, pid: str) -> str:
 
 def _constitution(p: Page) -> str:
     if not p.r.articles:
-        return ('<section id="constitution" aria-labelledby="constitution-h"><h2 id="constitution-h">The constitution</h2>'
+        return ('<section id="constitution" aria-labelledby="constitution-h">'
+                '<h2 id="constitution-h">The constitution</h2>'
                 "<p>The model's source text was not found.</p></section>")
     toc = " ".join(f'<a href="#{e(a.id)}">{e(a.label.replace("Art. ", ""))}</a>' for a in p.r.articles)
     return (f'<section id="constitution" aria-labelledby="constitution-h"><h2 id="constitution-h">The constitution</h2>'
