@@ -125,7 +125,10 @@ def test_builtin_report_in_a_browser(tmp_path: Path, browser: Any) -> None:
     for f in findings:
         assert any(f["summary"] in h for h in headings), f["summary"]
     properties = browser.find_elements(By.CSS_SELECTOR, "#proofs article")
-    assert len(properties) == 6
+    linked = {a.get_attribute("href").split("#", 1)[1]
+              for a in browser.find_elements(By.CSS_SELECTOR, "#proofs table a")}
+    assert len(properties) == len(linked) >= 6  # every property of the suite's catalog, once
+    assert linked == {p.get_attribute("id") for p in properties}
 
     # a finding's provision, and back from the provision to the finding
     if findings:
