@@ -206,7 +206,8 @@ def _root_title(p: Page, f: FindingRecord) -> str:
         ob = next((o for o in c.obligations if o.id == eid), None)
         actor = next((a.name for a in c.actors if ob is not None and a.id == ob.actor), "")
         if ob is not None:
-            return f"{actor} must {ob.summary}".strip().capitalize() + f" ({', '.join(map(human_cite, ob.cites))})"
+            text = f"{actor or 'someone'} must {ob.summary}"  # never .capitalize(): it lowercases names
+            return text[:1].upper() + text[1:] + f" ({', '.join(map(human_cite, ob.cites))})"
     if kind == "office":
         off = next((o for o in c.offices if o.id == eid), None)
         if off is not None:
