@@ -18,7 +18,7 @@ import typer
 
 from ..model.errors import InternalError, UserError
 from ..proofs.kinds import kinds_help
-from . import amend_cmd, compare_cmd, entrenchment_cmd, model_cmd, output, query_cmd
+from . import amend_cmd, compare_cmd, entrenchment_cmd, model_cmd, output, query_cmd, report_cmd
 from .options import (
     FIND_BOUND_HELP,
     MAX_JOBS,
@@ -262,3 +262,4 @@ amend_cmd.register(app)
 entrenchment_cmd.register(app)
 query_cmd.register(app)
 compare_cmd.register(app)
+report_cmd.register(app)

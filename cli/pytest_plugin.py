@@ -157,4 +157,4 @@ def describe(r: CheckResult) -> str:
     from ..proofs.explain import result_lines
 
     head = f"{r.id} [{r.reading}]: expected {r.expected}, got {r.verdict}"
-    return "\n".join([head, *result_lines(r.to_json(), "  ")])
+    return "\n".join([head, *result_lines(r, "  ")])

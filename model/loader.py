@@ -433,7 +433,7 @@ class _Resolver:
             hi = int(self.const(a.range[1], (*base, "args", j, "range", 1), const_scope, params))
             if lo > hi:
                 raise self.fail(f"empty range [{lo}, {hi}]", (*base, "args", j, "range"))
-            args.append(ArgDef(a.id, lo, hi))
+            args.append(ArgDef(a.id, lo, hi, a.description))
         scope = state_scope.with_names({a.id: INT for a in args})
         guards = []
         for j, g in enumerate(ev.guard):

@@ -48,6 +48,7 @@ class ArgDef:
     id: str
     lo: int
     hi: int
+    description: str = ""  # how a timeline names it ("deputies who signed the initiative")
 
 
 @dataclass(frozen=True)

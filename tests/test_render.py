@@ -26,8 +26,8 @@ def test_every_format_renders_what_check_find_and_amend_report() -> None:
 
 
 def test_an_unknown_format_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown output format 'html'"):
-        render("html", _result())
+    with pytest.raises(ValueError, match="unknown output format 'pdf'"):
+        render("pdf", _result())
     with pytest.raises(ValueError, match="unknown output format"):
         render("../x", _result())
 

@@ -20,6 +20,7 @@ from polity.cli.render import places
 from polity.cli.render import sarif as sarif_report
 from polity.model.loader import load_model
 from polity.model.source import load_source
+from polity.proofs.records import FindingRecord, FindReport
 from sarif.loader import load_sarif_file
 from support import polity_exe, run_polity
 
@@ -58,6 +59,21 @@ def check_locations(log: dict[str, Any], cwd: Path = ROOT) -> None:
             file = cwd / phys["artifactLocation"]["uri"]
             assert file.is_file(), file
             assert 1 <= phys["region"]["startLine"] <= len(file.read_text(encoding="utf-8").splitlines())
+
+
+def assert_at_text_and_model(result: dict[str, Any], model_file: Path) -> None:
+    """A finding points at the constitution's text (a provision of the duty or office it is
+    about starts at that line), and a related location is its duty's line in the model file."""
+    loaded = load_model(model_file)
+    source = load_source(loaded.source_path(), loaded.constitution.source.starts_at)
+    phys = result["locations"][0]["physicalLocation"]
+    assert phys["artifactLocation"]["uri"].endswith(".txt"), result["message"]["text"]
+    assert phys["region"]["startLine"] in source.lines.values()
+    model = model_file.read_text().splitlines()
+    about = "- id: " + result["properties"]["about"].split(":", 1)[1]
+    lines = [loc["physicalLocation"]["region"]["startLine"] for loc in result["relatedLocations"]
+             if not loc["physicalLocation"]["artifactLocation"]["uri"].endswith(".txt")]
+    assert any(model[ln - 1].strip() == about for ln in lines), result["message"]["text"]
 
 
 def read_junit(tmp_path: Path, name: str, text: str) -> JUnitXml:
@@ -100,15 +116,16 @@ def finding(**kw: Any) -> dict[str, Any]:
 def test_fingerprint_is_the_findings_identity_not_its_trace() -> None:
     a, b = finding(), finding(trace=[{"event": "f", "says": "y", "day": 900}], timeline=["day 900: y"],
                               summary="other words")
-    fa, fb = (sarif_report._fingerprints("", [f]) for f in (a, b))
+    fa, fb = (sarif_report._fingerprints("", [FindingRecord.from_json(f)]) for f in (a, b))
     assert fa == fb
-    assert sarif_report._fingerprints("", [finding(elements=["obligation:o", "prohibition:q"])]) != fa
-    assert sarif_report._fingerprints("", [finding(reading="r=1")]) != fa
+    other = finding(elements=["obligation:o", "prohibition:q"])
+    assert sarif_report._fingerprints("", [FindingRecord.from_json(other)]) != fa
+    assert sarif_report._fingerprints("", [FindingRecord.from_json(finding(reading="r=1"))]) != fa
 
 
 def test_unique_names() -> None:
     assert places.unique(["a", "b", "a", "a"]) == ["a", "b", "a (2)", "a (3)"]
-    assert sarif_report.finding_rule_id(finding()) == "conflict/o/p"
+    assert sarif_report.finding_rule_id(FindingRecord.from_json(finding())) == "conflict/o/p"
 
 
 # ----------------------------------------------------------------------------- tiny, end to end
@@ -142,10 +159,8 @@ def test_find_reports_read_by_real_readers(tmp_path: Path) -> None:
     assert sarif.get_result_count() == len(findings)
     check_locations(log)
     assert_summary_tells_apart(tmp_path, "s.sarif", text, len(findings))
-    model = (ROOT / "tests/models/tiny.yaml").read_text().splitlines()
-    for r in log["runs"][0]["results"]:  # at the duty the conflict is about, not at a guard
-        line = r["locations"][0]["physicalLocation"]["region"]["startLine"]
-        assert model[line - 1].strip() == "- id: " + r["properties"]["about"].split(":", 1)[1]
+    for r in log["runs"][0]["results"]:  # at the text of the duty, and the duty in the model
+        assert_at_text_and_model(r, ROOT / "tests/models/tiny.yaml")
     again = json.loads(cli("find", *TINY, "--format", "sarif"))
     prints = [[r["partialFingerprints"] for r in x["runs"][0]["results"]] for x in (log, again)]
     assert prints[0] == prints[1] and len({json.dumps(p) for p in prints[0]}) == len(findings)
@@ -185,7 +200,7 @@ def kz_find() -> dict[str, Any]:
 @pytest.mark.e2e
 def test_builtin_findings_each_at_their_own_place(tmp_path: Path, kz_find: dict[str, Any]) -> None:
     loaded = load_model(None)
-    log = sarif_report.sarif_findings(kz_find, loaded)
+    log = sarif_report.sarif_findings(FindReport.from_json(kz_find), loaded)
     text = json.dumps(log)
     sarif = load_sarif_file(str(write(tmp_path, "kz.sarif", text)))
     results = log["runs"][0]["results"]
@@ -193,15 +208,12 @@ def test_builtin_findings_each_at_their_own_place(tmp_path: Path, kz_find: dict[
     check_locations(log, cwd=ROOT.parent if not (ROOT / "model/data").is_dir() else ROOT)
     conflicts = [r for r in results if r["properties"]["kind"] == "conflict"]
     assert len(conflicts) >= 6
-    model = loaded.path.read_text().splitlines()
     for r in results:
-        about = r["properties"]["about"]
-        if about:
-            line = r["locations"][0]["physicalLocation"]["region"]["startLine"]
-            assert model[line - 1].strip() == "- id: " + about.split(":", 1)[1], r["message"]["text"]
+        if r["properties"]["about"]:
+            assert_at_text_and_model(r, loaded.path)
         assert r.get("relatedLocations"), r["ruleId"]
     assert_summary_tells_apart(tmp_path, "kz2.sarif", text, len(results))
-    xml = read_junit(tmp_path, "kz.xml", junit_report.junit_findings(kz_find, loaded))
+    xml = read_junit(tmp_path, "kz.xml", junit_report.junit_findings(FindReport.from_json(kz_find), loaded))
     names = [c.name for suite in xml for c in suite if c.result]
     assert len(names) == len(set(names)) == len(kz_find["findings"])
 

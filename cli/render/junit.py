@@ -25,26 +25,34 @@ from typing import Any
 from ...model.loader import LoadedModel
 from ...model.system import human_cite
 from ...proofs.explain import result_lines
-from ...proofs.records import AmendmentReport, FindReport, SuiteReport
+from ...proofs.records import (
+    AmendmentReport,
+    CheckResult,
+    FindingRecord,
+    FindReport,
+    SuiteReport,
+    Verdict,
+    VerdictChange,
+)
 from . import ChangeReport, Context, renders
 from .places import Places, amendment_name, change_name, cite_list, finding_title, undecided, unique, write
 
 
-def outcome(r: dict[str, Any]) -> str:
+def outcome(r: CheckResult) -> str:
     """How one check result shows in JUnit: ``passed``, ``failure``, ``error`` or ``skipped``.
 
-    >>> [outcome(r) for r in ({"ok": True, "verdict": "proved", "expected": "proved"},
-    ...                       {"ok": False, "verdict": "violated", "expected": "proved"},
-    ...                       {"ok": False, "verdict": "unknown", "expected": "proved"},
-    ...                       {"ok": True, "verdict": "unknown", "expected": None})]
+    >>> V = Verdict
+    >>> [outcome(CheckResult("p", "default", v, expected=x, ok=ok)) for v, x, ok in (
+    ...     (V.PROVED, V.PROVED, True), (V.VIOLATED, V.PROVED, False),
+    ...     (V.UNKNOWN, V.PROVED, False), (V.UNKNOWN, None, True))]
     ['passed', 'failure', 'error', 'skipped']
     """
-    if r["verdict"] == "unknown" and r.get("expected") != "unknown":
-        return "skipped" if r.get("expected") is None else "error"
-    return "passed" if r["ok"] else "failure"
+    if r.verdict == Verdict.UNKNOWN and r.expected != Verdict.UNKNOWN:
+        return "skipped" if r.expected is None else "error"
+    return "passed" if r.ok is not False else "failure"
 
 
-def failure_text(r: dict[str, Any]) -> str:
+def failure_text(r: CheckResult) -> str:
     """Expected against actual verdict, the property, and the dated timeline of the trace."""
     return "\n".join(result_lines(r))
 
@@ -76,46 +84,46 @@ def _document(suite: ET.Element) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 
 
-def junit_check(report: dict[str, Any]) -> str:
+def junit_check(report: SuiteReport) -> str:
     """The JUnit XML of a suite run."""
     cases = []
-    for r in report["results"]:
-        case = ET.Element("testcase", {"classname": report["suite"], "name": f"{r['id']} [{r['reading']}]",
-                                       "time": _time(r.get("seconds", 0.0))})
+    for r in report.results:
+        case = ET.Element("testcase", {"classname": report.suite, "name": f"{r.id} [{r.reading}]",
+                                       "time": _time(r.seconds or 0.0)})
         kind = outcome(r)
+        expected = r.expected.value if r.expected is not None else None
         if kind == "failure":
             ET.SubElement(case, "failure", {
                 "type": "changed-verdict",
-                "message": f"expected {r['expected']}, got {r['verdict']}"}).text = failure_text(r)
+                "message": f"expected {expected}, got {r.verdict.value}"}).text = failure_text(r)
         elif kind == "error":
             ET.SubElement(case, "error", {
                 "type": "unknown",
-                "message": f"expected {r['expected']}, got unknown: {r.get('reason') or 'no verdict'}",
+                "message": f"expected {expected}, got unknown: {r.reason or 'no verdict'}",
             }).text = failure_text(r)
         elif kind == "skipped":
             ET.SubElement(case, "skipped", {
-                "type": "unknown", "message": f"unknown: {r.get('reason') or 'no verdict'}"})
+                "type": "unknown", "message": f"unknown: {r.reason or 'no verdict'}"})
         if kind != "failure" and kind != "error":
             ET.SubElement(case, "system-out").text = failure_text(r)
         cases.append(case)
-    props = {"model": str(report.get("model", ""))}
-    for k, v in (report.get("solver") or {}).items():
+    props = {"model": report.model}
+    for k, v in report.solver.to_json().items():
         props[f"solver.{k}"] = str(v)
-    return _document(_suite_element(report["suite"], cases, report.get("seconds", 0.0), props))
+    return _document(_suite_element(report.suite, cases, report.seconds, props))
 
 
-def finding_text(f: dict[str, Any]) -> str:
-    lines = [f["summary"], "provisions: " + ", ".join(human_cite(c) for c in f["cites"]),
-             f"reading: {f['reading']}"]
-    if f.get("timeline"):
+def finding_text(f: FindingRecord) -> str:
+    lines = [f.summary, "provisions: " + ", ".join(human_cite(c) for c in f.cites), f"reading: {f.reading}"]
+    if f.timeline:
         lines.append("timeline:")
-        lines += [f"  {t}" for t in f["timeline"]]
-    if f.get("note"):
-        lines.append(f"note: {f['note']}")
+        lines += [f"  {t}" for t in f.timeline]
+    if f.note:
+        lines.append(f"note: {f.note}")
     return "\n".join(lines)
 
 
-def junit_findings(report: dict[str, Any], loaded: LoadedModel | None = None) -> str:
+def junit_findings(report: FindReport, loaded: LoadedModel | None = None) -> str:
     """The JUnit XML of ``polity find``: one failing test case per finding, named in plain terms
     (``finding_title``), each name unique.
 
@@ -123,23 +131,22 @@ def junit_findings(report: dict[str, Any], loaded: LoadedModel | None = None) ->
     (``report["kinds"]``); a search without findings always yields one passing case, so the file
     is never empty.
     """
-    suite = f"find.{report['model']}"
+    suite = f"find.{report.model}"
     places = Places(loaded) if loaded is not None else None
-    names = unique([finding_title(f, places) for f in report["findings"]])
+    names = unique([finding_title(f, places) for f in report.findings])
     cases = []
-    for f, name in zip(report["findings"], names, strict=True):
-        case = ET.Element("testcase", {"classname": f"find.{f['kind']}", "name": name, "time": "0.000"})
-        ET.SubElement(case, "failure", {"type": f["kind"], "message": f["summary"]}).text = finding_text(f)
+    for f, name in zip(report.findings, names, strict=True):
+        case = ET.Element("testcase", {"classname": f"find.{f.kind}", "name": name, "time": "0.000"})
+        ET.SubElement(case, "failure", {"type": f.kind, "message": f.summary}).text = finding_text(f)
         cases.append(case)
-    found = {f["kind"] for f in report["findings"]}
-    for kind in report.get("kinds") or []:
+    found = {f.kind for f in report.findings}
+    for kind in report.kinds:
         if kind not in found:
             cases.append(ET.Element("testcase", {"classname": f"find.{kind}", "name": f"{kind}: none found",
                                                  "time": "0.000"}))
     if not cases:
         cases.append(ET.Element("testcase", {"classname": "find", "name": "no findings", "time": "0.000"}))
-    return _document(_suite_element(suite, cases, report.get("seconds", 0.0),
-                                    {"model": str(report["model"])}))
+    return _document(_suite_element(suite, cases, report.seconds, {"model": report.model}))
 
 
 def junit_amendment(report: dict[str, Any], loaded: LoadedModel) -> str:
@@ -165,23 +172,23 @@ def junit_amendment(report: dict[str, Any], loaded: LoadedModel) -> str:
         ET.SubElement(case("amend.verdicts", "verdicts and findings"), "skipped", {
             "type": "not-analysed", "message": "not analysed: the amendment is inadmissible"})
     else:
-        changes = report["verdict_changes"]
+        changes = [VerdictChange.from_json(c) for c in report["verdict_changes"]]
         for c, name in zip(changes, unique([change_name(c) for c in changes]), strict=True):
             tag, kind = ("error", "undecided") if undecided(c) else ("failure", "changed-verdict")
             ET.SubElement(case("amend.verdicts", name), tag, {
-                "type": kind, "message": f"{c['before']} before, {c['after']} after"}).text = "\n".join(
-                [c.get("statement", ""), *([c["reason"]] if c.get("reason") else []),
-                 *[f"  {t}" for t in c.get("after_timeline", [])]])
+                "type": kind, "message": f"{c.before} before, {c.after} after"}).text = "\n".join(
+                [c.statement, *([c.reason] if c.reason else []), *[f"  {t}" for t in c.after_timeline]])
         if not changes:
             case("amend.verdicts", "no verdict changes")
         if report.get("find"):
-            added, removed = report["findings_added"], report["findings_removed"]
+            added = [FindingRecord.from_json(f) for f in report["findings_added"]]
+            removed = [FindingRecord.from_json(f) for f in report["findings_removed"]]
             for f, name in zip(added, unique(["new: " + finding_title(f, places) for f in added]), strict=True):
-                ET.SubElement(case(f"amend.find.{f['kind']}", name), "failure", {
-                    "type": f["kind"], "message": f["summary"]}).text = finding_text(f)
+                ET.SubElement(case(f"amend.find.{f.kind}", name), "failure", {
+                    "type": f.kind, "message": f.summary}).text = finding_text(f)
             for f, name in zip(removed, unique(["gone: " + finding_title(f, places) for f in removed]),
                                strict=True):
-                ET.SubElement(case(f"amend.find.{f['kind']}", name), "system-out").text = finding_text(f)
+                ET.SubElement(case(f"amend.find.{f.kind}", name), "system-out").text = finding_text(f)
             if not added:
                 case("amend.find", "no new findings")
     props = {"model": str(report.get("model", "")), "amendment": amendment_name(report)}
@@ -193,13 +200,13 @@ def junit_amendment(report: dict[str, Any], loaded: LoadedModel) -> str:
 
 @renders("junit", SuiteReport)
 def suite_junit(report: SuiteReport, context: Context) -> None:
-    write(junit_check(report.to_json()))
+    write(junit_check(report))
 
 
 @renders("junit", FindReport)
 def findings_junit(report: FindReport, context: Context) -> None:
     assert context.loaded is not None, "find's JUnit names findings by their lines: it needs the model"
-    write(junit_findings(report.to_json(), context.loaded))
+    write(junit_findings(report, context.loaded))
 
 
 @renders("junit", ChangeReport)

@@ -14,6 +14,7 @@ from ...model.loader import DATA, LoadedModel, resolve
 from ...model.source import SourceText, load_source
 from ...model.system import Element, citation_sort_key, human_cite
 from ...model.yamlpos import PathKey
+from ...proofs.records import FindingRecord, Verdict, VerdictChange
 
 
 def write(text: str) -> None:
@@ -110,6 +111,32 @@ class Places:
         i = self.events.get(event)
         return (self._line(("events", i)) or 1) if i is not None else 1
 
+    def in_text(self, cites: list[str]) -> tuple[str, int]:
+        """The constitution's text and the line of the first of ``cites`` found in it (of the
+        nearest enclosing provision when the text does not number it); ("", 0) without a text."""
+        if self.source is None:
+            return "", 0
+        for c in cites:
+            while c not in self.source.lines and "__" in c:
+                c = c.rsplit("__", 1)[0]
+            if c in self.source.lines:
+                return self.source_uri, self.source.lines[c]
+        return "", 0
+
+    def primary(self, cites: list[str], model_line: int) -> dict[str, Any]:
+        """Where a result points: the provision in the constitution's text (what a lawyer
+        reads), else the model file's line when the model has no text."""
+        uri, line = self.in_text(cites)
+        return location(uri, line) if uri else location(self.uri, model_line)
+
+    def element_cites(self, key: str) -> list[str]:
+        """The provisions an element (``obligation:x``) or office (``office:x``) encodes."""
+        if key.startswith("office:"):
+            eid = key.split(":", 1)[1]
+            return next((list(o.cites) for o in self.loaded.constitution.offices if o.id == eid), [])
+        el = self.elements.get(key)
+        return list(el.cites) if el else []
+
     def related(self, cites: list[str]) -> list[dict[str, Any]]:
         """The cited provisions in the constitution's text, each at the line where it starts."""
         if self.source is None:
@@ -118,7 +145,7 @@ class Places:
         for c in sorted(dict.fromkeys(cites), key=citation_sort_key):
             line = self.source.lines.get(c)
             if line:
-                loc = location(self.source_uri, line, f"{human_cite(c)}: \u201c{self.source.quote(c, 200)}\u201d")
+                loc = location(self.source_uri, line, f"{human_cite(c)}: \u201c{self.source.quote(c)}\u201d")
                 out.append(loc | {"id": len(out)})
         return out
 
@@ -127,13 +154,13 @@ def cite_list(cites: list[str] | tuple[str, ...]) -> str:
     return ", ".join(human_cite(c) for c in sorted(dict.fromkeys(cites), key=citation_sort_key)) or "-"
 
 
-def finding_title(f: dict[str, Any], places: Places | None = None) -> str:
+def finding_title(f: FindingRecord, places: Places | None = None) -> str:
     """A finding in a lawyer's words, specific part first: "Art. 2(2) vs Art. 1(3): the
     Assembly may not be dissolved during a state of emergency"."""
     elements = places.elements if places else {}
-    about = elements.get(f.get("about") or "")
-    causes = [elements[k] for k in f.get("elements") or [] if k in elements and k != f.get("about")]
-    kind = f["kind"]
+    about = elements.get(f.about)
+    causes = [elements[k] for k in f.elements if k in elements and k != f.about]
+    kind = f.kind
     if kind == "conflict" and about is not None and causes:
         title = (f"{cite_list(about.cites[:1])} vs {cite_list([c for e in causes for c in e.cites])}: "
                  + "; ".join(e.summary for e in causes))
@@ -141,14 +168,14 @@ def finding_title(f: dict[str, Any], places: Places | None = None) -> str:
         blocked = "; ".join(dict.fromkeys(f"{e.summary} ({cite_list(e.cites)})" for e in causes))
         blocked = blocked or "nothing enables it in time"
         title = f"{cite_list(about.cites[:1])} deadline missed: {blocked}"
-    elif kind == "gap" and places is not None and (f.get("about") or "").startswith("office:"):
-        office = places.offices.get(f["about"].split(":", 1)[1])
-        name = office[1] if office else f["about"]
+    elif kind == "gap" and places is not None and f.about.startswith("office:"):
+        office = places.offices.get(f.about.split(":", 1)[1])
+        name = office[1] if office else f.about
         blocked = "; ".join(dict.fromkeys(f"{e.summary} ({cite_list(e.cites)})" for e in causes))
         title = f"{name[:1].upper()}{name[1:]} vacant, nobody entitled to fill it" + (f": {blocked}" if blocked else "")
     else:
-        title = f["summary"]
-    return title if f.get("reading", "default") == "default" else f"{title} [reading {f['reading']}]"
+        title = f.summary
+    return title if f.reading == "default" else f"{title} [reading {f.reading}]"
 
 
 def unique(names: list[str]) -> list[str]:
@@ -165,14 +192,14 @@ def unique(names: list[str]) -> list[str]:
     return out
 
 
-def undecided(c: dict[str, Any]) -> bool:
-    return "unknown" in (c["before"], c["after"])
+def undecided(c: VerdictChange) -> bool:
+    return Verdict.UNKNOWN in (c.before, c.after)
 
 
-def change_name(c: dict[str, Any]) -> str:
+def change_name(c: VerdictChange) -> str:
     if undecided(c):
-        return f"{c['id']} [{c['reading']}]: could not be decided ({c['before']} -> {c['after']})"
-    return f"{c['id']} [{c['reading']}]: {c['before']} -> {c['after']}"
+        return f"{c.id} [{c.reading}]: could not be decided ({c.before} -> {c.after})"
+    return f"{c.id} [{c.reading}]: {c.before} -> {c.after}"
 
 
 def amendment_name(report: dict[str, Any]) -> str:

@@ -23,7 +23,15 @@ from ...model.loader import LoadedModel
 from ...model.system import citation_sort_key, human_cite
 from ...proofs.explain import NO_EVENTS
 from ...proofs.kinds import finding_kind
-from ...proofs.records import AmendmentReport, FindReport, SuiteReport
+from ...proofs.records import (
+    AmendmentReport,
+    CheckResult,
+    FindingRecord,
+    FindReport,
+    SuiteReport,
+    TraceStep,
+    VerdictChange,
+)
 from . import ChangeReport, Context, renders
 from .places import (
     Places,
@@ -64,20 +72,26 @@ def fingerprint(rule_id: str, reading: str, cites: list[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def finding_identity(f: dict[str, Any]) -> list[str]:
+def finding_identity(f: FindingRecord) -> list[str]:
     """What makes a finding the finding it is: the duty or office it is about and the elements
     of law that cause it (the citations, for a finding without elements)."""
-    elements = sorted(f.get("elements") or [])
-    if f.get("about") or elements:
-        return [f.get("about") or "", *elements]
-    return sorted(f["cites"], key=citation_sort_key)
+    elements = sorted(f.elements)
+    if f.about or elements:
+        return [f.about, *elements]
+    return sorted(f.cites, key=citation_sort_key)
 
 
-def _code_flows(trace: list[dict[str, Any]] | None, places: Places) -> list[dict[str, Any]]:
-    """The trace as a SARIF code flow: each step at the line where its event is encoded."""
+def _code_flows(trace: tuple[TraceStep, ...] | None, places: Places) -> list[dict[str, Any]]:
+    """The trace as a SARIF code flow: each step at the provision of the constitution that
+    allows its event (the model's line for an event that cites nothing in the text)."""
     if not trace:
         return []
-    steps = [{"location": location(places.uri, places.of_event(s["event"]), s["says"])} for s in trace]
+    steps = []
+    for s in trace:
+        uri, line = places.in_text(list(s.cites))
+        if not uri:
+            uri, line = places.uri, places.of_event(s.event)
+        steps.append({"location": location(uri, line, s.says)})
     return [{"threadFlows": [{"locations": steps}]}]
 
 
@@ -100,41 +114,42 @@ def _run(rules: list[dict[str, Any]], results: list[dict[str, Any]], uris: list[
     }
 
 
-def _check_message(r: dict[str, Any]) -> str:
+def _check_message(r: CheckResult) -> str:
     """Specific part first (the property, reading and verdict), so readers that show one line
     per result tell results apart."""
-    what = r.get("statement") or r["id"]
-    if not r["ok"]:
-        text = f"{r['id']} [{r['reading']}]: expected {r['expected']}, got {r['verdict']}. {what}"
+    what = r.statement or r.id
+    if not r.ok:
+        expected = r.expected.value if r.expected is not None else None
+        text = f"{r.id} [{r.reading}]: expected {expected}, got {r.verdict.value}. {what}"
     else:
-        text = f"{r['id']} [{r['reading']}]: {r['verdict']}. {what}"
-    if r.get("reason"):
-        text += f"\nReason: {r['reason']}"
-    if r.get("relies_on"):
-        text += "\nRelies on: " + ", ".join(human_cite(c) for c in r["relies_on"])
-    if r.get("certificate"):
-        text += "\nCertificate: " + r["certificate"]["method"] + ", re-checked by " + (
-            " and ".join(r["certificate"].get("rechecked_by") or []) or "z3")
-    if r.get("timeline"):
-        text += "\nTimeline:\n" + "\n".join(f"  {t}" for t in r["timeline"])
-    elif r.get("trace") is not None:
+        text = f"{r.id} [{r.reading}]: {r.verdict.value}. {what}"
+    if r.reason:
+        text += f"\nReason: {r.reason}"
+    if r.relies_on:
+        text += "\nRelies on: " + ", ".join(human_cite(c) for c in r.relies_on)
+    if r.certificate is not None:
+        text += "\nCertificate: " + r.certificate.method + ", re-checked by " + (
+            " and ".join(r.certificate.rechecked_by) or "z3")
+    if r.timeline:
+        text += "\nTimeline:\n" + "\n".join(f"  {t}" for t in r.timeline)
+    elif r.trace is not None:
         text += f"\nTimeline: {NO_EVENTS}"
     return text
 
 
-def sarif_check(report: dict[str, Any], loaded: LoadedModel, suite: Any) -> dict[str, Any]:
+def sarif_check(report: SuiteReport, loaded: LoadedModel, suite: Any) -> dict[str, Any]:
     """SARIF of a suite run: one rule per property, one result per (property, reading), at the
-    model element encoding the first provision the property is about."""
+    first provision the property is about in the constitution's text."""
     places = Places(loaded)
     specs = {p.id: p for p in suite.catalog.spec.properties} if suite is not None else {}
-    rule_ids = list(dict.fromkeys(r["id"] for r in report["results"]))
+    rule_ids = list(dict.fromkeys(r.id for r in report.results))
     rules = []
     for pid in rule_ids:
         spec = specs.get(pid)
-        first = next(r for r in report["results"] if r["id"] == pid)
-        statement = spec.statement if spec else first.get("statement", pid)
-        formula = spec.formula if spec else first.get("formula", "")
-        cites = list(spec.cites) if spec else list(first.get("cites") or [])
+        first = next(r for r in report.results if r.id == pid)
+        statement = spec.statement if spec else (first.statement or pid)
+        formula = spec.formula if spec else (first.formula or "")
+        cites = list(spec.cites) if spec else list(first.cites or [])
         about = ", ".join(human_cite(c) for c in cites)
         rules.append({
             "id": pid,
@@ -149,25 +164,26 @@ def sarif_check(report: dict[str, Any], loaded: LoadedModel, suite: Any) -> dict
         })
     index = {pid: i for i, pid in enumerate(rule_ids)}
     results = []
-    for r in report["results"]:
-        cites = list(r.get("cites") or (specs[r["id"]].cites if r["id"] in specs else []))
+    for r in report.results:
+        cites = list(r.cites or (specs[r.id].cites if r.id in specs else []))
         res: dict[str, Any] = {
-            "ruleId": r["id"], "ruleIndex": index[r["id"]],
-            "level": "note" if r["ok"] else "error",
+            "ruleId": r.id, "ruleIndex": index[r.id],
+            "level": "note" if r.ok is not False else "error",
             "message": {"text": _check_message(r)},
-            "locations": [location(places.uri, places.of_cites(cites))],
-            "partialFingerprints": {FINGERPRINT_KEY: fingerprint(r["id"], r["reading"], cites)},
-            "properties": {"verdict": r["verdict"], "expected": r.get("expected"),
-                           "reading": r["reading"], "seconds": r.get("seconds", 0.0)},
+            "locations": [places.primary(cites, places.of_cites(cites))],
+            "partialFingerprints": {FINGERPRINT_KEY: fingerprint(r.id, r.reading, cites)},
+            "properties": {"verdict": r.verdict.value,
+                           "expected": r.expected.value if r.expected is not None else None,
+                           "reading": r.reading, "seconds": r.seconds or 0.0},
         }
         if related := places.related(cites):
             res["relatedLocations"] = related
-        if flows := _code_flows(r.get("trace"), places):
+        if flows := _code_flows(r.trace, places):
             res["codeFlows"] = flows
         results.append(res)
-    return _run(rules, results, [places.uri, places.source_uri], f"polity/check/{report['suite']}/",
-                {"model": report.get("model"), "suite": report["suite"], "seconds": report.get("seconds"),
-                 "ok": report.get("ok"), "solver": report.get("solver")})
+    return _run(rules, results, [places.uri, places.source_uri], f"polity/check/{report.suite}/",
+                {"model": report.model, "suite": report.suite, "seconds": report.seconds,
+                 "ok": report.ok, "solver": report.solver.to_json()})
 
 
 def _short(key: str) -> str:
@@ -175,84 +191,89 @@ def _short(key: str) -> str:
     return key.split(":", 1)[1] if ":" in key else key
 
 
-def finding_rule_id(f: dict[str, Any]) -> str:
+def finding_rule_id(f: FindingRecord) -> str:
     """One rule per distinct cause, hierarchical under the kind (SARIF 3.27.5): readers that
     group by rule (``sarif summary``, code scanning) list each defect of the text apart.
 
-    >>> finding_rule_id({"kind": "conflict", "about": "obligation:o", "cites": [],
-    ...                  "elements": ["obligation:o", "prohibition:p"]})
+    >>> finding_rule_id(FindingRecord("conflict", "s", (), "default", None, about="obligation:o",
+    ...                               elements=("obligation:o", "prohibition:p")))
     'conflict/o/p'
     """
-    about = f.get("about") or ""
-    causes = sorted(_short(k) for k in f.get("elements") or [] if k != about)
-    parts = [f["kind"], _short(about) if about else "+".join(f["cites"]) or "-"]
+    about = f.about
+    causes = sorted(_short(k) for k in f.elements if k != about)
+    parts = [f.kind, _short(about) if about else "+".join(f.cites) or "-"]
     if causes:
         parts.append("+".join(causes))
     return "/".join(parts)
 
 
-def _finding_rules(findings: list[dict[str, Any]], titles: list[str]) -> list[dict[str, Any]]:
+def _finding_rules(findings: list[FindingRecord], titles: list[str]) -> list[dict[str, Any]]:
     rules: dict[str, dict[str, Any]] = {}
     for f, title in zip(findings, titles, strict=True):
         rid = finding_rule_id(f)
         if rid in rules:
             continue
-        kind = finding_kind(f["kind"])
-        short, full = (kind.title, kind.description) if kind else (f["kind"], f["kind"])
+        kind = finding_kind(f.kind)
+        short, full = (kind.title, kind.description) if kind else (f.kind, f.kind)
         rules[rid] = {
-            "id": rid, "name": "".join(w.capitalize() for w in f["kind"].split("-")),
+            "id": rid, "name": "".join(w.capitalize() for w in f.kind.split("-")),
             "shortDescription": {"text": title}, "fullDescription": {"text": f"{short}: {full}"},
             "help": {"text": f"{full}\nEvery finding carries a trace replayed by Polity's "
                              "independent interpreter (dead provisions excepted: they are the "
                              "absence of a trace)."},
             "defaultConfiguration": {"level": "error"},
-            "properties": {"tags": ["polity", "constitution", f["kind"]], "kind": f["kind"]},
+            "properties": {"tags": ["polity", "constitution", f.kind], "kind": f.kind},
         }
     return list(rules.values())
 
 
-def _finding_result(f: dict[str, Any], title: str, places: Places, rule_index: dict[str, int], fp: str,
+def _finding_result(f: FindingRecord, title: str, places: Places, rule_index: dict[str, int], fp: str,
                     level: str = "error", prefix: str = "") -> dict[str, Any]:
-    """One finding as a SARIF result: at the duty or office it is about (else the provision it
-    cites), with the cited provisions' text as related locations."""
-    cites = sorted(f["cites"], key=citation_sort_key)
-    line = places.of_element(f.get("about") or "") or places.of_cites(cites)
-    text = f"{prefix}{title}\n{f['summary']} ({cite_list(cites)}; reading {f['reading']})"
-    if f.get("timeline"):
-        text += "\nTimeline:\n" + "\n".join(f"  {t}" for t in f["timeline"])
-    if f.get("note"):
-        text += f"\nNote: {f['note']}"
+    """One finding as a SARIF result: at the provision of the constitution behind the duty or
+    office it is about (else the first provision it cites), with the model's line of that duty
+    and the cited provisions' text as related locations."""
+    cites = sorted(f.cites, key=citation_sort_key)
+    about = places.element_cites(f.about)
+    model_line = places.of_element(f.about) or places.of_cites(cites)
+    text = f"{prefix}{title}\n{f.summary} ({cite_list(cites)}; reading {f.reading})"
+    if f.timeline:
+        text += "\nTimeline:\n" + "\n".join(f"  {t}" for t in f.timeline)
+    if f.note:
+        text += f"\nNote: {f.note}"
     res: dict[str, Any] = {
         "ruleId": finding_rule_id(f), "ruleIndex": rule_index[finding_rule_id(f)], "level": level,
         "message": {"text": text},
-        "locations": [location(places.uri, line)],
+        "locations": [places.primary([*about, *cites], model_line)],
         "partialFingerprints": {FINGERPRINT_KEY: fp},
-        "properties": {"kind": f["kind"], "reading": f["reading"], "cites": cites, "about": f.get("about") or "",
-                       "replayed": bool(f.get("replayed"))},
+        "properties": {"kind": f.kind, "reading": f.reading, "cites": cites, "about": f.about,
+                       "replayed": f.replayed},
     }
-    if related := places.related(cites):
+    related = places.related(cites)
+    if places.source is not None and f.about:  # where the model encodes it, for the model's authors
+        related.append(location(places.uri, model_line, "where the model encodes it") | {"id": len(related)})
+    if related:
         res["relatedLocations"] = related
-    if flows := _code_flows(f.get("trace"), places):
+    if flows := _code_flows(f.trace, places):
         res["codeFlows"] = flows
     return res
 
 
-def _fingerprints(prefix: str, findings: list[dict[str, Any]]) -> list[str]:
-    prints = [fingerprint(prefix + f["kind"], f["reading"], finding_identity(f)) for f in findings]
+def _fingerprints(prefix: str, findings: list[FindingRecord]) -> list[str]:
+    prints = [fingerprint(prefix + f.kind, f.reading, finding_identity(f)) for f in findings]
     return unique(prints)  # two findings of one identity (never expected): told apart by order
 
 
-def sarif_findings(report: dict[str, Any], loaded: LoadedModel) -> dict[str, Any]:
+def sarif_findings(report: FindReport, loaded: LoadedModel) -> dict[str, Any]:
     """SARIF of ``polity find``: one rule per distinct cause, one ``error`` result per finding."""
     places = Places(loaded)
-    findings = report["findings"]
+    findings = list(report.findings)
     titles = unique([finding_title(f, places) for f in findings])
     rules = _finding_rules(findings, titles)
     index = {r["id"]: i for i, r in enumerate(rules)}
     results = [_finding_result(f, t, places, index, fp)
                for f, t, fp in zip(findings, titles, _fingerprints("", findings), strict=True)]
-    return _run(rules, results, [places.uri, places.source_uri], f"polity/find/{report['model']}/",
-                {"model": report["model"], "seconds": report.get("seconds")})
+    return _run(rules, results, [places.uri, places.source_uri], f"polity/find/{report.model}/",
+                {"model": report.model, "seconds": report.seconds})
 
 
 def _amendment_line(report: dict[str, Any], cwd: Path | None = None) -> tuple[str, int]:
@@ -274,8 +295,10 @@ def sarif_amendment(report: dict[str, Any], loaded: LoadedModel) -> dict[str, An
     places = Places(loaded)
     am_uri, am_line = _amendment_line(report)
     where = (am_uri, am_line) if am_uri else (places.uri, 1)
-    findings = [*report.get("findings_added", []), *report.get("findings_removed", [])]
-    changes = report.get("verdict_changes", [])
+    added = [FindingRecord.from_json(f) for f in report.get("findings_added", [])]
+    removed = [FindingRecord.from_json(f) for f in report.get("findings_removed", [])]
+    findings = [*added, *removed]
+    changes = [VerdictChange.from_json(c) for c in report.get("verdict_changes", [])]
     rules = [
         {"id": "entrenchment", "name": "Entrenchment", "shortDescription": {"text": "Touches an entrenched provision"},
          "fullDescription": {"text": "The amendment changes a provision the constitution makes unchangeable."},
@@ -283,7 +306,7 @@ def sarif_amendment(report: dict[str, Any], loaded: LoadedModel) -> dict[str, An
         *({"id": f"verdict-change/{pid}", "name": "VerdictChange",
            "shortDescription": {"text": f"The verdict of {pid} changes"},
            "fullDescription": {"text": "A property of the suite has another verdict after the amendment."},
-           "defaultConfiguration": {"level": "error"}} for pid in dict.fromkeys(c["id"] for c in changes)),
+           "defaultConfiguration": {"level": "error"}} for pid in dict.fromkeys(c.id for c in changes)),
         *_finding_rules(findings, [finding_title(f, places) for f in findings]),
     ]
     index = {r["id"]: i for i, r in enumerate(rules)}
@@ -300,22 +323,21 @@ def sarif_amendment(report: dict[str, Any], loaded: LoadedModel) -> dict[str, An
             res["relatedLocations"] = related
         results.append(res)
     for c, name in zip(changes, unique([change_name(c) for c in changes]), strict=True):
-        text = name + (f"\n{c['statement']}" if c.get("statement") else "")
-        if c.get("reason"):
-            text += f"\nReason: {c['reason']}"
-        if c.get("after_timeline"):
-            text += "\nTimeline after:\n" + "\n".join(f"  {t}" for t in c["after_timeline"])
-        res = {"ruleId": f"verdict-change/{c['id']}", "ruleIndex": index[f"verdict-change/{c['id']}"],
+        text = name + (f"\n{c.statement}" if c.statement else "")
+        if c.reason:
+            text += f"\nReason: {c.reason}"
+        if c.after_timeline:
+            text += "\nTimeline after:\n" + "\n".join(f"  {t}" for t in c.after_timeline)
+        res = {"ruleId": f"verdict-change/{c.id}", "ruleIndex": index[f"verdict-change/{c.id}"],
                "level": "warning" if undecided(c) else "error", "message": {"text": text},
                "locations": [location(where[0], where[1])],
                "partialFingerprints": {FINGERPRINT_KEY: fingerprint(
-                   "verdict-change", c["reading"], [c["id"], c["before"], c["after"]])},
-               "properties": {"before": c["before"], "after": c["after"], "reading": c["reading"]}}
-        if flows := _code_flows(c.get("after_trace"), places):
+                   "verdict-change", c.reading, [c.id, c.before.value, c.after.value])},
+               "properties": {"before": c.before.value, "after": c.after.value, "reading": c.reading}}
+        if flows := _code_flows(c.after_trace, places):
             res["codeFlows"] = flows
         results.append(res)
-    for label, level, group in (("new: ", "error", report.get("findings_added", [])),
-                                ("gone: ", "note", report.get("findings_removed", []))):
+    for label, level, group in (("new: ", "error", added), ("gone: ", "note", removed)):
         titles = unique([finding_title(f, places) for f in group])
         for f, t, fp in zip(group, titles, _fingerprints(label, group), strict=True):
             results.append(_finding_result(f, t, places, index, fp, level, label))
@@ -334,13 +356,13 @@ def _write(log: object) -> None:
 @renders("sarif", SuiteReport)
 def suite_sarif(report: SuiteReport, context: Context) -> None:
     assert context.loaded is not None, "SARIF locates results in the model file: it needs the model"
-    _write(sarif_check(report.to_json(), context.loaded, context.suite))
+    _write(sarif_check(report, context.loaded, context.suite))
 
 
 @renders("sarif", FindReport)
 def findings_sarif(report: FindReport, context: Context) -> None:
     assert context.loaded is not None, "SARIF locates findings in the model file: it needs the model"
-    _write(sarif_findings(report.to_json(), context.loaded))
+    _write(sarif_findings(report, context.loaded))
 
 
 @renders("sarif", ChangeReport)

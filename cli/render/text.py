@@ -32,7 +32,8 @@ def result_text(r: CheckResult, context: Context) -> None:
 
 
 def print_result(r: CheckResult, source: SourceText | None) -> None:
-    show(verdict_text(r.verdict.value), f"  {r.id if r.formula is None else r.formula}  ",
+    named = r.statement or (r.id if r.formula is None else r.formula)  # words first; a typed formula as typed
+    show(verdict_text(r.verdict.value), f"  {named}  ",
          (f"({r.seconds:.2f} s, bound {r.bound})", "dim"))
     if r.reason:
         show(f"  {r.reason}")
@@ -48,7 +49,7 @@ def print_result(r: CheckResult, source: SourceText | None) -> None:
         for step in r.trace or []:
             cites += step.cites
         for c in sorted(set(cites), key=citation_sort_key):
-            show(f"    {human_cite(c)}: \u201c{source.quote(c, 300)}\u201d")
+            show(f"    {human_cite(c)}: \u201c{source.quote(c)}\u201d")
     if r.certificate is not None:
         cert = r.certificate
         what = f"k-induction, k={cert.k}" if cert.method == "k-induction" else "inductive invariant (Spacer)"
@@ -100,7 +101,7 @@ def findings_text(report: FindReport, context: Context) -> None:
             show("  ", (f.note, "dim"))
         if source is not None:
             for c in f.cites:
-                show(f"    {human_cite(c)}: \u201c{source.quote(c, 300)}\u201d")
+                show(f"    {human_cite(c)}: \u201c{source.quote(c)}\u201d")
     kinds: dict[str, int] = {}
     for f in findings:
         kinds[f.kind] = kinds.get(f.kind, 0) + 1
@@ -115,7 +116,7 @@ def explanation_text(spec: Explanation, context: Context) -> None:
     show(f"  formula: {spec.formula}")
     show("  about:")
     for c in spec.cites:
-        text = source.quote(c, 400) if source else ""
+        text = source.quote(c) if source else ""
         show(f"    {human_cite(c)}: \u201c{text}\u201d")
     for r in spec.results:
         show(f"\n  reading {r.reading}: ", end="")
