@@ -2,8 +2,8 @@
 self-contained HTML page (proofs/report_data.py gathers the records, cli/render/html.py lays
 them out). The file is written atomically: a failed run leaves nothing half-written.
 
-``--compare OTHER`` (two texts side by side: introduced / repaired / kept) is to come; it will
-fill ``Report.comparison``, which the renderer already shows.
+``--compare OTHER`` adds what this text introduces, repairs and keeps against OTHER (the text
+in force, say), matched through their crosswalk (``polity compare``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import typer
 
 from ..model.errors import UserError
 from . import output
-from .options import MAX_JOBS, MAX_SECONDS, BoundOpt, ModelOpt, TimeoutOpt
+from .options import MAX_JOBS, MAX_SECONDS, BoundOpt, ModelOpt, TimeoutOpt, model_value
 from .progress import progress
 from .render import Context, render
 
@@ -43,6 +43,13 @@ def report(
     check: Annotated[bool, typer.Option("--check/--no-check", help="Run the proof suite.")] = True,
     find: Annotated[bool, typer.Option("--find/--no-find", help="Search for findings.")] = True,
     jobs: Annotated[int, typer.Option("--jobs", min=1, max=MAX_JOBS, help="Parallel processes.")] = 1,
+    compare: Annotated[Path | None, typer.Option(
+        "--compare", dir_okay=False, callback=model_value,
+        help="Another text (a built-in model's name or a model file): what this one introduces, "
+             "repairs and keeps against it.")] = None,
+    crosswalk: Annotated[Path | None, typer.Option(
+        "--crosswalk", dir_okay=False,
+        help="What corresponds to what (default: OTHER--MODEL.crosswalk.yaml beside either model).")] = None,
 ) -> None:
     """Write one self-contained HTML report: the constitution, findings, proofs, an amendment."""
     from ..proofs.atomic import write_atomically
@@ -54,7 +61,7 @@ def report(
         raise UserError(f"{out}: the folder {out.parent} does not exist (-o)")
     with progress(output.err, True, machine=False) as shown:
         data = assemble(model, suite, amendment, bound, timeout, find_timeout, find_bound, jobs, only,
-                        check, find, shown, lambda msg: output.err.print(f"note: {msg}", markup=False))
+                        check, find, shown, output.note, compare, crosswalk)
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         render("html", data, Context(loaded=data.loaded))

@@ -6,8 +6,8 @@ article (the spine of the page), the header facts (model, version hash, source, 
 date, bounds, budgets, solver, the model card's omissions), and an amendment's redline. The HTML
 renderer (cli/render/html.py) only lays this out. No Z3 here beyond what the use cases import.
 
-A comparison of two texts (``--compare``) is built elsewhere; it plugs in as ``Report.comparison``
-(a ``records.Comparison``), which the renderer already shows when present.
+A comparison of two texts (``--compare OTHER``: what this text introduces, repairs and keeps
+against OTHER) is the compare use case's record, ``Report.comparison``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from ..model.loader import LoadedModel, load_model
 from ..model.source import SourceText, load_source
 from ..model.system import citation_sort_key, human_cite
-from .records import Comparison, FindReport, ImpactReport, SuiteReport
+from .records import CompareReport, FindReport, ImpactReport, SuiteReport
 from .usecases import Progress, Quiet, Tell, _ignore
 
 # ----------------------------------------------------------------------------- the spine
@@ -260,8 +260,8 @@ def redlines(loaded: LoadedModel, amendment: Any, source: SourceText | None) -> 
 
 @dataclass(frozen=True)
 class Report:
-    """Everything ``polity report`` shows. ``comparison`` is the extension point for
-    ``--compare`` (introduced / repaired / kept), filled by the comparison use case."""
+    """Everything ``polity report`` shows; ``comparison`` is this text against another
+    (``--compare``: introduced / repaired / kept)."""
 
     header: Header
     loaded: LoadedModel
@@ -272,14 +272,14 @@ class Report:
     find: FindReport | None = None
     find_bound: int = 0
     amendment: AmendmentPart | None = None
-    comparison: Comparison | None = None
+    comparison: CompareReport | None = None
 
 
 def assemble(model: Path | None = None, suite: Path | None = None, amendment: Path | None = None,
              bound: int | None = None, timeout: float | None = None, find_timeout: float = 300.0,
              find_bound: int | None = None, jobs: int = 1, only: list[str] | None = None,
              run_check: bool = True, run_find: bool = True, progress: Progress | None = None,
-             tell: Tell = _ignore) -> Report:
+             tell: Tell = _ignore, compare_with: Path | None = None, crosswalk: Path | None = None) -> Report:
     """Run the use cases the page needs and gather their records."""
     from . import usecases
     from .discover import FIND_BOUND
@@ -297,6 +297,10 @@ def assemble(model: Path | None = None, suite: Path | None = None, amendment: Pa
     fb = FIND_BOUND if find_bound is None else find_bound
     if run_find:
         loaded, find_report = usecases.find(model, None, fb, find_timeout, None, False, jobs, shown)
+    comparison = None
+    if compare_with is not None:
+        comparison = usecases.compare(compare_with, model, crosswalk, fb, find_timeout, jobs, shown, tell,
+                                      found_after=find_report)
     part = None
     if amendment is not None:
         part = _amendment(loaded, amendment, suite, bound, timeout, find_timeout if run_find else None, source)
@@ -315,7 +319,7 @@ def assemble(model: Path | None = None, suite: Path | None = None, amendment: Pa
         omissions=left_out or ("The model has no model card (docs/models/"
                                f"{loaded.constitution.id}.md): what it leaves out is not stated."))
     return Report(header, loaded, source, articles_of(source) if source is not None else (), suite_report,
-                  specs, find_report, fb, part)
+                  specs, find_report, fb, part, comparison)
 
 
 def _amendment(loaded: LoadedModel, path: Path, suite: Path | None, bound: int | None, timeout: float | None,

@@ -254,10 +254,12 @@ def _query_readings(items: list[str]) -> tuple[dict[str, str], str | None]:
 
 def compare(before: Path | None, after: Path | None, crosswalk: Path | None = None,
             bound: int | None = None, timeout: float = 300.0, jobs: int = 1,
-            progress: Progress | None = None, tell: Tell = _ignore) -> CompareReport:
+            progress: Progress | None = None, tell: Tell = _ignore,
+            found_after: FindReport | None = None) -> CompareReport:
     """Two texts compared (``before``, ``after``: model paths, None for the built-in model): the
     findings of each, matched through the crosswalk, and the crosswalk's questions asked of
-    both. Without a crosswalk file, elements correspond by id and no question is asked."""
+    both. Without a crosswalk file, elements correspond by id and no question is asked.
+    ``found_after``: the text after's findings when the caller already searched (the report)."""
     from ..properties.crosswalk import empty_crosswalk, find_crosswalk, load_crosswalk
     from .compare import compare as compare_records
     from .isolated import run_each
@@ -272,7 +274,8 @@ def compare(before: Path | None, after: Path | None, crosswalk: Path | None = No
     else:
         cw = load_crosswalk(path, *models)
     shown = _Running(progress or Quiet())
-    found = tuple(find(m, bound=bound, timeout=timeout, jobs=jobs, progress=shown)[1] for m in (before, after))
+    found = (find(before, bound=bound, timeout=timeout, jobs=jobs, progress=shown)[1],
+             found_after or find(after, bound=bound, timeout=timeout, jobs=jobs, progress=shown)[1])
     paths = (before, after)
     asked = [(paths[side], q.formula[ids[side]], bound, timeout)
              for q in cw.spec.questions for side in (0, 1)]

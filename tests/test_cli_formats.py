@@ -21,6 +21,7 @@ import pytest
 from polity.cli.render.junit import junit_check, outcome
 from polity.cli.render.places import artifact_uri
 from polity.model.loader import load_model
+from polity.proofs.records import CheckResult, SolverInfo, SuiteReport
 from support import polity_exe
 
 HERE = Path(__file__).parent
@@ -318,8 +319,9 @@ def test_unknown_is_an_error_when_something_else_was_expected_and_skipped_otherw
         base | {"id": "c", "verdict": "unknown", "expected": "unknown", "ok": True},
         base | {"id": "d", "verdict": "holds_to_bound", "expected": "proved", "ok": False},
     ]
-    assert [outcome(r) for r in results] == ["error", "skipped", "passed", "failure"]
-    xml = junit_check({"suite": "s", "model": "m", "results": results, "seconds": 4.0})
+    records = tuple(CheckResult.from_json(r) for r in results)
+    assert [outcome(r) for r in records] == ["error", "skipped", "passed", "failure"]
+    xml = junit_check(SuiteReport("s", "m", records, 4.0, SolverInfo("z3")))
     junit_schema.validate(xml)
     suite = ET.fromstring(xml).find("testsuite")
     assert suite is not None

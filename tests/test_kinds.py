@@ -5,6 +5,7 @@ from __future__ import annotations
 from polity.cli.render import sarif
 from polity.proofs import discover, impact
 from polity.proofs.kinds import FINDING_KINDS, KIND_IDS, finding_kind, kinds_help
+from polity.proofs.records import FindingRecord
 
 
 def test_the_search_and_amend_use_the_kinds_table() -> None:
@@ -21,7 +22,7 @@ def test_every_kind_has_its_texts() -> None:
 
 
 def test_sarif_rules_take_the_kind_text() -> None:
-    f = {"kind": "gap", "about": "office:x", "cites": ["a1"], "elements": ["office:x"]}
+    f = FindingRecord("gap", "x vacant", ("a1",), "default", None, about="office:x", elements=("office:x",))
     (rule,) = sarif._finding_rules([f], ["x vacant"])
     gap = finding_kind("gap")
     assert gap is not None

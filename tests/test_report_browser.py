@@ -193,3 +193,32 @@ def test_printing_opens_every_details(tmp_path: Path, browser: Any) -> None:
     assert browser.execute_script("return document.querySelectorAll('details:not([open])').length") == closed
     pdf = browser.print_page()  # the page prints (A4 comes from the page's @page rule)
     assert len(pdf) > 1000
+
+
+def test_comparison_report_in_a_browser(tmp_path: Path, browser: Any) -> None:
+    """The second tiny edition against the first: introduced / repaired / kept on the page, each
+    finding of this text linked to its place, the questions asked of both in a table."""
+    from selenium.webdriver.common.by import By
+
+    second = "tests/models/compare/tiny-second.yaml"
+    page = _report(tmp_path, "compare.html", "--model", second,
+                   "--suite", "tests/models/compare/tiny-second-suite.yaml", "--compare", "tests/models/tiny.yaml")
+    p = run_polity("compare", "tests/models/tiny.yaml", second, "--format", "json", cwd=ROOT, timeout=900)
+    assert p.returncode == 0, p.stderr
+    expected = json.loads(p.stdout)
+    _open(browser, page)
+    _no_request_leaves(browser)
+    section = browser.find_element(By.ID, "comparison")
+    for change, n in expected["counts"].items():
+        assert f"{n} {change}" in section.text
+    for q in expected["questions"]:
+        assert q["statement"] in section.text
+    links = section.find_elements(By.CSS_SELECTOR, "a[href^='#finding-']")
+    assert len(links) == sum(1 for m in expected["findings"] if m["after"] is not None)
+    target = links[0].get_attribute("href").split("#", 1)[1]
+    links[0].click()
+    assert browser.execute_script("return location.hash") == f"#{target}"
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    browser.execute_script("document.getElementById('comparison').scrollIntoView()")
+    _shot(browser, shots, "comparison.png")

@@ -15,7 +15,7 @@ from html import escape
 from ...model.system import citation_sort_key, human_cite
 from ...proofs.explain import arg_phrase, reading_words
 from ...proofs.kinds import finding_kind
-from ...proofs.records import CheckResult, Comparison, FindingRecord, TraceStep, Verdict
+from ...proofs.records import Change, CheckResult, Comparison, FindingRecord, TraceStep, Verdict
 from ...proofs.report_data import Article, Report
 from . import Context, renders
 from .places import write
@@ -365,11 +365,61 @@ def _changes(p: Page, c: Comparison, when: str) -> str:
 
 
 def _comparison(p: Page) -> str:
-    """The extension point for ``--compare``: introduced / repaired / kept."""
+    """This text against another: introduced / repaired / kept, the questions asked of both,
+    and the crosswalk's corresponding provisions. Findings of this text link to their place on
+    the page; the other text's are quoted as they stand (its articles are not on this page)."""
     c = p.r.comparison
     assert c is not None
-    return (f'<section id="comparison" aria-labelledby="comparison-h"><h2 id="comparison-h">The comparison</h2>'
-            f"{_changes(p, c, 'in the other text')}</section>")
+    mine = list(p.r.find.findings) if p.r.find is not None else []
+    heads = {Change.INTRODUCED: f"Introduced by {c.after} (not found in {c.before})",
+             Change.REPAIRED: f"Repaired by {c.after} (found in {c.before}, not found in {c.after})",
+             Change.KEPT: "Kept (found in both texts)"}
+    out = [f'<section id="comparison" aria-labelledby="comparison-h"><h2 id="comparison-h">'
+           f"{e(c.after)} against {e(c.before)}</h2>",
+           f"<p>Findings matched by what they are about (the kind, the duty or office, the causes), "
+           f"through the crosswalk &ldquo;{e(c.crosswalk)}&rdquo;, never by article number. "
+           + ", ".join(f"{c.count(ch)} {e(ch.value)}" for ch in Change) + ".</p>"]
+    if c.incomplete:
+        out.append(f'<p class="note">{len(c.incomplete)} searches were cut short by their budget: a finding '
+                   "not found there is not proved absent.</p>")
+    for ch in Change:
+        matched = [m for m in c.findings if m.change == ch]
+        out.append(f"<h3>{e(heads[ch])}: {len(matched)}</h3>")
+        if not matched:
+            continue
+        out.append("<ul>")
+        for m in matched:
+            parts = [f"<li><p><strong>{e(m.kind)}</strong>: {e(m.subject)}</p>"]
+            if m.after is not None:
+                at = mine.index(m.after) if m.after in mine else None
+                link = (f' (<a href="#{finding_anchor(at)}">finding {at + 1} on this page</a>)' if at is not None
+                        else "")
+                parts.append(f"<p>In {e(c.after)}: {e(m.after.summary)}{link}. "
+                             f"Provisions: {p.cite_links(m.after.cites)}</p>")
+            if m.before is not None:
+                cited = ", ".join(human_cite(x) for x in sorted(m.before.cites, key=citation_sort_key))
+                steps = "".join(f"<li>{e(s.says)}</li>" for s in m.before.trace or ())
+                parts.append(f"<details><summary>In {e(c.before)}: {e(m.before.summary)} ({e(cited)})</summary>"
+                             + (f'<ol class="timeline">{steps}</ol>' if steps else "") + "</details>")
+            out.append("".join(parts) + "</li>")
+        out.append("</ul>")
+    if c.questions:
+        out.append(f'<h3>Questions asked of both texts</h3><table><thead><tr><th scope="col">Question</th>'
+                   f'<th scope="col">{e(c.before)}</th><th scope="col">{e(c.after)}</th></tr></thead><tbody>')
+        for q in c.questions:
+            same = "" if q.differs else " (the same)"
+            out.append(f'<tr><th scope="row">{e(q.statement)}</th><td>{verdict(q.before.verdict)}</td>'
+                       f"<td>{verdict(q.after.verdict)}{e(same)}</td></tr>")
+        out.append("</tbody></table>")
+    if c.provisions:
+        out.append(f'<h3>Corresponding provisions</h3><table><thead><tr><th scope="col">About</th>'
+                   f'<th scope="col">{e(c.before)}</th><th scope="col">{e(c.after)}</th></tr></thead><tbody>')
+        for name, before, after in c.provisions:
+            out.append(f'<tr><th scope="row">{e(name)}</th><td>{e(", ".join(map(human_cite, before)))}</td>'
+                       f"<td>{p.cite_links(after)}</td></tr>")
+        out.append("</tbody></table>")
+    out.append("</section>")
+    return "".join(out)
 
 
 def _article(p: Page, a: Article) -> str:
