@@ -1,4 +1,4 @@
-"""Built-in models by name (``--model kz-1995``): the listing ``data/builtin-models.yaml`` says
+"""Built-in models by name (``--model NAME``): the listing ``data/builtin-models.yaml`` says
 which names exist and where each model's file, catalog, suite and model card are, so that no
 name of a constitution is written in code. The first entry is the default model."""
 
