@@ -1,7 +1,7 @@
 """Conditions said in words: what a person reads instead of an expression.
 
 A finding says why a duty cannot be met ("the Assembly is not in session"), not which
-expression fails (``kurultai_in_session``). The words come from the model: the descriptions of
+expression fails (``assembly_in_session``). The words come from the model: the descriptions of
 state variables and parameters, the names of offices and actors, the summaries of duties, the
 timeline phrases of events; a name the model gives no words for is said with its underscores as
 spaces. Durations are said as the model's parameters say them ("seven days"), and the usual
