@@ -29,7 +29,7 @@ _SINCE = {"<": "less than {d} has passed since {x}", "<=": "no more than {d} has
 
 
 def humane(name: str) -> str:
-    """An identifier as words: ``kurultai_in_session`` -> ``kurultai in session``."""
+    """An identifier as words: ``assembly_in_session`` -> ``assembly in session``."""
     return name.replace("_", " ")
 
 
