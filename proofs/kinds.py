@@ -40,6 +40,16 @@ FINDING_KINDS: tuple[FindingKind, ...] = (
                 compared_by_amend=False),
 )
 KIND_IDS = tuple(k.id for k in FINDING_KINDS)
+
+# What meeting a lapsed duty depends on (a deadlock's ``depends``), in the report's words.
+DEPENDS = {
+    "impossible": "impossible whatever anyone does",
+    "other-actor": "possible only if another actor chooses to",
+    "world": "possible only if the world obliges",
+    "actor-and-world": "possible only if another actor chooses to and the world obliges",
+    "holder": "possible by the duty holder's own acts",
+    "unknown": "what it depends on is unknown",
+}
 _BY_ID = {k.id: k for k in FINDING_KINDS}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...model.source import SourceText
+from ...proofs.kinds import DEPENDS
 from ...proofs.records import CheckResult, FindReport, QueryAnswer, QueryReport, SuiteReport
 from ...proofs.usecases import Explanation
 from ..output import citation_sort_key, human_cite, line, out, show, source_for, verdict_text
@@ -21,7 +22,8 @@ def result_text(r: CheckResult, context: Context) -> None:
 
 
 def print_result(r: CheckResult, source: SourceText | None) -> None:
-    show(verdict_text(verdict_shown(r)), f"  {r.id if r.formula is None else r.formula}  ", (f"({r.seconds:.2f} s, bound {r.bound})", "dim"))
+    show(verdict_text(verdict_shown(r)), f"  {r.id if r.formula is None else r.formula}  ",
+         (f"({r.seconds:.2f} s, bound {r.bound})", "dim"))
     if r.reason:
         show(f"  {r.reason}")
     if r.trace is not None and r.timeline:
@@ -97,7 +99,7 @@ def findings_text(report: FindReport, context: Context) -> None:
         if f.note:
             show("  ", (f.note, "dim"))
         if f.depends:
-            show(f"  depends on: {f.depends}")
+            show(f"  meeting it: {DEPENDS.get(f.depends, f.depends)}")
         if f.duration:
             show(f"  longest duration: {f.duration}")
         if f.root:
