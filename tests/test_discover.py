@@ -9,8 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from support import run_polity
-
 from polity.model.expr import Binary, Call, Lit, Name, parse
 from polity.model.loader import load_model, resolve
 from polity.model.system import System
@@ -23,6 +21,7 @@ from polity.proofs.interpreter import Interpreter, Step, StepRefused
 from polity.proofs.records import CheckResult, FindReport, QuestionRecord, QuestionStatus, Verdict
 from polity.proofs.tighten import tighten
 from polity.properties.language import parse_user_property
+from support import run_polity
 
 MODELS = Path(__file__).parent / "models"
 
