@@ -197,8 +197,9 @@ def find(model: Path | None = None, kinds: list[str] | None = None, bound: int |
          ) -> tuple[LoadedModel, FindReport]:
     """Conflicts, deadlocks, procedures with no end, gaps and dead provisions, under one
     reading or all of them. With ``budget`` (seconds of solver work per reading, counted in
-    resource units, the same on every run) and no ``bound``, each question deepens its bound
-    while its share lasts. Searches a budget cut short are listed in ``incomplete``, and every
+    resource units, the same on every run) and no ``bound``, each question gets a share of it
+    and deepens its bound while its share lasts; with a ``bound``, each question searches to
+    it with the budget ``timeout`` gives. Searches a budget cut short are listed in ``incomplete``, and every
     question with its status in ``questions``, never hidden."""
     from ..model.loader import resolve
     from .discover import FIND_BOUND, KINDS
@@ -215,11 +216,12 @@ def find(model: Path | None = None, kinds: list[str] | None = None, bound: int |
     readings = loaded.reading_variants() if all_readings else [{**default, **(reading or {})}]
     labels = [reading_label(r, default) for r in readings]
     depth, rlimit = FIND_BOUND if bound is None else bound, budget_for(timeout)
+    deepening = budget is not None and bound is None  # a given --bound is searched to, no deeper
     started = time.monotonic()
     deadline = started + timeout * len(readings)  # one wall-clock backstop for all readings
     units = [u for r, label in zip(readings, labels, strict=True) for u in units_of(
         str(model) if model is not None else None, r, label, depth, deadline, rlimit, chosen,
-        None if budget is None else units_for(budget), deepen=budget is not None and bound is None)]
+        units_for(budget) if deepening and budget is not None else None, deepen=deepening)]
     shown.total = len(units)
     merged = find_parallel(
         units, jobs, started=lambda u: shown.start(u, u.says, f"{timeout:g} s in all"),
