@@ -60,7 +60,7 @@ def main() -> None:
         out["bounds"].append(config(args.model, b, None, args.jobs, args.runs, args.timeout))
         print(json.dumps(out["bounds"][-1]), file=sys.stderr, flush=True)  # noqa: T201
     medians = [c["median_seconds"] for c in out["bounds"]]
-    out["growth_per_step"] = [round(b / a, 2) if a else None for a, b in zip(medians, medians[1:])]
+    out["growth_per_step"] = [round(b / a, 2) if a else None for a, b in zip(medians, medians[1:], strict=False)]
     if args.budget:
         out["budget"] = config(args.model, None, args.budget, args.jobs, args.runs, args.timeout)
     print(json.dumps(out, indent=2))  # noqa: T201
