@@ -25,6 +25,7 @@ from typing import Any
 from ...model.loader import LoadedModel
 from ...model.system import human_cite
 from ...proofs.explain import result_lines
+from ...proofs.kinds import DEPENDS
 from ...proofs.records import FindReport, SuiteReport
 from . import ChangeReport, Context, renders
 from .places import Places, amendment_name, change_name, cite_list, finding_title, undecided, unique, write
@@ -45,8 +46,16 @@ def outcome(r: dict[str, Any]) -> str:
 
 
 def failure_text(r: dict[str, Any]) -> str:
-    """Expected against actual verdict, the property, and the dated timeline of the trace."""
-    return "\n".join(result_lines(r))
+    """Expected against actual verdict, the property, and the dated timeline of the trace (a
+    vacuous proof says so first)."""
+    return "\n".join(([shown_verdict(r)] if r.get("vacuous") else []) + result_lines(r))
+
+
+def shown_verdict(r: dict[str, Any]) -> str:
+    """The verdict as reports show it: a vacuous proof is never plain ``proved``."""
+    if r.get("vacuous") and r["verdict"] == "proved":
+        return "proved (vacuous: the trigger never happens)"
+    return str(r["verdict"])
 
 
 def _time(seconds: float) -> str:
@@ -86,7 +95,7 @@ def junit_check(report: dict[str, Any]) -> str:
         if kind == "failure":
             ET.SubElement(case, "failure", {
                 "type": "changed-verdict",
-                "message": f"expected {r['expected']}, got {r['verdict']}"}).text = failure_text(r)
+                "message": f"expected {r['expected']}, got {shown_verdict(r)}"}).text = failure_text(r)
         elif kind == "error":
             ET.SubElement(case, "error", {
                 "type": "unknown",
@@ -112,6 +121,12 @@ def finding_text(f: dict[str, Any]) -> str:
         lines += [f"  {t}" for t in f["timeline"]]
     if f.get("note"):
         lines.append(f"note: {f['note']}")
+    if f.get("depends"):
+        lines.append(f"meeting it: {DEPENDS.get(f['depends'], f['depends'])}")
+    if f.get("duration"):
+        lines.append(f"longest duration: {f['duration']}")
+    if f.get("root"):
+        lines.append(f"a cascade of: {f['root']}")
     return "\n".join(lines)
 
 
