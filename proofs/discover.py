@@ -393,6 +393,8 @@ class Discoverer:
             cause = [(e, a) for e in o.discharged_by
                      for a in self._failing(self.system.events[e], before)]
             depends, named, bound = self.depends_on(o, trace, states)
+            if depends == "holder":  # the holder alone could have met it: not a fault of the text
+                break
             elements = list(dict.fromkeys(a.element for _, a in cause))
             why = "; ".join(dict.fromkeys(_atom_phrase(a) for _, a in cause)) or "nothing enables it in time"
             text = DEPENDS[depends] + (f" ({named})" if named else "")
@@ -723,16 +725,24 @@ def group_cascades(system: System, findings: list[Finding]) -> list[Finding]:
             o = next((x for x in system.obligations if x.element.key == f.about), None)
             if o is not None:
                 marks.append((f, lambda st, o=o: interp.lapsed(o, st)))  # type: ignore[misc]
-    marks.sort(key=lambda m: (len(m[0].trace or []), finding_key(m[0])))
+        if f.kind == "gap" and f.about.startswith("office:"):
+            office = next((x for x in system.offices if f"office:{x.id}" == f.about), None)
+            if office is not None:
+                gap = _gap_node(system, office)
+                if gap is not None:
+                    marks.append((f, lambda st, g=gap: interp.holds(g, interp.env(st))))  # type: ignore[misc]
+    order = {"deadlock": 0, "gap": 1}
+    key = lambda x: (len(x.trace or []), order.get(x.kind, 2), finding_key(x))  # noqa: E731
+    marks.sort(key=lambda m: key(m[0]))
     roots: set[str] = set()
-    for f in sorted(findings, key=lambda x: (len(x.trace or []), finding_key(x))):
-        if f.trace is None or len(f.trace) < 2:
+    for f in sorted(findings, key=key):
+        if f.trace is None:
             roots.add(f.identity)
             continue
         try:
-            states = interp.run(f.trace, eager=f.kind == "deadlock")[:-1]
+            states = interp.run(f.trace, eager=f.kind == "deadlock")
         except StepRefused:
-            states = interp.run(f.trace)[:-1]
+            states = interp.run(f.trace)
         for g, holds in marks:
             if g is f or g.identity not in roots or g.about == f.about:
                 continue
@@ -742,6 +752,15 @@ def group_cascades(system: System, findings: list[Finding]) -> list[Finding]:
         if not f.root:
             roots.add(f.identity)
     return findings
+
+
+def _gap_node(system: System, office: OfficeDef) -> Node | None:
+    """Vacant with no fill event allowed (None if the arguments are too many to write out)."""
+    try:
+        return conj([_call("vacant", office.id), Unary("not", disj(
+            [allowed(system, system.events[e]) for e in office.filled_by]))])
+    except TooManyArguments:
+        return None
 
 
 def _upper(text: str) -> str:
