@@ -1,7 +1,7 @@
 """Vacuity of proofs: a ``whenever`` property proved because its trigger never happens.
 
 "Whenever the parliament overrides a veto, the law is signed within a month" is proved, and means
-nothing, if no lawful trace ever has the Kurultai override a veto. Every ``proved`` response
+nothing, if no lawful trace ever has the parliament override a veto. Every ``proved`` response
 property is therefore asked one more witness question: does its trigger happen on some lawful
 trace (any event the law allows, no compliance rule) within the bound the proof was checked
 to? The question spends the proof's own budget (question.py), so its answer is the same on
