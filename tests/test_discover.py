@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from polity.model.expr import Binary, Call, Lit, Name, parse
 from polity.model.loader import load_model, resolve
 from polity.model.system import System
@@ -44,6 +46,19 @@ def statuses(d: Discoverer) -> dict[str, QuestionStatus]:
 def test_conjuncts_split_at_and_only() -> None:
     node = parse("a and (b or c) and not d")
     assert [atoms.show(n) for n in atoms.conjuncts(node)] == ["a", "b or c", "not d"]
+
+
+comparisons = st.builds(lambda name, op, n: Binary(op, Name(name), Lit(n)),
+                        st.sampled_from(["a", "b", "now"]), st.sampled_from(["<", ">=", "=="]),
+                        st.integers(-5, 5))
+
+
+@given(st.lists(comparisons, min_size=1, max_size=6))
+def test_conjuncts_undo_conj_and_show_parses_back(parts: list[Binary]) -> None:
+    node = atoms.conj(list(parts))
+    assert atoms.conjuncts(node) == parts
+    text = atoms.show(node)
+    assert atoms.show(parse(text)) == text  # the summary's words read back as the same condition
 
 
 def test_at_day_replaces_now_but_not_the_names_functions_take() -> None:
