@@ -657,11 +657,12 @@ class Discoverer:
             out.append(("dead-provision", ""))
         return out
 
-    def weight(self, kind: str) -> int:
-        """A unit's share of a ``--budget``: the deadlock search asks about every duty with a
-        deadline, the coverage search about every element."""
+    def weight(self, kind: str, kinds: tuple[str, ...] = KINDS) -> int:
+        """A unit's share of a ``--budget``: the deadlock search (compliant traces, every duty
+        with a deadline at once; most of find's work) gets as much as all other units
+        together, the coverage search four units' worth, every other unit one."""
         if kind == "deadlock":
-            return max(1, 2 * sum(1 for o in self.system.obligations if o.within is not None))
+            return max(1, sum(self.weight(k) for k, _ in self.units(kinds) if k != "deadlock"))
         if kind == "dead-provision":
             return 4
         return 1

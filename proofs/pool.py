@@ -72,10 +72,11 @@ def units_of(model_path: str | None, reading: dict[str, str], label: str, bound:
     system = system_for(model_path, key)
     d = Discoverer(system, label, bound, deadline, rlimit=rlimit)
     todo = d.units(kinds)
-    total = sum(d.weight(kind) for kind, _ in todo) or 1
+    total = sum(d.weight(kind, kinds) for kind, _ in todo) or 1
     out = []
     for kind, item in todo:
-        units = rlimit if budget is None else max(1, budget * d.weight(kind) // total // QUESTION_SHARE)
+        share = 1 if kind == "deadlock" else QUESTION_SHARE  # its one search is nearly all its work
+        units = rlimit if budget is None else max(1, budget * d.weight(kind, kinds) // total // share)
         out.append(Unit(model_path, key, label, bound, deadline, units, kind, item,
                         _says(system, kind, item), deepen))
     return out
