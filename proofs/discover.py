@@ -32,8 +32,10 @@ is grouped under it as a cascade (``root``).
 
 Every question ends as found, proved absent (k-induction, re-checked), none within N events
 (the bound reached), or unknown (the limit that ran out); ``questions`` lists them. With
-``deepen`` a question that finds nothing at the first bound is asked deeper while its
-resource budget lasts (question.py: resource units, so the same on every run and load).
+``deepen`` a question on lawful traces that finds nothing at the first bound is asked deeper
+while its resource budget lasts (question.py: resource units, so the same on every run and
+load). Searches on compliant traces (the deadlocks) stay at the first bound: their cost per
+depth grows steeply, and deepening them spent the whole budget on the built-in model.
 """
 
 from __future__ import annotations
@@ -189,7 +191,7 @@ class Discoverer:
                 if self._absent(prop):
                     self._asked = _Asked(QuestionStatus.PROVED_ABSENT, None)
                     return None
-            if out.status == BmcStatus.NONE and self.last > self.bound:
+            if out.status == BmcStatus.NONE and self.last > self.bound and not eager:
                 deeper = bmc(Encoding(self.system, switchable=False), prop, self.last, self.deadline)
                 if deeper.status == BmcStatus.UNKNOWN and not q.clock_stopped:
                     out = type(out)(BmcStatus.NONE, max(self.bound, deeper.depth - 1),
@@ -223,7 +225,8 @@ class Discoverer:
         eager = any(g.eager for g in goals.values())
         with question(self.rlimit, self.deadline) as q:
             result, depth = search_goals_to(Encoding(self.system, switchable=False), dict(goals),
-                                            self.last, self.deadline, eager, replay)
+                                            self.bound if eager else self.last, self.deadline, eager,
+                                            replay)
             stopped = q.clock_stopped
         left = set(result.unresolved)
         if left and depth >= self.bound and not stopped:  # deepened as far as the budget went

@@ -168,13 +168,14 @@ def test_deepening_goes_past_the_first_bound_while_the_budget_lasts() -> None:
 
 def test_deepening_stops_at_the_budget_the_same_way_each_time() -> None:
     def run() -> list[QuestionRecord]:
-        d = discoverer("find-bars", bound=2, deepen=True, rlimit=400_000)
-        d.deadlocks()
+        d = discoverer("find-causes", bound=2, deepen=True, rlimit=150_000)
+        d.gaps_of("clerk_office")
         return d.questions
 
     first, second = run(), run()
     assert first == second
-    assert all(q.status != QuestionStatus.NONE_WITHIN or (q.bound or 0) >= 2 for q in first)
+    assert first[0].status in (QuestionStatus.FOUND, QuestionStatus.NONE_WITHIN)
+    assert first[0].status != QuestionStatus.NONE_WITHIN or (first[0].bound or 0) >= 2
 
 
 def test_cascades_are_grouped_under_their_root() -> None:
