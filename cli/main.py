@@ -174,12 +174,18 @@ def find(
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
     fail_on_findings: Annotated[bool, typer.Option(
         "--fail-on-findings", help="Exit 1 if anything is found.")] = False,
+    budget: Annotated[float, typer.Option(
+        "--budget", min=1.0, max=MAX_SECONDS, help="Seconds of solver work per reading, counted in resource "
+        "units (the same answers under any load): without --bound, each question deepens its bound "
+        "(8, 12, 16, ...) while its share lasts.")] = 120.0,
 ) -> None:
-    """Find conflicts, deadlocks, gaps and dead provisions without writing a property."""
+    """Find conflicts, deadlocks, procedures with no end, gaps and dead provisions without
+    writing a property."""
     from ..proofs.usecases import find as find_all
 
     with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
-        loaded, report = find_all(model, kinds, bound, timeout, reading_choice(reading), all_readings, jobs, shown)
+        loaded, report = find_all(model, kinds, bound, timeout, reading_choice(reading), all_readings, jobs, shown,
+                                  budget)
     for label, what in report.incomplete:  # searches cut short: say so, never hide it
         output.warn(f"incomplete: {what} was not settled within its budget or --timeout (reading {label})")
     render(fmt.value, report, Context(loaded=loaded, quote=quote))

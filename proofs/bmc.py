@@ -220,3 +220,100 @@ def reach_any(enc: Encoding, goals: list[Property], bound: int, deadline: float,
     solver.add(z3.Or(bads))
     r, _why = current().check(solver, *enc.switches.values(), deadline=deadline)
     return r, solver
+
+
+def search_goals_to(enc: Encoding, goals: dict[str, Property], bound: int, deadline: float,
+                    eager: bool, replay: Callable[[list[Step]], set[str]]) -> tuple[MultiOutcome, int]:
+    """``search_goals``, and the last depth it searched completely (-1: none), so that a
+    search the budget stops at depth k still says "nothing else within k - 1 events"."""
+    out = MultiOutcome()
+    open_goals = dict(goals)
+    if not open_goals:
+        return out, bound
+    first = next(iter(goals.values()))
+    q = current()
+    solver = new_solver(None, arith=GOALS_ARITH_SOLVER)
+    unroll = Unrolling(enc, PropertyEncoding(enc, first), solver, eager)
+    unroll.start()
+    encoders = {k: PropertyEncoding(enc, p) for k, p in goals.items()}
+    counter = 0
+    for k in range(bound + 1):
+        if k > 0:
+            unroll.extend()
+        pre = unroll.states[k - 1] if k > 0 else unroll.states[0]
+        st, post = unroll.steps[k], unroll.states[k]
+        bad_at = {key: pe.bad_and_update(pre, st, post, pe.monitor_init(), pe.monitor_init())[0]
+                  for key, pe in encoders.items()}
+        while open_goals:
+            counter += 1
+            lit = z3.Bool(f"goals!{counter}")
+            solver.add(z3.Implies(lit, z3.Or([bad_at[g] for g in sorted(open_goals)])))
+            t0 = time.perf_counter()
+            r, why = q.check(solver, lit, deadline=deadline)
+            out.solver_seconds += time.perf_counter() - t0
+            if r == z3.unknown:
+                out.unresolved, out.reason = set(open_goals), why
+                return out, k - 1
+            if r == z3.unsat:
+                break
+            trace = unroll.trace(solver.model(), k)
+            reached = replay(trace) & set(open_goals)
+            if not reached:
+                raise InternalError("a solver witness reaches none of the open goals on replay")
+            out.hits.append((trace, reached))
+            for g in reached:
+                open_goals.pop(g)
+        if not open_goals:
+            return out, bound
+    return out, bound
+
+
+StepGoal = Callable[[StateVars, StepVars, StateVars], z3.BoolRef]
+
+
+def concrete(enc: Encoding, s: StateVars, state: dict[str, object]) -> z3.BoolRef:
+    """The state variables ``s`` equal the concrete ``state`` (an interpreter's state)."""
+    parts = [s[NOW] == z3.IntVal(int(state[NOW]))]  # type: ignore[call-overload]
+    for v in enc.system.vars:
+        value = state[v.id]
+        if isinstance(value, str):
+            idx = enc.enum_index(value)
+            if idx is None:
+                raise InternalError(f"no enum value {value}")
+            parts.append(s[v.id] == idx)
+        else:
+            parts.append(s[v.id] == enc.value(value))
+    return z3.And(parts)
+
+
+def search_from(enc: Encoding, start: dict[str, object], goal: StepGoal, bound: int,
+                deadline: float, allowed: list[str] | None = None) -> BmcOutcome:
+    """The shortest continuation of at most ``bound`` events from the concrete state ``start``
+    whose last step meets ``goal`` (over the state before, the step, the state after), using
+    only the events ``allowed`` (None: every event). Lawful traces, not compliant ones: this
+    asks what anyone *could* do. One incremental solver; the question's budget."""
+    q = current()
+    solver = new_solver(None)
+    s0 = enc.state("from0")
+    solver.add(concrete(enc, s0, start))
+    states, steps = [s0], [enc.no_step()]
+    only = None if allowed is None else [enc.event_index[e] for e in allowed]
+    solver_time = 0.0
+    for k in range(1, bound + 1):
+        pre, st, post = states[-1], enc.step(f"from{k}"), enc.state(f"from{k}")
+        solver.add(enc.trans(pre, st, post, False))
+        if only is not None:
+            solver.add(z3.Or([st.ev == i for i in only]) if only else z3.BoolVal(False))
+        states.append(post)
+        steps.append(st)
+        lit = z3.Bool(f"from!{k}")
+        solver.add(z3.Implies(lit, goal(pre, st, post)))
+        t0 = time.perf_counter()
+        r, why = q.check(solver, lit, deadline=deadline)
+        solver_time += time.perf_counter() - t0
+        if r == z3.sat:
+            return BmcOutcome(BmcStatus.FOUND, k, read_trace(enc, solver.model(), states, steps, k),
+                              solver_seconds=solver_time)
+        if r == z3.unknown:
+            return BmcOutcome(BmcStatus.UNKNOWN, k, reason=why, solver_seconds=solver_time)
+    return BmcOutcome(BmcStatus.NONE, bound, solver_seconds=solver_time)

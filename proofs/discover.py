@@ -1,17 +1,41 @@
-"""Automatic discovery: conflicts, deadlocks, gaps and dead provisions, with no user property.
+"""Automatic discovery: conflicts, deadlocks, procedures with no end, gaps and dead provisions.
 
-- conflict: a reachable state where an obligation is in force and every way to discharge it
-  is prohibited;
-- deadlock: a compliant trace (duties done as soon as the law permits) in which a deadline
-  lapses;
-- gap: a reachable state where a continuous office is vacant and nothing can fill it;
-- dead provision: a cited provision none of whose elements ever applies within the bound.
+What each kind searches for (every search is a witness question, BMC on lawful traces unless
+said otherwise, its trace replayed by the interpreter on the very condition searched for):
 
-Each query is a witness search (BMC) whose trace is replayed by the interpreter. Findings are
-deduplicated by cause, the set of provisions involved, keeping the shortest trace, and sorted
-by a canonical key. Each search is a question of its own (question.py): a fresh Z3 context and
-a resource budget, so its answer does not depend on the load or on what ran before it; this is
-also why the units of work (``units``) can run in any process and give the same findings.
+- conflict: a state where a duty is in force and every event that discharges it is forbidden
+  for as long as it matters: for each discharging event (whatever its arguments) one
+  prohibition is in force today *and* still on the duty's due day, the state unchanged (nothing
+  happens in between); a duty with no deadline: today and ``atoms.FOREVER`` days later. For a
+  bar written as comparisons of ``now`` with fixed days (all of them today), in force at both
+  ends means in force on every day between. A one-day bar far from the due day is no conflict.
+- procedure with no end (``endless``): a duty with no deadline, in force, none of whose
+  discharging events is allowed today or ``FOREVER`` days later if nothing happens, at least
+  one of them stopped by a failing condition (not only a prohibition), and from which the duty
+  holder cannot discharge it by acts of its own (with time passing) within the bound.
+- deadlock: a diligent trace (the compliance rule of the interpreter and the encoding, eager)
+  on which a deadline lapses. From the state where the duty arose on that trace, three bounded
+  searches (the bound shown) ask whether any continuation meets the duty by its due day: with
+  every event; with only the holder's events, time passing and the world's; with only the
+  holder's and the other actors' events. That classifies what meeting it depends on (DEPENDS).
+- gap: an office vacant with no event able to fill it (a fill by an event with arguments, a
+  vote, is possible when some argument values allow it); the longest such vacancy is then
+  optimised (optimize.py: N days proved optimal within the bound, or unbounded).
+- dead provision: a cited provision none of whose elements applies on any trace within the bound.
+
+Every distinct cause is its own finding: a cause is the set of atomic conditions (guard
+conjuncts, permissions, prohibitions; atoms.py) that stop the discharges or fills in the
+witness state. The question is then asked again with that cause blocked, until nothing new is
+found (at most MAX_CAUSES); a cause that contains another one of the same duty is dropped. A
+finding whose trace passes, before its end, through another finding's state (a lapse, a gap)
+is grouped under it as a cascade (``root``).
+
+Every question ends as found, proved absent (k-induction, re-checked), none within N events
+(the bound reached), or unknown (the limit that ran out); ``questions`` lists them. With
+``deepen`` a question on lawful traces that finds nothing at the first bound is asked deeper
+while its resource budget lasts (question.py: resource units, so the same on every run and
+load). Searches on compliant traces (the deadlocks) stay at the first bound: their cost per
+depth grows steeply, and deepening them spent the whole budget on the built-in model.
 """
 
 from __future__ import annotations
@@ -20,31 +44,54 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model.expr import Binary, Call, Name, Node, Unary
+import z3
+
+from ..model.expr import Binary, Call, Lit, Name, Node, Unary
 from ..model.system import (
+    NOW,
     TIME_PASSES,
+    WORLD,
     Element,
     EventDef,
     ObligationDef,
+    OfficeDef,
     System,
     citation_sort_key,
     human_cite,
 )
 from ..properties.language import Property
-from .bmc import bmc, search_goals
-from .compiler import Encoding
+from .atoms import (
+    FOREVER,
+    Atom,
+    TooManyArguments,
+    all_args,
+    allowed,
+    at_day,
+    atoms_of,
+    blocks_always,
+    conj,
+    disj,
+    later,
+    show,
+    some_args,
+)
+from .bmc import BmcStatus, bmc, search_from, search_goals_to
+from .compiler import Encoding, StateVars, StepVars
 from .engine import replay_and_tighten
 from .explain import timeline, trace_json
-from .interpreter import Interpreter, State, Step
-from .kinds import KIND_IDS
-from .question import question, units_for
-from .records import FindingRecord, TraceStep
+from .interpreter import Interpreter, State, Step, StepRefused
+from .kinds import DEPENDS, KIND_IDS
+from .question import part, question, units_for
+from .records import FindingRecord, QuestionRecord, QuestionStatus, TraceStep, finding_identity
 from .tighten import tighten
 
 KINDS = KIND_IDS  # the kinds and their texts: kinds.py; their searches: below
-FIND_BOUND = 8  # events per trace by default (the built-in model's findings are all shorter)
+FIND_BOUND = 8  # events per trace at first; deepened by DEEPEN_STEP while the budget lasts
+DEEPEN_STEP = 4
+MAX_BOUND = 64  # deepening stops here even with budget left
 FIND_RLIMIT = units_for(150.0)  # resource units per search question unless the caller says
-
+MAX_CAUSES = 6  # distinct causes asked for, per duty or office
+ABSENT_SHARE = 10  # a proof of absence may spend this fraction (1/n) of a question's budget
 
 @dataclass
 class Finding:
@@ -56,6 +103,13 @@ class Finding:
     note: str = ""
     elements: list[str] = field(default_factory=list)
     about: str = ""  # the duty ("obligation:<id>") or office ("office:<id>") the finding is about
+    root: str = ""  # a cascade: the identity of its root finding
+    depends: str = ""  # a deadlock: a key of DEPENDS
+    duration: str = ""  # a gap: how long it can last
+
+    @property
+    def identity(self) -> str:
+        return finding_identity(self.kind, self.elements, self.cites)
 
     def record(self, system: System) -> FindingRecord:
         """The finding as reports read it: the trace narrated on ``system``."""
@@ -63,7 +117,8 @@ class Finding:
             TraceStep.from_json(s) for s in trace_json(system, self.trace))
         return FindingRecord(self.kind, self.summary, tuple(self.cites), self.reading, trace,
                              tuple(timeline(system, self.trace)) if self.trace is not None else (),
-                             self.note, self.about, tuple(self.elements))
+                             self.note, self.about, tuple(self.elements), self.root, self.depends,
+                             self.duration)
 
     def to_json(self, system: System) -> dict[str, Any]:
         return self.record(system).to_json()
@@ -74,101 +129,232 @@ def _call(fn: str, name: str) -> Node:
 
 
 def _and(nodes: list[Node]) -> Node:
-    out = nodes[0]
-    for n in nodes[1:]:
-        out = Binary("and", out, n)
-    return out
+    return conj(nodes)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    status: QuestionStatus
+    bound: int | None
+    limit: str = ""
 
 
 class Discoverer:
     """Runs the discovery queries for one System."""
 
     def __init__(self, system: System, label: str, bound: int, deadline: float,
-                 progress: Callable[[str], None] | None = None, rlimit: int = FIND_RLIMIT) -> None:
+                 progress: Callable[[str], None] | None = None, rlimit: int = FIND_RLIMIT,
+                 deepen: bool = False) -> None:
         self.system = system
         self.label = label
-        self.bound = bound
+        self.bound = bound  # the first bound; the last is MAX_BOUND when deepening
+        self.last = max(bound, MAX_BOUND) if deepen else bound
         self.deadline = deadline  # wall-clock backstop for the whole run
         self.rlimit = rlimit  # resource units for each search
         self.interp = Interpreter(system)
         self.progress = progress or (lambda _msg: None)
         self.unknown: list[str] = []
+        self.questions: list[QuestionRecord] = []
+        self._asked: _Asked | None = None  # how the last witness search ended
+        self._goals_left: tuple[set[str], int, str] = (set(), bound, "")
+
+    # -- questions -----------------------------------------------------------------------------
+    def _note(self, what: str, status: QuestionStatus, bound: int | None, limit: str = "") -> None:
+        self.questions.append(QuestionRecord(what, self.label, status, bound, limit))
+        if status == QuestionStatus.UNKNOWN:
+            self.unknown.append(what)
+
+    def ask(self, what: str, target: Node, eager: bool = False) -> list[Step] | None:
+        """A witness question, recorded with how it ended."""
+        self._asked = None
+        unknown_before = len(self.unknown)
+        trace = self.witness(target, what, eager)
+        asked = self._asked
+        if len(self.unknown) > unknown_before:  # witness() said unknown; record it once
+            del self.unknown[unknown_before:]
+            self._note(what, QuestionStatus.UNKNOWN, None, asked.limit if asked else "limit")
+        elif trace is not None:
+            self._note(what, QuestionStatus.FOUND, len(trace))
+        elif asked is not None:
+            self._note(what, asked.status, asked.bound)
+        else:  # answered by a reusing subclass (cache, model before): searched to the first bound
+            self._note(what, QuestionStatus.NONE_WITHIN, self.bound)
+        return trace
 
     def witness(self, target: Node, text: str, eager: bool = False) -> list[Step] | None:
-        """The shortest replayed trace reaching ``target`` (on compliant traces if ``eager``)."""
+        """The shortest replayed trace reaching ``target`` (on compliant traces if ``eager``);
+        None when there is none (``_asked`` says how far that is known)."""
         prop = _EagerReach(target, text) if eager else Property("reachable", target, text=text)
-        with question(self.rlimit, self.deadline):
+        with question(self.rlimit, self.deadline) as q:
             out = bmc(Encoding(self.system, switchable=False), prop, self.bound, self.deadline)
-        if out.status == "unknown":
+            if out.status == BmcStatus.NONE and not eager:
+                if self._absent(prop):
+                    self._asked = _Asked(QuestionStatus.PROVED_ABSENT, None)
+                    return None
+            if out.status == BmcStatus.NONE and self.last > self.bound and not eager:
+                deeper = bmc(Encoding(self.system, switchable=False), prop, self.last, self.deadline)
+                if deeper.status == BmcStatus.UNKNOWN and not q.clock_stopped:
+                    out = type(out)(BmcStatus.NONE, max(self.bound, deeper.depth - 1),
+                                    reason=deeper.reason)
+                else:
+                    out = deeper
+        if out.status == BmcStatus.UNKNOWN:
+            self._asked = _Asked(QuestionStatus.UNKNOWN, out.depth, out.reason or "limit")
             self.unknown.append(text)
             return None
-        if out.status == "none":
+        if out.status == BmcStatus.NONE:
+            self._asked = _Asked(QuestionStatus.NONE_WITHIN, out.depth)
             return None
         assert out.trace is not None
         return replay_and_tighten(self.system, prop, out.trace)
+
+    def _absent(self, prop: Property) -> bool:
+        """A re-checked k-induction proof that nothing reaches the target (a share of the
+        question's budget)."""
+        from .induction import k_induction
+
+        with part(self.deadline, cap=max(1, self.rlimit // ABSENT_SHARE), fresh=False):
+            proof = k_induction(self.system, Property("never", prop.target, text=prop.text), 2,
+                                self.deadline)
+        return bool(proof.status == "proved")
 
     def goal_search(self, what: str, goals: dict[str, Property],
                     replay: Callable[[list[Step]], set[str]]) -> list[tuple[list[Step], set[str]]]:
         """Witness traces for many goals at once (compliant traces if the goals say so), each
         tightened, with the goals its replay reaches."""
         eager = any(g.eager for g in goals.values())
-        with question(self.rlimit, self.deadline):
-            result = search_goals(Encoding(self.system, switchable=False), dict(goals), self.bound,
-                                  self.deadline, eager, replay)
-        self.unknown += [f"{what} {g}" for g in sorted(result.unresolved)]
+        with question(self.rlimit, self.deadline) as q:
+            result, depth = search_goals_to(Encoding(self.system, switchable=False), dict(goals),
+                                            self.bound if eager else self.last, self.deadline, eager,
+                                            replay)
+            stopped = q.clock_stopped
+        left = set(result.unresolved)
+        if left and depth >= self.bound and not stopped:  # deepened as far as the budget went
+            self._goals_left = (set(), depth, "")
+        else:
+            self._goals_left = (left, depth if not left else self.bound, result.reason)
+            self.unknown += [f"{what} {g}" for g in sorted(left)]
         return [(tighten(raw, lambda t, hit=hit: hit <= replay(t)), hit)  # type: ignore[misc]
                 for raw, hit in result.hits]
 
     def final_state(self, trace: list[Step], eager: bool = False) -> State:
         return self.interp.run(trace, eager=eager)[-1]
 
+    def holds(self, node: Node, state: State) -> bool:
+        return self.interp.holds(node, self.interp.env(state))
+
     def blockers(self, event: EventDef, state: State) -> list[Element]:
         """The elements that stop ``event`` in ``state`` today: failing guards, prohibitions."""
-        env = self.interp.env(state, int(state["now"]), {})
-        out = [g.element for g in event.guards if not self.interp.holds(g.cond, env)]
-        out += [p.element for p in self.system.permissions_on(event.id) if not self.interp.holds(p.when, env)]
-        out += [p.element for p in self.system.prohibitions_on(event.id) if self.interp.holds(p.when, env)]
+        return list(dict.fromkeys(a.element for a in self._failing(event, state)))
+
+    def _failing(self, event: EventDef, state: State, day: Node | None = None) -> list[Atom]:
+        out = []
+        for a in atoms_of(self.system, event):
+            node = blocks_always(event, a) if day is None else conj(
+                [blocks_always(event, a), blocks_always(event, a, day)])
+            if self.holds(node, state):
+                out.append(a)
         return out
 
-    # -- the four kinds ----------------------------------------------------------------------
+    # -- conflicts -----------------------------------------------------------------------------
     def conflicts(self) -> list[Finding]:
         return [f for o in self.system.obligations for f in self.conflicts_of(o.id)]
 
     def conflicts_of(self, oid: str) -> list[Finding]:
-        """Conflicts of one duty: one witness search per distinct set of prohibitions."""
-        found = []
+        """Conflicts of one duty: one witness question per distinct set of prohibitions."""
         o = self._obligation(oid)
+        events = [self.system.events[e] for e in o.discharged_by]
+        if not events or any(not self.system.prohibitions_on(e.id) for e in events):
+            return []  # some discharge is never forbidden: no conflict to search for
         self.progress(f"conflict: {o.id}")
-        banned = [_call("prohibited", e) for e in o.discharged_by]
-        target = _and([_call("active", o.id), *banned])
-        seen_causes: list[frozenset[str]] = []
-        while True:
-            extra = [Unary("not", _and([p.when for p in self.system.prohibitions if p.id in cause]))
-                     for cause in seen_causes]
-            trace = self.witness(_and([target, *extra]), f"conflict {o.id}")
-            if trace is None:
-                break
-            state = self.final_state(trace)
-            in_force = frozenset(p.id for e in o.discharged_by
-                                 for p in self.system.prohibitions_on(e)
-                                 if self.interp.holds(p.when, self.interp.env(state)))
-            if not in_force or in_force in seen_causes:
-                break
-            seen_causes.append(in_force)
-            prohibs = [p for p in self.system.prohibitions if p.id in in_force]
-            cites = _cites([o.element, *[p.element for p in prohibs]])
-            found.append(Finding(
-                "conflict",
-                f"{_upper(self.system.actor_name(o.actor))} must {o.summary}, "
-                f"but {'; '.join(p.summary for p in prohibs)}",
-                cites, self.label, trace, elements=[o.element.key, *[p.element.key for p in prohibs]],
-                about=o.element.key))
-            if len(seen_causes) >= 6:
-                break
-        return found
+        end = _due_node(o) or later(FOREVER)
 
+        def both(e: EventDef, p: Any) -> Node:
+            return conj([p.when, at_day(p.when, end)])
+
+        try:
+            barred = [all_args(e, disj([both(e, p) for p in self.system.prohibitions_on(e.id)]))
+                      for e in events]
+            base = [_call("active", o.id), *barred]
+            if o.within is not None:
+                base.append(Binary("<=", Name(NOW), end))
+            found: list[tuple[frozenset[str], Finding]] = []
+            blocked: list[Node] = []
+            for n in range(MAX_CAUSES):
+                what = f"conflict: {self._who(o)} must {o.summary}" + (f" (cause {n + 1})" if n else "")
+                trace = self.ask(what, conj(base + blocked))
+                if trace is None:
+                    break
+                state = self.final_state(trace)
+                pairs = [(e, p) for e in events for p in self.system.prohibitions_on(e.id)
+                         if self.holds(some_args(e, both(e, p)), state)]
+                if not pairs:
+                    break
+                blocked.append(Unary("not", conj([some_args(e, both(e, p)) for e, p in pairs])))
+                prohibs = list({p.id: p for _, p in pairs}.values())
+                how_long = ("until the due day" if o.within is not None else "indefinitely")
+                found.append((frozenset(p.id for p in prohibs), Finding(
+                    "conflict",
+                    f"{_upper(self._who(o))} must {o.summary}, "
+                    f"but {'; '.join(p.summary for p in prohibs)}",
+                    _cites([o.element, *[p.element for p in prohibs]]), self.label, trace,
+                    note=f"every discharge stays forbidden {how_long} if nothing happens",
+                    elements=[o.element.key, *[p.element.key for p in prohibs]], about=o.element.key)))
+        except TooManyArguments as exc:
+            self._note(f"conflict: {self._who(o)} must {o.summary}", QuestionStatus.UNKNOWN, None, str(exc))
+            return []
+        return _minimal(found)
+
+    # -- procedures with no end ----------------------------------------------------------------
+    def endless_of(self, oid: str) -> list[Finding]:
+        """A duty with no deadline whose discharge a failing condition can block forever."""
+        o = self._obligation(oid)
+        events = [self.system.events[e] for e in o.discharged_by]
+        if o.within is not None or not events:
+            return []
+        self.progress(f"endless: {o.id}")
+        ever = later(FOREVER)
+        try:
+            blocked_now = [Unary("not", allowed(self.system, e)) for e in events]
+            blocked_then = [Unary("not", allowed(self.system, e, ever)) for e in events]
+            by_condition = disj([conj([blocks_always(e, a), blocks_always(e, a, ever)])
+                                 for e in events for a in atoms_of(self.system, e) if not a.prohibition])
+            base = [o.active, at_day(o.active, ever), *blocked_now, *blocked_then, by_condition]
+            found: list[tuple[frozenset[str], Finding]] = []
+            blocked: list[Node] = []
+            for n in range(MAX_CAUSES):
+                what = f"no end: {self._who(o)} must {o.summary}" + (f" (cause {n + 1})" if n else "")
+                trace = self.ask(what, conj(base + blocked))
+                if trace is None:
+                    break
+                state = self.final_state(trace)
+                cause = [(e, a) for e in events for a in self._failing(e, state, ever)]
+                if not cause:
+                    break
+                blocked.append(Unary("not", conj([conj([blocks_always(e, a), blocks_always(e, a, ever)])
+                                                   for e, a in cause])))
+                holder = self._events_of({o.actor})
+                can, bound = self._can_discharge(o, state, holder, None, f"{what}: by the holder alone")
+                if can is not False:
+                    continue  # the holder can end it (or that is unknown): not a fault of the text
+                elements = list(dict.fromkeys(a.element for _, a in cause))
+                why = "; ".join(dict.fromkeys(_atom_phrase(a) for _, a in cause))
+                found.append((frozenset(a.key for _, a in cause), Finding(
+                    "endless",
+                    f"{_upper(self._who(o))} must {o.summary}, and can be kept from it forever: {why}",
+                    _cites([o.element, *elements]), self.label, trace,
+                    note=f"blocked today and {FOREVER} days later if nothing happens; the holder "
+                         f"cannot end it by its own acts within {bound} events",
+                    elements=[o.element.key, *_keys(cause)], about=o.element.key)))
+        except TooManyArguments as exc:
+            self._note(f"no end: {self._who(o)} must {o.summary}", QuestionStatus.UNKNOWN, None, str(exc))
+            return []
+        return _minimal(found)
+
+    # -- deadlocks -----------------------------------------------------------------------------
     def deadlocks(self) -> list[Finding]:
-        """Compliant traces on which a deadline lapses: one incremental search for all duties."""
+        """Diligent traces on which a deadline lapses: one incremental search for all duties,
+        then, per duty that lapses, what meeting it depends on and its further causes."""
         duties = {o.id: o for o in self.system.obligations if o.within is not None}
         self.progress(f"deadlocks: {len(duties)} duties with deadlines")
         goals: dict[str, Property] = {oid: _EagerReach(_call("lapsed", oid), f"lapse of {oid}") for oid in duties}
@@ -177,45 +363,225 @@ class Discoverer:
             final = self.interp.run(trace, eager=True)[-1]
             return {oid for oid, o in duties.items() if self.interp.lapsed(o, final)}
 
-        found = []
-        for trace, hit in self.goal_search("deadlock", goals, lapsed_on_replay):
-            states = self.interp.run(trace, eager=True)
-            before = states[-2] if len(states) >= 2 else states[-1]  # when the duty was still doable
-            for oid in sorted(hit):
-                o = duties[oid]
-                blocking = [b for e in o.discharged_by for b in self.blockers(self.system.events[e], before)]
-                why = "; ".join(sorted({_element_phrase(b) for b in blocking})) or "nothing enables it in time"
-                found.append(Finding(
-                    "deadlock",
-                    f"{_upper(self.system.actor_name(o.actor))} must {o.summary}, and cannot do it in time: {why}",
-                    _cites([o.element, *blocking]), self.label, trace,
-                    elements=[o.element.key, *[b.key for b in blocking]], about=o.element.key))
+        self._goals_left = (set(), self.bound, "")
+        hits = self.goal_search("deadlock", goals, lapsed_on_replay)
+        left, depth, reason = self._goals_left
+        first: dict[str, list[Step]] = {}
+        for trace, hit in hits:
+            for oid in hit:
+                first.setdefault(oid, trace)
+        for oid, o in duties.items():
+            what = f"deadlock: {self._who(o)} must {o.summary}"
+            if oid in first:
+                self._note(what, QuestionStatus.FOUND, len(first[oid]))
+            elif oid in left:
+                self._note(what, QuestionStatus.UNKNOWN, None, reason or "limit")
+                self.unknown = [u for u in self.unknown if u != f"deadlock {oid}"]
+            else:
+                self._note(what, QuestionStatus.NONE_WITHIN, depth)
+        found: list[Finding] = []
+        for oid in sorted(first):
+            found += self.deadlocks_of(duties[oid], first[oid])
         return found
 
+    def deadlocks_of(self, o: ObligationDef, trace: list[Step]) -> list[Finding]:
+        """The deadlock of ``o`` on ``trace``, then its further causes (each asked with the
+        causes found so far blocked), each classified by what meeting the duty depends on."""
+        out: list[tuple[frozenset[str], Finding]] = []
+        blocked: list[Node] = []
+        n = 0
+        while trace is not None and n < MAX_CAUSES:
+            states = self.interp.run(trace, eager=True)
+            before = states[-2] if len(states) >= 2 else states[-1]  # when it was still doable
+            cause = [(e, a) for e in o.discharged_by
+                     for a in self._failing(self.system.events[e], before)]
+            depends, named, bound = self.depends_on(o, trace, states)
+            if depends == "holder":  # the holder alone could have met it: not a fault of the text
+                break
+            elements = list(dict.fromkeys(a.element for _, a in cause))
+            why = "; ".join(dict.fromkeys(_atom_phrase(a) for _, a in cause)) or "nothing enables it in time"
+            text = DEPENDS[depends] + (f" ({named})" if named else "")
+            out.append((frozenset(a.key for _, a in cause), Finding(
+                "deadlock",
+                f"{_upper(self._who(o))} must {o.summary}, and cannot do it in time: {why}; {text}",
+                _cites([o.element, *elements]), self.label, trace,
+                note=f"from the day the duty arose, continuations of up to {bound} events searched",
+                elements=[o.element.key, *_keys(cause)], about=o.element.key,
+                depends=depends)))
+            if not cause:
+                break
+            blocked.append(Unary("not", Call("prev", (conj([blocks_always(self.system.events[e], a)
+                                                            for e, a in cause]),))))
+            n += 1
+            what = f"deadlock: {self._who(o)} must {o.summary} (cause {n + 1})"
+            trace = self.ask(what, conj([_call("lapsed", o.id), *blocked]), eager=True)  # type: ignore[assignment]
+        return _minimal(out)
+
+    def depends_on(self, o: ObligationDef, trace: list[Step], states: list[State]
+                   ) -> tuple[str, str, int]:
+        """What meeting ``o`` depends on, from the state where it arose on ``trace``: a key of
+        DEPENDS, the actors and events that would have to act, and the bound searched."""
+        arose = len(states) - 1
+        while arose > 0 and self.interp.active(o, states[arose - 1]):
+            arose -= 1
+        start = states[arose]
+        due = self.interp.due(o, states[-1])
+        others = {a for a in self.system.actors if a != o.actor}
+        world = self._events_of({WORLD})
+        holder = self._events_of({o.actor})
+        actors = self._events_of(others - {WORLD})
+        what = f"deadlock: {self._who(o)} must {o.summary}"
+        alone, bound = self._can_discharge(o, start, holder, due, f"{what}: by the holder alone")
+        if alone:
+            return "holder", "", bound
+        by_actors, _ = self._can_discharge(o, start, holder + actors, due,
+                                           f"{what}: with other actors, no world event")
+        if by_actors:
+            return "other-actor", self._named(self._last_from, o.actor), bound
+        by_world, _ = self._can_discharge(o, start, holder + world, due,
+                                          f"{what}: with world events, no other actor")
+        if by_world:
+            return "world", self._named(self._last_from, o.actor), bound
+        anyone, _ = self._can_discharge(o, start, None, due, f"{what}: with every event")
+        if anyone:
+            return "actor-and-world", self._named(self._last_from, o.actor), bound
+        if anyone is None or by_actors is None or by_world is None:
+            return "unknown", "", bound
+        return "impossible", "", bound
+
+    def _can_discharge(self, o: ObligationDef, start: State, events: list[str] | None,
+                       due: int | None, what: str) -> tuple[bool | None, int]:
+        """Can some continuation from ``start`` using only ``events`` (None: all) discharge
+        ``o`` (by day ``due``)? True with a replayed trace, False: none within the bound,
+        None: unknown. Recorded as a question."""
+        idx = {e for e in o.discharged_by}
+        self._last_from: list[Step] = []
+        with question(self.rlimit, self.deadline) as q:
+            enc = Encoding(self.system, switchable=False)
+            ids = [enc.event_index[e] for e in sorted(idx)]
+
+            def goal(pre: StateVars, st: StepVars, post: StateVars) -> z3.BoolRef:
+                parts = [z3.Or([st.ev == i for i in ids]), enc.active(o, pre)]
+                if due is not None:
+                    parts.append(post[NOW] <= due)
+                return z3.And(parts)
+
+            allowed_events = None if events is None else sorted(set(events) | {TIME_PASSES})
+            out = search_from(enc, dict(start), goal, self.bound, self.deadline, allowed_events)
+            stopped = q.clock_stopped
+        if out.status == BmcStatus.UNKNOWN or stopped:
+            self._note(what, QuestionStatus.UNKNOWN, None, out.reason or "wall-clock limit")
+            return None, self.bound
+        if out.status == BmcStatus.NONE:
+            self._note(what, QuestionStatus.NONE_WITHIN, self.bound)
+            return False, self.bound
+        assert out.trace is not None
+        self._replay_from(o, start, out.trace, due, allowed_events)
+        self._note(what, QuestionStatus.FOUND, len(out.trace))
+        self._last_from = out.trace
+        return True, self.bound
+
+    def _replay_from(self, o: ObligationDef, start: State, trace: list[Step], due: int | None,
+                     events: list[str] | None) -> None:
+        """The interpreter confirms a continuation: every step lawful and allowed, the last
+        one discharging ``o`` in force, by ``due``."""
+        from ..model.errors import InternalError
+
+        state, pre = dict(start), dict(start)
+        try:
+            for s in trace:
+                if events is not None and s.event not in events:
+                    raise StepRefused(f"{s.event} is not among the events allowed")
+                pre, state = state, self.interp.step(state, s)
+        except StepRefused as exc:
+            raise InternalError(f"solver continuation does not replay: {exc}") from exc
+        last = trace[-1]
+        if last.event not in o.discharged_by or not self.interp.active(o, pre) or (
+                due is not None and last.day > due):
+            raise InternalError(f"solver continuation does not discharge {o.id} on replay")
+
+    def _named(self, trace: list[Step], holder: str) -> str:
+        """What others must do on a continuation, in the text's words (who and the event)."""
+        acts = [self.system.events[s.event].says for s in trace
+                if s.event != TIME_PASSES and self.system.events[s.event].actor != holder]
+        return "if " + "; ".join(dict.fromkeys(acts)) if acts else ""
+
+    def _events_of(self, actors: set[str]) -> list[str]:
+        return [e.id for e in self.system.events.values() if e.actor in actors and e.id != TIME_PASSES]
+
+    # -- gaps ----------------------------------------------------------------------------------
     def gaps(self) -> list[Finding]:
-        return [f for office in self.system.offices if office.continuous
-                for f in self.gaps_of(office.id)]
+        return [f for office in self.system.offices for f in self.gaps_of(office.id)]
 
     def gaps_of(self, office_id: str) -> list[Finding]:
-        """A gap of one continuous office, if its vacancy can be unfillable."""
-        found: list[Finding] = []
+        """Gaps of one office: vacant with no event able to fill it, one per distinct cause,
+        with the longest time such a vacancy can last."""
         office = next(o for o in self.system.offices if o.id == office_id)
         self.progress(f"gap: {office.name}")
-        fills = [e for e in office.filled_by if not self.system.events[e].args]
-        conds: list[Node] = [_call("vacant", office.id)]
-        conds += [Unary("not", _call("enabled", e)) for e in fills]
-        trace = self.witness(_and(conds), f"gap {office.id}")
-        if trace is None:
-            return found
-        state = self.final_state(trace)
-        blocking = [b for e in fills for b in self.blockers(self.system.events[e], state)]
-        cites = _cites(blocking) + [c for c in office.cites]
-        found.append(Finding(
-            "gap", f"{_upper(office.name)} can be vacant with nobody "
-            "entitled to fill it", sorted(set(cites), key=citation_sort_key), self.label, trace,
-            elements=[b.key for b in blocking], about=f"office:{office.id}"))
-        return found
+        fills = [self.system.events[e] for e in office.filled_by]
+        try:
+            gap = conj([_call("vacant", office.id),
+                        Unary("not", disj([allowed(self.system, e) for e in fills]))])
+            found: list[tuple[frozenset[str], Finding]] = []
+            blocked: list[Node] = []
+            for n in range(MAX_CAUSES):
+                what = f"gap: {office.name}" + (f" (cause {n + 1})" if n else "")
+                trace = self.ask(what, conj([gap, *blocked]))
+                if trace is None:
+                    break
+                state = self.final_state(trace)
+                cause = [(e, a) for e in fills for a in self._failing(e, state)]
+                elements = list(dict.fromkeys(a.element for _, a in cause))
+                why = "; ".join(dict.fromkeys(_atom_phrase(a) for _, a in cause)) or "no event fills it"
+                found.append((frozenset(a.key for _, a in cause), Finding(
+                    "gap", f"{_upper(office.name)} can be vacant with nobody entitled to fill it: {why}",
+                    sorted(set(_cites(elements)) | set(office.cites), key=citation_sort_key),
+                    self.label, trace, elements=_keys(cause) or [f"office:{office.id}"],
+                    about=f"office:{office.id}")))
+                if not cause:
+                    break
+                blocked.append(Unary("not", conj([blocks_always(e, a) for e, a in cause])))
+        except TooManyArguments as exc:
+            self._note(f"gap: {office.name}", QuestionStatus.UNKNOWN, None, str(exc))
+            return []
+        kept = _minimal(found)
+        if kept:
+            longest = self.longest(office, gap, max(len(f.trace or []) for f in kept))
+            for f in kept:
+                f.duration = longest
+        return kept
 
+    def longest(self, office: OfficeDef, gap: Node, length: int) -> str:
+        """The longest a gap of ``office`` can last when every duty holder acts diligently
+        (compliant traces, as the query ``max-vacancy`` of the tests asks; on merely lawful
+        traces nothing ever has to end a vacancy), over traces a little longer than its
+        witness: N days proved optimal, unbounded, or what is known (optimize.py)."""
+        from .query_answers import solve
+        from .query_replay import Problem
+        from .question import context_rlimit
+
+        bound = min(self.last, length + 2)
+        what = f"gap: {office.name}: longest duration within {bound} events, duties met diligently"
+        problem = Problem(f"gap-{office.id}", what, Call("duration", (gap,)), Lit(True), True,
+                          bound, True, "days", FOREVER, list(office.cites))
+        with question(self.rlimit, self.deadline) as q, context_rlimit(self.rlimit):
+            answer, _value = solve(self.system, problem, self.deadline)
+            stopped = q.clock_stopped
+        status = str(answer.status)
+        if stopped or status == "unknown":
+            self._note(what, QuestionStatus.UNKNOWN, bound, "wall-clock limit" if stopped else "resource budget")
+            return "unknown"
+        if status == "infeasible":
+            self._note(what, QuestionStatus.NONE_WITHIN, bound)
+            return f"none on a diligent trace of up to {bound} events"
+        self._note(what, QuestionStatus.FOUND, bound)
+        if answer.value == "unbounded":
+            return "unbounded"
+        if status == "optimal":
+            return f"{answer.value} days (the longest within {bound} events, proved optimal)"
+        return f"at least {answer.value} days (within {bound} events; optimality not shown)"
+
+    # -- dead provisions -----------------------------------------------------------------------
     def dead_provisions(self) -> list[Finding]:
         """Cover elements with witness traces; what no trace within the bound reaches is dead."""
         self.progress("dead provisions")
@@ -229,15 +595,21 @@ class Discoverer:
             pending[f"prohibition:{p.id}"] = p.when
         goals = {k: Property("reachable", node, text=k) for k, node in pending.items()}
         with question(self.rlimit, self.deadline):
-            result = search_goals(Encoding(self.system, switchable=False), goals, self.bound,
-                                  self.deadline, False, self._covered_by)
+            result, depth = search_goals_to(Encoding(self.system, switchable=False), goals, self.bound,
+                                            self.deadline, False, self._covered_by)
         for _trace, hit in result.hits:
             for k in hit:
                 pending.pop(k, None)
         if result.unresolved:
             self.unknown.append(f"coverage of {len(result.unresolved)} elements (timeout)")
+            self.questions.append(QuestionRecord("provisions that never apply", self.label,
+                                                 QuestionStatus.UNKNOWN, None, result.reason or "limit"))
             for k in result.unresolved:
                 pending.pop(k, None)  # unknown is not dead
+        else:
+            self.questions.append(QuestionRecord(
+                "provisions that never apply", self.label,
+                QuestionStatus.FOUND if pending else QuestionStatus.NONE_WITHIN, self.bound))
         dead_elements = set(pending)
         out = []
         by_cite: dict[str, list[str]] = {}
@@ -269,25 +641,42 @@ class Discoverer:
     def _obligation(self, oid: str) -> ObligationDef:
         return next(o for o in self.system.obligations if o.id == oid)
 
+    def _who(self, o: ObligationDef) -> str:
+        return self.system.actor_name(o.actor)
+
     def units(self, kinds: tuple[str, ...] = KINDS) -> list[tuple[str, str]]:
         """The independent pieces of work, (kind, item), in a fixed order: a duty's conflicts,
-        all deadlocks, an office's gap, all dead provisions."""
+        all deadlocks, a duty's endless procedures, an office's gaps, all dead provisions."""
         out: list[tuple[str, str]] = []
         if "conflict" in kinds:
             out += [("conflict", o.id) for o in self.system.obligations]
         if "deadlock" in kinds:
             out.append(("deadlock", ""))
+        if "endless" in kinds:
+            out += [("endless", o.id) for o in self.system.obligations if o.within is None]
         if "gap" in kinds:
-            out += [("gap", o.id) for o in self.system.offices if o.continuous]
+            out += [("gap", o.id) for o in self.system.offices]
         if "dead-provision" in kinds:
             out.append(("dead-provision", ""))
         return out
+
+    def weight(self, kind: str, kinds: tuple[str, ...] = KINDS) -> int:
+        """A unit's share of a ``--budget``: the deadlock search (compliant traces, every duty
+        with a deadline at once; most of find's work) gets as much as all other units
+        together, the coverage search four units' worth, every other unit one."""
+        if kind == "deadlock":
+            return max(1, sum(self.weight(k) for k, _ in self.units(kinds) if k != "deadlock"))
+        if kind == "dead-provision":
+            return 4
+        return 1
 
     def run_unit(self, kind: str, item: str) -> list[Finding]:
         if kind == "conflict":
             return self.conflicts_of(item)
         if kind == "deadlock":
             return self.deadlocks()
+        if kind == "endless":
+            return self.endless_of(item)
         if kind == "gap":
             return self.gaps_of(item)
         return self.dead_provisions()
@@ -296,7 +685,7 @@ class Discoverer:
         out: list[Finding] = []
         for kind, item in self.units(kinds):
             out += self.run_unit(kind, item)
-        return canonical(out)
+        return group_cascades(self.system, canonical(out))
 
 
 class _EagerReach(Property):
@@ -308,6 +697,74 @@ class _EagerReach(Property):
     @property
     def eager(self) -> bool:
         return True
+
+
+def _due_node(o: ObligationDef) -> Node | None:
+    if o.within is None or o.since is None:
+        return None
+    return Binary("+", o.since, o.within)
+
+
+def _keys(cause: list[tuple[Any, Atom]]) -> list[str]:
+    """The elements behind a cause, then its atoms that are conjuncts of a clause (``#i``), so
+    two conjuncts of one guard clause are two causes and the elements still locate both."""
+    atoms = [a for _, a in cause]
+    return list(dict.fromkeys([a.element.key for a in atoms] + [a.key for a in atoms if "#" in a.key]))
+
+
+def _minimal(found: list[tuple[frozenset[str], Finding]]) -> list[Finding]:
+    """Findings whose cause contains no other cause found for the same duty or office."""
+    return [f for cause, f in found
+            if not any(other < cause for other, _ in found)]
+
+
+def group_cascades(system: System, findings: list[Finding]) -> list[Finding]:
+    """Mark a finding whose trace passes, before its end, through another finding's state (a
+    duty lapsed, an office vacant and unfillable) as a cascade of it: ``root`` is the root's
+    identity (a root with the shortest trace first; roots are never cascades)."""
+    interp = Interpreter(system)
+    marks: list[tuple[Finding, Callable[[State], bool]]] = []
+    for f in findings:
+        if f.kind == "deadlock" and f.about.startswith("obligation:"):
+            o = next((x for x in system.obligations if x.element.key == f.about), None)
+            if o is not None:
+                marks.append((f, lambda st, o=o: interp.lapsed(o, st)))  # type: ignore[misc]
+        if f.kind == "gap" and f.about.startswith("office:"):
+            office = next((x for x in system.offices if f"office:{x.id}" == f.about), None)
+            if office is not None:
+                gap = _gap_node(system, office)
+                if gap is not None:
+                    marks.append((f, lambda st, g=gap: interp.holds(g, interp.env(st))))  # type: ignore[misc]
+    order = {"deadlock": 0, "gap": 1}
+    key = lambda x: (len(x.trace or []), order.get(x.kind, 2), finding_key(x))  # noqa: E731
+    marks.sort(key=lambda m: key(m[0]))
+    roots: set[str] = set()
+    for f in sorted(findings, key=key):
+        if f.trace is None:
+            roots.add(f.identity)
+            continue
+        try:
+            states = interp.run(f.trace, eager=f.kind == "deadlock")
+        except StepRefused:
+            states = interp.run(f.trace)
+        for g, holds in marks:
+            if g is f or g.identity not in roots or g.about == f.about:
+                continue
+            if any(holds(st) for st in states):
+                f.root = g.identity
+                break
+        if not f.root:
+            roots.add(f.identity)
+    return findings
+
+
+def _gap_node(system: System, office: OfficeDef) -> Node | None:
+    """Vacant with no fill event allowed (None if the arguments are too many to write out)."""
+    try:
+        return conj([_call("vacant", office.id), Unary("not", disj(
+            [allowed(system, system.events[e]) for e in office.filled_by]))])
+    except TooManyArguments:
+        return None
 
 
 def _upper(text: str) -> str:
@@ -330,6 +787,14 @@ def _element_phrase(el: Element) -> str:
     if el.kind == "prohibition":
         return f"{el.summary} ({where})"
     return f"the condition '{el.summary}' fails ({where})"
+
+
+def _atom_phrase(a: Atom) -> str:
+    """One atomic cause in words, with its provisions."""
+    where = ", ".join(human_cite(c) for c in a.element.cites)
+    if a.prohibition:
+        return f"{a.element.summary} ({where})"
+    return f"the condition '{show(a.node)}' fails ({where})"
 
 
 def finding_key(f: Finding) -> tuple[Any, ...]:

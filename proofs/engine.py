@@ -46,9 +46,12 @@ def check_property(system: System, prop: Property, bound: int = DEFAULT_BOUND,
     (timeout)``), so the answer is the same under any load; ``timeout`` seconds is a backstop
     whose expiry gives ``unknown``. The check runs in a fresh Z3 context (question.py).
     """
+    from .vacuity import mark
+
     budget = budget_for(timeout) if rlimit is None else rlimit
     with question(budget, time.monotonic() + timeout) as q:
-        return _check_property(system, prop, bound, timeout, unbounded, q)
+        return mark(system, prop, _check_property(system, prop, bound, timeout, unbounded, q),
+                    bound, q.deadline)
 
 
 def _check_property(system: System, prop: Property, bound: int, timeout: float,

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.system import System
-from .discover import Discoverer, Finding, canonical
+from .discover import Discoverer, Finding, canonical, group_cascades
 from .interpreter import trace_from_json
 from .isolated import run_each
+from .records import QuestionRecord
 from .suite import system_for
 
 
@@ -32,41 +33,65 @@ class Unit:
     kind: str
     item: str
     says: str  # what the unit asks, in the text's words (progress)
+    deepen: bool = False  # ask deeper than ``bound`` while the question's budget lasts
 
 
-def run_unit(unit: Unit) -> tuple[list[dict[str, Any]], list[str]]:
-    """Findings of one unit (as plain data) and the searches it could not settle."""
+Outcome = tuple[list[dict[str, Any]], list[str], list[dict[str, Any]]]
+
+
+def run_unit(unit: Unit) -> Outcome:
+    """Findings of one unit (as plain data), the searches it could not settle, and every
+    question it asked (QuestionRecord JSON)."""
     system = system_for(unit.model_path, unit.reading)
-    d = Discoverer(system, unit.label, unit.bound, unit.deadline, rlimit=unit.rlimit)
+    d = Discoverer(system, unit.label, unit.bound, unit.deadline, rlimit=unit.rlimit,
+                   deepen=unit.deepen)
     found = d.run_unit(unit.kind, unit.item)
-    return [_plain(f) for f in found], d.unknown
+    return [_plain(f) for f in found], d.unknown, [q.to_json() for q in d.questions]
 
 
 def _plain(f: Finding) -> dict[str, Any]:
     return {"kind": f.kind, "summary": f.summary, "cites": f.cites, "reading": f.reading,
             "trace": None if f.trace is None else [s.to_json() for s in f.trace],
-            "note": f.note, "elements": f.elements, "about": f.about}
+            "note": f.note, "elements": f.elements, "about": f.about, "root": f.root,
+            "depends": f.depends, "duration": f.duration}
 
 
 def _finding(data: dict[str, Any]) -> Finding:
     return Finding(data["kind"], data["summary"], data["cites"], data["reading"],
-                   trace_from_json(data["trace"]), data["note"], data["elements"], data["about"])
+                   trace_from_json(data["trace"]), data["note"], data["elements"], data["about"],
+                   data.get("root", ""), data.get("depends", ""), data.get("duration", ""))
 
 
 def units_of(model_path: str | None, reading: dict[str, str], label: str, bound: int,
-             deadline: float, rlimit: int, kinds: tuple[str, ...]) -> list[Unit]:
-    """The units of discovery for one reading, in ``Discoverer.units`` order."""
+             deadline: float, rlimit: int, kinds: tuple[str, ...], budget: int | None = None,
+             deepen: bool = False) -> list[Unit]:
+    """The units of discovery for one reading, in ``Discoverer.units`` order. With ``budget``
+    (resource units for the reading) each unit gets its weighted share, and each question in
+    it a share of that (``QUESTION_SHARE``); otherwise every question gets ``rlimit``."""
     key = tuple(sorted(reading.items()))
     system = system_for(model_path, key)
     d = Discoverer(system, label, bound, deadline, rlimit=rlimit)
-    return [Unit(model_path, key, label, bound, deadline, rlimit, kind, item, _says(system, kind, item))
-            for kind, item in d.units(kinds)]
+    todo = d.units(kinds)
+    total = sum(d.weight(kind, kinds) for kind, _ in todo) or 1
+    out = []
+    for kind, item in todo:
+        share = 1 if kind == "deadlock" else QUESTION_SHARE  # its one search is nearly all its work
+        units = rlimit if budget is None else max(1, budget * d.weight(kind, kinds) // total // share)
+        out.append(Unit(model_path, key, label, bound, deadline, units, kind, item,
+                        _says(system, kind, item), deepen))
+    return out
+
+
+QUESTION_SHARE = 2  # a unit's budget is worth this many of its questions (most ask one or two)
 
 
 def _says(system: System, kind: str, item: str) -> str:
     if kind == "conflict":
         o = next(o for o in system.obligations if o.id == item)
         return f"conflicts: {system.actor_name(o.actor)} must {o.summary}"
+    if kind == "endless":
+        o = next(o for o in system.obligations if o.id == item)
+        return f"no end: {system.actor_name(o.actor)} must {o.summary}"
     if kind == "gap":
         return f"gap: {next(o.name for o in system.offices if o.id == item)}"
     return {"deadlock": "deadlocks: the duties with deadlines",
@@ -76,16 +101,20 @@ def _says(system: System, kind: str, item: str) -> str:
 def find_parallel(units: list[Unit], workers: int,
                   started: Callable[[Unit], None] | None = None,
                   finished: Callable[[Unit, Any], None] | None = None,
-                  ) -> dict[str, tuple[list[Finding], list[str]]]:
+                  ) -> dict[str, tuple[list[Finding], list[str], list[QuestionRecord]]]:
     """Run ``units``, each in a process of its own (isolated.py), ``workers`` at once. Per
-    reading label: the findings merged in unit order, deduplicated and sorted as
-    ``Discoverer.run`` does, and the unsettled searches."""
+    reading label: the findings merged in unit order, deduplicated, sorted and grouped into
+    cascades as ``Discoverer.run`` does, the unsettled searches, and the questions asked."""
     for unit in units:  # loaded here once; the forked processes inherit them
         system_for(unit.model_path, unit.reading)
     results = run_each(run_unit, units, workers, started, finished)
-    merged: dict[str, tuple[list[Finding], list[str]]] = {}
-    for unit, (found, unknown) in zip(units, results, strict=True):
-        fs, us = merged.setdefault(unit.label, ([], []))
+    merged: dict[str, tuple[list[Finding], list[str], list[QuestionRecord]]] = {}
+    systems: dict[str, System] = {}
+    for unit, (found, unknown, asked) in zip(units, results, strict=True):
+        fs, us, qs = merged.setdefault(unit.label, ([], [], []))
+        systems.setdefault(unit.label, system_for(unit.model_path, unit.reading))
         fs += [_finding(f) for f in found]
         us += unknown
-    return {label: (canonical(fs), us) for label, (fs, us) in merged.items()}
+        qs += [QuestionRecord.from_json(q) for q in asked]
+    return {label: (group_cascades(systems[label], canonical(fs)), us, qs)
+            for label, (fs, us, qs) in merged.items()}

@@ -209,6 +209,13 @@ class CheckResult:
     cached: bool | None = None
     expected: Verdict | None = None
     ok: bool | None = None
+    vacuous: bool | None = None  # a proved whenever-property whose trigger never happens (vacuity.py)
+
+    def verdict_words(self) -> str:
+        """The verdict as a report shows it: a vacuous proof is never plain ``proved``."""
+        if self.vacuous and self.verdict == Verdict.PROVED:
+            return "proved (vacuous: the trigger never happens)"
+        return self.verdict.value
 
     def to_json(self) -> Json:
         out: Json = {"id": self.id, "reading": self.reading, "verdict": self.verdict.value}
@@ -232,6 +239,7 @@ class CheckResult:
         if self.ok is not None:
             out["expected"] = None if self.expected is None else self.expected.value
             out["ok"] = self.ok
+        _put(out, "vacuous", self.vacuous)
         return out
 
     @classmethod
@@ -252,12 +260,12 @@ class CheckResult:
             reconfirmed=d.get("reconfirmed"), statement=d.get("statement"),
             cites=_tuple(d.get("cites")), formula=d.get("formula"), timeout=d.get("timeout"),
             cached=d.get("cached"), expected=None if expected is None else Verdict(expected),
-            ok=d.get("ok"))
+            ok=d.get("ok"), vacuous=d.get("vacuous"))
 
 
 _CHECK_KEYS = {"id", "reading", "verdict", "bound", "seconds", "trace", "timeline", "relies_on", "core",
                "certificate", "reason", "solver_seconds", "reconfirmed", "statement", "cites",
-               "formula", "timeout", "cached", "expected", "ok"}
+               "formula", "timeout", "cached", "expected", "ok", "vacuous"}
 
 
 @dataclass(frozen=True)
@@ -302,22 +310,93 @@ class FindingRecord:
     note: str = ""
     about: str = ""  # "obligation:<id>" or "office:<id>"
     elements: tuple[str, ...] = ()
+    root: str = ""  # a cascade: the identity of the finding whose state its trace passes through
+    depends: str = ""  # a deadlock: what meeting the duty depends on (discover.DEPENDS)
+    duration: str = ""  # a gap: the longest it can last ("N days", "unbounded", ...)
 
     @property
     def replayed(self) -> bool:
         return self.trace is not None
 
+    @property
+    def identity(self) -> str:
+        """The finding's name in ``root`` references: its kind and the elements behind it."""
+        return finding_identity(self.kind, self.elements, self.cites)
+
     def to_json(self) -> Json:
-        return {"kind": self.kind, "summary": self.summary, "cites": list(self.cites),
-                "reading": self.reading, "trace": _trace_json(self.trace),
-                "timeline": list(self.timeline), "replayed": self.replayed, "note": self.note,
-                "about": self.about, "elements": list(self.elements)}
+        out: Json = {"kind": self.kind, "summary": self.summary, "cites": list(self.cites),
+                     "reading": self.reading, "trace": _trace_json(self.trace),
+                     "timeline": list(self.timeline), "replayed": self.replayed, "note": self.note,
+                     "about": self.about, "elements": list(self.elements)}
+        for key in ("root", "depends", "duration"):  # absent when empty, as before
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        return out
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> FindingRecord:
         return cls(d["kind"], d["summary"], tuple(d["cites"]), d["reading"], _trace_from(d.get("trace")),
                    tuple(d.get("timeline") or ()), d.get("note", ""), d.get("about", ""),
-                   tuple(d.get("elements") or ()))
+                   tuple(d.get("elements") or ()), d.get("root", ""), d.get("depends", ""),
+                   d.get("duration", ""))
+
+
+def finding_identity(kind: str, elements: Iterable[str], cites: Iterable[str]) -> str:
+    """``kind:element+element``: the same cause has the same identity on every run.
+
+    >>> finding_identity("gap", ["b", "a"], [])
+    'gap:a+b'
+    """
+    return f"{kind}:{'+'.join(sorted(elements) or sorted(cites))}"
+
+
+class QuestionStatus(str, Enum):
+    """How one discovery question ended; nothing else counts as an answer."""
+
+    FOUND = "found"  # a trace, replayed by the interpreter
+    PROVED_ABSENT = "proved_absent"  # an unbounded certificate, re-checked
+    NONE_WITHIN = "none_within"  # no trace within ``bound`` events (not a proof)
+    UNKNOWN = "unknown"  # a limit ran out first (``limit`` says which)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """One question ``find`` asked and how it ended."""
+
+    what: str  # the question in the text's words
+    reading: str
+    status: QuestionStatus
+    bound: int | None = None  # events searched (found: the trace's length; none: the bound reached)
+    limit: str = ""  # unknown: the limit that ran out
+
+    def text(self) -> str:
+        """The status as a report says it.
+
+        >>> QuestionRecord("gap x", "default", QuestionStatus.NONE_WITHIN, 12).text()
+        'none within 12 events'
+        """
+        if self.status == QuestionStatus.FOUND:
+            return f"found ({self.bound} events)"
+        if self.status == QuestionStatus.PROVED_ABSENT:
+            return "proved absent"
+        if self.status == QuestionStatus.NONE_WITHIN:
+            return f"none within {self.bound} events"
+        return f"unknown ({self.limit})" if self.limit else "unknown"
+
+    def to_json(self) -> Json:
+        out: Json = {"question": self.what, "reading": self.reading, "status": self.status.value}
+        _put(out, "bound", self.bound)
+        if self.limit:
+            out["limit"] = self.limit
+        return out
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> QuestionRecord:
+        return cls(d["question"], d["reading"], QuestionStatus(d["status"]), d.get("bound"),
+                   d.get("limit", ""))
 
 
 @dataclass(frozen=True)
@@ -329,19 +408,23 @@ class FindReport:
     kinds: tuple[str, ...]
     seconds: float
     incomplete: tuple[tuple[str, str], ...] = ()  # (reading, search) a limit cut short: never hidden
+    questions: tuple[QuestionRecord, ...] = ()  # every question asked, in a fixed order
 
     def to_json(self) -> Json:
         out: Json = {"model": self.model, "findings": [f.to_json() for f in self.findings],
                      "kinds": list(self.kinds), "seconds": self.seconds}
         if self.incomplete:
             out["incomplete"] = [{"reading": r, "search": what} for r, what in self.incomplete]
+        if self.questions:
+            out["questions"] = [q.to_json() for q in self.questions]
         return out
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> FindReport:
         return cls(d["model"], tuple(FindingRecord.from_json(f) for f in d["findings"]),
                    tuple(d["kinds"]), d["seconds"],
-                   tuple((i["reading"], i["search"]) for i in d.get("incomplete") or ()))
+                   tuple((i["reading"], i["search"]) for i in d.get("incomplete") or ()),
+                   tuple(QuestionRecord.from_json(q) for q in d.get("questions") or ()))
 
 
 # ----------------------------------------------------------------------------- impact

@@ -168,7 +168,8 @@ def check_result(pid: str, label: str, r: Result, system: Any) -> CheckResult:
         trace=None if r.trace is None else tuple(TraceStep.from_json(s) for s in trace_json(system, r.trace)),
         timeline=None if r.trace is None else tuple(timeline(system, r.trace)),
         relies_on=tuple(r.relies_on) if unbounded else None, core=tuple(r.core) if unbounded else None,
-        certificate=r.certificate, reason=r.reason, solver_seconds=round(r.solver_seconds, 3))
+        certificate=r.certificate, reason=r.reason, solver_seconds=round(r.solver_seconds, 3),
+        vacuous=r.stats.get("vacuous"))
 
 
 def result_json(pid: str, label: str, r: Result, system: Any) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from .records import (
     FindReport,
     ImpactReport,
     QueryReport,
+    QuestionRecord,
     SequenceReport,
     SolverInfo,
     SuiteReport,
@@ -362,13 +363,18 @@ def explain(property_id: str, model: Path | None = None, suite: Path | None = No
 
 def find(model: Path | None = None, kinds: list[str] | None = None, bound: int | None = None,
          timeout: float = 300.0, reading: Mapping[str, str] | None = None, all_readings: bool = False,
-         jobs: int = 1, progress: Progress | None = None) -> tuple[LoadedModel, FindReport]:
-    """Conflicts, deadlocks, gaps and dead provisions, under one reading or all of them.
-    Searches a budget cut short are listed in ``incomplete``, never hidden."""
+         jobs: int = 1, progress: Progress | None = None, budget: float | None = None
+         ) -> tuple[LoadedModel, FindReport]:
+    """Conflicts, deadlocks, procedures with no end, gaps and dead provisions, under one
+    reading or all of them. With ``budget`` (seconds of solver work per reading, counted in
+    resource units, the same on every run) and no ``bound``, each question gets a share of it
+    and deepens its bound while its share lasts; with a ``bound``, each question searches to
+    it with the budget ``timeout`` gives. Searches a budget cut short are listed in ``incomplete``, and every
+    question with its status in ``questions``, never hidden."""
     from ..model.loader import resolve
     from .discover import FIND_BOUND, KINDS
     from .pool import find_parallel, units_of
-    from .question import budget_for
+    from .question import budget_for, units_for
 
     shown = progress or Quiet()
     loaded = load_model(model)
@@ -380,23 +386,28 @@ def find(model: Path | None = None, kinds: list[str] | None = None, bound: int |
     readings = loaded.reading_variants() if all_readings else [{**default, **(reading or {})}]
     labels = [reading_label(r, default) for r in readings]
     depth, rlimit = FIND_BOUND if bound is None else bound, budget_for(timeout)
+    deepening = budget is not None and bound is None  # a given --bound is searched to, no deeper
     started = time.monotonic()
     deadline = started + timeout * len(readings)  # one wall-clock backstop for all readings
     units = [u for r, label in zip(readings, labels, strict=True) for u in units_of(
-        str(model) if model is not None else None, r, label, depth, deadline, rlimit, chosen)]
+        str(model) if model is not None else None, r, label, depth, deadline, rlimit, chosen,
+        units_for(budget) if deepening and budget is not None else None, deepen=deepening)]
     shown.total = len(units)
     merged = find_parallel(
         units, jobs, started=lambda u: shown.start(u, u.says, f"{timeout:g} s in all"),
         finished=lambda u, res: shown.finish(u, f"{len(res[0])} found"))
     findings: list[FindingRecord] = []
     incomplete: list[tuple[str, str]] = []
+    questions: list[QuestionRecord] = []
     for r, label in zip(readings, labels, strict=True):
         system = resolve(loaded, r)
-        found, unknown = merged.get(label, ([], []))
+        found, unknown, asked = merged.get(label, ([], [], []))
         findings += [f.record(system) for f in found]
         incomplete += [(label, what) for what in unknown]
+        questions += asked
     return loaded, FindReport(loaded.constitution.id, tuple(findings), chosen,
-                              round(time.monotonic() - started, 2), tuple(incomplete))
+                              round(time.monotonic() - started, 2), tuple(incomplete),
+                              tuple(questions))
 
 
 # ----------------------------------------------------------------------------- amend, diff

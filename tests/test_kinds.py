@@ -9,8 +9,8 @@ from polity.proofs.records import FindingRecord
 
 
 def test_the_search_and_amend_use_the_kinds_table() -> None:
-    assert discover.KINDS == KIND_IDS == ("conflict", "deadlock", "gap", "dead-provision")
-    assert impact.FIND_KINDS == ("conflict", "deadlock", "gap")  # dead provisions: asked for
+    assert discover.KINDS == KIND_IDS == ("conflict", "deadlock", "endless", "gap", "dead-provision")
+    assert impact.FIND_KINDS == ("conflict", "deadlock", "endless", "gap")  # dead provisions: asked for
 
 
 def test_every_kind_has_its_texts() -> None:
@@ -18,7 +18,7 @@ def test_every_kind_has_its_texts() -> None:
         assert kind.title and kind.description.endswith(".")
         assert finding_kind(kind.id) is kind
     assert finding_kind("nonsense") is None
-    assert kinds_help() == "conflict, deadlock, gap, dead-provision (repeatable)."
+    assert kinds_help() == "conflict, deadlock, endless, gap, dead-provision (repeatable)."
 
 
 def test_sarif_rules_take_the_kind_text() -> None:

@@ -56,6 +56,6 @@ def test_text_reads_the_record(capsys: pytest.CaptureFixture[str]) -> None:
     render("text", _result())
     assert capsys.readouterr().out.splitlines() == [
         "proved  always x  (0.25 s, bound 3)",
-        "  relies on: no provision (the model's structure alone)",
+        "  relies on: no provision: holds by the vocabulary alone",
         "  certificate: k-induction, k=2, re-checked by z3",
     ]

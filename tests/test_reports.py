@@ -148,7 +148,7 @@ def test_check_reports_read_by_real_readers(tmp_path: Path) -> None:
 @pytest.mark.e2e
 def test_find_reports_read_by_real_readers(tmp_path: Path) -> None:
     findings = json.loads(cli("find", *TINY, "--format", "json"))
-    assert len(findings) >= 2
+    assert len(findings) >= 1  # the one-year bar expires: only the emergency bar is a conflict (issue 11)
     xml = read_junit(tmp_path, "r.xml", cli("find", *TINY, "--format", "junit"))
     failing = [c for suite in xml for c in suite if c.result]
     names = [c.name for c in failing]

@@ -25,6 +25,7 @@ from typing import Any
 from ...model.loader import LoadedModel
 from ...model.system import human_cite
 from ...proofs.explain import result_lines
+from ...proofs.kinds import DEPENDS
 from ...proofs.records import (
     AmendmentReport,
     CheckResult,
@@ -53,8 +54,9 @@ def outcome(r: CheckResult) -> str:
 
 
 def failure_text(r: CheckResult) -> str:
-    """Expected against actual verdict, the property, and the dated timeline of the trace."""
-    return "\n".join(result_lines(r))
+    """Expected against actual verdict, the property, and the dated timeline of the trace (a
+    vacuous proof says so first)."""
+    return "\n".join(([r.verdict_words()] if r.vacuous else []) + result_lines(r))
 
 
 def _time(seconds: float) -> str:
@@ -95,7 +97,7 @@ def junit_check(report: SuiteReport) -> str:
         if kind == "failure":
             ET.SubElement(case, "failure", {
                 "type": "changed-verdict",
-                "message": f"expected {expected}, got {r.verdict.value}"}).text = failure_text(r)
+                "message": f"expected {expected}, got {r.verdict_words()}"}).text = failure_text(r)
         elif kind == "error":
             ET.SubElement(case, "error", {
                 "type": "unknown",
@@ -120,6 +122,12 @@ def finding_text(f: FindingRecord) -> str:
         lines += [f"  {t}" for t in f.timeline]
     if f.note:
         lines.append(f"note: {f.note}")
+    if f.depends:
+        lines.append(f"meeting it: {DEPENDS.get(f.depends, f.depends)}")
+    if f.duration:
+        lines.append(f"longest duration: {f.duration}")
+    if f.root:
+        lines.append(f"a cascade of: {f.root}")
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...model.source import SourceText
+from ...proofs.kinds import DEPENDS
 from ...proofs.records import (
     AmendmentReport,
     Change,
@@ -33,7 +34,7 @@ def result_text(r: CheckResult, context: Context) -> None:
 
 def print_result(r: CheckResult, source: SourceText | None) -> None:
     named = r.statement or (r.id if r.formula is None else r.formula)  # words first; a typed formula as typed
-    show(verdict_text(r.verdict.value), f"  {named}  ",
+    show(verdict_text(r.verdict_words()), f"  {named}  ",
          (f"({r.seconds:.2f} s, bound {r.bound})", "dim"))
     if r.reason:
         show(f"  {r.reason}")
@@ -42,7 +43,7 @@ def print_result(r: CheckResult, source: SourceText | None) -> None:
         for text in r.timeline:
             show(f"    {text}")
     if r.relies_on is not None:
-        named = ", ".join(human_cite(c) for c in r.relies_on) or "no provision (the model's structure alone)"
+        named = ", ".join(human_cite(c) for c in r.relies_on) or VOCABULARY_ALONE
         show(f"  relies on: {named}")
     if source is not None:
         cites = list(r.relies_on or [])
@@ -57,6 +58,11 @@ def print_result(r: CheckResult, source: SourceText | None) -> None:
         show("  certificate: " + what + ", re-checked" + (" by " + " and ".join(by) if by else ""))
 
 
+VOCABULARY_ALONE = "no provision: holds by the vocabulary alone"
+
+
+
+
 @renders("text", SuiteReport)
 def suite_text(report: SuiteReport, context: Context) -> None:
     from rich.table import Table
@@ -66,14 +72,14 @@ def suite_text(report: SuiteReport, context: Context) -> None:
         table.add_column(col)
     for r in report.results:
         mark = "" if r.ok else " CHANGED"
-        table.add_row(r.id, r.reading, line(verdict_text(r.verdict.value), (mark, "bold red")),
+        table.add_row(r.id, r.reading, line(verdict_text(r.verdict_words()), (mark, "bold red")),
                       _expected(r) or "-", f"{r.seconds:.2f}")
     out.print(table)
     bad = [r for r in report.results if not r.ok]
     source = _source(context)
     for r in bad:
         show("\n", (r.id, "bold"), f" [{r.reading}]: expected {_expected(r)}, got ",
-             verdict_text(r.verdict.value))
+             verdict_text(r.verdict_words()))
         print_result(r, source)
     n = len(report.results)
     show(f"\n{n - len(bad)}/{n} as expected in {report.seconds:.1f} s")
@@ -90,6 +96,7 @@ def findings_text(report: FindReport, context: Context) -> None:
     findings = report.findings
     if not findings:
         show(f"no findings ({report.seconds:.1f} s)")
+        questions_text(report)
         return
     for f in findings:
         show("\n", (f.kind, "bold"), f": {f.summary}")
@@ -99,6 +106,12 @@ def findings_text(report: FindReport, context: Context) -> None:
             show(f"    {text}")
         if f.note:
             show("  ", (f.note, "dim"))
+        if f.depends:
+            show(f"  meeting it: {DEPENDS.get(f.depends, f.depends)}")
+        if f.duration:
+            show(f"  longest duration: {f.duration}")
+        if f.root:
+            show(f"  a cascade of: {f.root}")
         if source is not None:
             for c in f.cites:
                 show(f"    {human_cite(c)}: \u201c{source.quote(c)}\u201d")
@@ -106,6 +119,20 @@ def findings_text(report: FindReport, context: Context) -> None:
     for f in findings:
         kinds[f.kind] = kinds.get(f.kind, 0) + 1
     show("\n" + ", ".join(f"{n} {k}" for k, n in kinds.items()) + f" in {report.seconds:.1f} s")
+    questions_text(report)
+
+
+def questions_text(report: FindReport) -> None:
+    """Every question asked: the count per status, then each one not found, with its status."""
+    if not report.questions:
+        return
+    counts: dict[str, int] = {}
+    for q in report.questions:
+        counts[q.status.value] = counts.get(q.status.value, 0) + 1
+    show(f"{len(report.questions)} questions: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+    for q in report.questions:
+        if q.status.value != "found":
+            show(f"  {q.what} [{q.reading}]: {q.text()}")
 
 
 @renders("text", Explanation)
