@@ -142,3 +142,93 @@ def test_treason_rejection_lowers_the_held_total(loaded: LoadedModel) -> None:
     assert (held["vacant_mandates"], held["total_deputies"]) == (49, 96)
     fixed = run(under(loaded, total_deputies="seats"), steps)[-1]
     assert (fixed["vacant_mandates"], fixed["total_deputies"]) == (49, 145)
+
+
+# ---------------------------------------------------------------- Art. 47(3): pre-signature
+
+ADOPTED = [Step("bill_introduced", 1, {"constitutional": 0, "by_government": 0}),
+           Step("kurultai_holds_reading", 2), Step("kurultai_holds_reading", 3),
+           Step("kurultai_adopts_bill", 4), Step("kurultai_submits_law", 5)]
+
+
+def test_law_signed_only_after_presignature(system: System) -> None:
+    sign = Step("president_signs_law", 6)
+    assert "president_signs_law" in refused(system, [*ADOPTED, sign])
+    assert "president_signs_law" in refused(system, [*ADOPTED, Step("chairman_presigns_law", 6), sign])
+    run(system, [*ADOPTED, Step("chairman_presigns_law", 6), Step("pm_presigns_law", 6), sign])
+
+
+def test_no_presignature_without_a_chairman(system: System) -> None:
+    states = run(system, [Step("kurultai_removes_chairman", 1, {"yes": 100}), *ADOPTED])
+    assert "chairman_presigns_law" in refused(system, [Step("kurultai_removes_chairman", 1, {"yes": 100}),
+                                                        *ADOPTED, Step("chairman_presigns_law", 6)])
+    it = Interpreter(system)
+    assert it.active(it.obligation("presign_law_as_chairman"), states[-1])
+
+
+# ---------------------------------------------------------------- Art. 73, 75(1): negative decisions
+
+
+def test_law_found_unconstitutional_may_not_be_signed(system: System) -> None:
+    states = run(system, [*ADOPTED, Step("appeal_to_constitutional_court", 6, {"subject": 1}),
+                          Step("constitutional_court_decides_against", 7)])
+    assert states[-1]["bill_stage"] == "no_bill"
+
+
+def test_annulled_kurultai_election_is_held_again(system: System) -> None:
+    year = system.params["year"]
+    end = 5 * year
+    states = run(system, [Step("president_calls_kurultai_election", end - 100),
+                          Step("kurultai_election_held", end - 90),
+                          Step("appeal_to_constitutional_court", end - 89, {"subject": 3}),
+                          Step("constitutional_court_decides_against", end - 88)])
+    assert states[-1]["new_kurultai_elected"] is False
+    assert states[-1]["kurultai_election_called"] is True
+
+
+# ---------------------------------------------------------------- dissolution and pending procedures
+
+
+def dissolved_with_passed_bill(year: int) -> list[Step]:
+    return [Step("bill_introduced", year, {"constitutional": 0, "by_government": 0}),
+            Step("kurultai_holds_reading", year), Step("kurultai_holds_reading", year),
+            Step("kurultai_adopts_bill", year),
+            Step("president_begins_dissolution_consultations", year),
+            Step("president_dissolves_kurultai", year)]
+
+
+def test_no_submission_by_a_dissolved_kurultai(system: System) -> None:
+    year = system.params["year"]
+    assert "kurultai_submits_law" in refused(
+        system, [*dissolved_with_passed_bill(year), Step("kurultai_submits_law", year + 1)])
+
+
+def test_pending_bills_on_dissolution_is_a_reading(loaded: LoadedModel) -> None:
+    steps = dissolved_with_passed_bill(resolve(loaded).params["year"])
+    assert run(under(loaded, bills_on_dissolution="survive"), steps)[-1]["bill_stage"] == "bill_passed"
+    assert run(under(loaded, bills_on_dissolution="lapse"), steps)[-1]["bill_stage"] == "no_bill"
+
+
+# ---------------------------------------------------------------- Art. 51(1): the acting President leaves
+
+
+def test_acting_president_leaving_is_a_reading(loaded: LoadedModel) -> None:
+    steps = [Step("president_dies", 1), Step("acting_president_leaves", 2)]
+    assert run(under(loaded, acting_successor_leaves="no_successor"), steps)[-1]["presidency_holder"] == "nobody"
+    # the Vice-President leaves before his oath: the Chairman is next
+    assert (run(under(loaded, acting_successor_leaves="chain_again"), steps)[-1]["presidency_holder"]
+            == "acting_chairman")
+
+
+# ---------------------------------------------------------------- Art. 69(1), 69(4)
+
+
+def test_new_kurultai_does_not_restart_a_pending_resignation(system: System) -> None:
+    year = system.params["year"]
+    end = 5 * year
+    states = run(system, [Step("government_announces_resignation", end - 95),
+                          Step("president_calls_kurultai_election", end - 95),
+                          Step("kurultai_election_held", end - 90),
+                          Step("president_convenes_first_session", end - 89)])
+    assert states[-1]["government_status"] == "gov_resigning"
+    assert states[-1]["gov_resignation_on"] == end - 95
