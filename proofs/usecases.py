@@ -192,8 +192,10 @@ def explain(property_id: str, model: Path | None = None, suite: Path | None = No
 
 def find(model: Path | None = None, kinds: list[str] | None = None, bound: int | None = None,
          timeout: float = 300.0, reading: Mapping[str, str] | None = None, all_readings: bool = False,
-         jobs: int = 1, progress: Progress | None = None) -> tuple[LoadedModel, FindReport]:
-    """Conflicts, deadlocks, gaps and dead provisions, under one reading or all of them.
+         jobs: int = 1, progress: Progress | None = None,
+         combinations: list[dict[str, str]] | None = None) -> tuple[LoadedModel, FindReport]:
+    """Conflicts, deadlocks, gaps and dead provisions, under one reading, the given
+    ``combinations`` (each over the default reading) or the model's reading variants.
     Searches a budget cut short are listed in ``incomplete``, never hidden."""
     from ..model.loader import resolve
     from .discover import FIND_BOUND, KINDS
@@ -207,7 +209,8 @@ def find(model: Path | None = None, kinds: list[str] | None = None, bound: int |
         if k not in KINDS:
             raise UserError(f"unknown finding kind {k!r} (one of {', '.join(KINDS)})")
     default = loaded.default_reading()
-    readings = loaded.reading_variants() if all_readings else [{**default, **(reading or {})}]
+    chosen_readings = combinations or [dict(reading or {})]
+    readings = loaded.reading_variants() if all_readings else [{**default, **c} for c in chosen_readings]
     labels = [reading_label(r, default) for r in readings]
     depth, rlimit = FIND_BOUND if bound is None else bound, budget_for(timeout)
     started = time.monotonic()
