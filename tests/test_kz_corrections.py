@@ -232,3 +232,47 @@ def test_new_kurultai_does_not_restart_a_pending_resignation(system: System) -> 
                           Step("president_convenes_first_session", end - 89)])
     assert states[-1]["government_status"] == "gov_resigning"
     assert states[-1]["gov_resignation_on"] == end - 95
+
+
+# ---------------------------------------------------------------- Art. 56 item 16, 65 item 2: the budget report
+
+
+def test_budget_report_vote_needs_a_submitted_report(system: System) -> None:
+    vote = Step("kurultai_votes_on_budget_report", 2, {"yes": 100, "no": 0})
+    assert "kurultai_votes_on_budget_report" in refused(system, [vote])
+    states = run(system, [Step("government_submits_budget_report", 1), vote])
+    assert states[-1]["budget_report_submitted"] is False
+    # one vote per report: a second vote needs a new report
+    again = Step("kurultai_votes_on_budget_report", 3, {"yes": 0, "no": 0})
+    assert "kurultai_votes_on_budget_report" in refused(
+        system, [Step("government_submits_budget_report", 1), vote, again])
+
+
+def test_failure_to_approve_is_a_reading(loaded: LoadedModel) -> None:
+    steps = [Step("government_submits_budget_report", 1),
+             Step("kurultai_votes_on_budget_report", 2, {"yes": 72, "no": 0})]
+    assert run(under(loaded, budget_not_approved="failed_vote"), steps)[-1]["government_status"] == "gov_no_confidence"
+    assert run(under(loaded, budget_not_approved="rejected"), steps)[-1]["government_status"] == "gov_in_office"
+
+
+# ---------------------------------------------------------------- Art. 60(2): the priority clock
+
+
+def test_priority_clock_is_a_reading(loaded: LoadedModel) -> None:
+    steps = [Step("bill_introduced", 1, {"constitutional": 0, "by_government": 0}),
+             Step("president_sets_bill_priority", 50)]
+    for option, since in (("from_priority", 50), ("from_introduction", 1)):
+        system = under(loaded, priority_clock=option)
+        it = Interpreter(system)
+        state = run(system, steps)[-1]
+        duties = [o for o in system.obligations if it.active(o, state) and "kurultai_adopts_bill" in o.discharged_by]
+        assert [it.due(o, state) for o in duties] == [since + system.params["two_months"]], option
+
+
+# ---------------------------------------------------------------- Art. 46 items 17, 18: lifting
+
+
+def test_nobody_lifts_an_emergency_when_nobody_holds_the_powers(system: System) -> None:
+    steps = [Step("president_declares_emergency", 1), Step("president_dies", 2),
+             Step("acting_president_leaves", 3), Step("emergency_lifted", 4)]
+    assert "emergency_lifted" in refused(system, steps)
