@@ -276,3 +276,31 @@ def test_nobody_lifts_an_emergency_when_nobody_holds_the_powers(system: System) 
     steps = [Step("president_declares_emergency", 1), Step("president_dies", 2),
              Step("acting_president_leaves", 3), Step("emergency_lifted", 4)]
     assert "emergency_lifted" in refused(system, steps)
+
+
+# ---------------------------------------------------------------- readings named by the review
+
+
+def test_successor_acts_before_oath_is_a_reading(loaded: LoadedModel) -> None:
+    steps = [Step("president_dies", 1), Step("president_dismisses_government", 2)]
+    run(under(loaded, successor_acts="acts_at_once"), steps)
+    after = under(loaded, successor_acts="after_oath")
+    assert "president_dismisses_government" in refused(after, steps)
+    run(after, [Step("president_dies", 1), Step("acting_president_takes_oath", 2),
+                Step("president_dismisses_government", 3)])
+
+
+def test_suspension_of_the_oath_clock_is_a_reading(loaded: LoadedModel) -> None:
+    steps = [Step("president_dies", 1), Step("kurultai_announces_presidential_election", 2),
+             Step("presidential_election_held", 30), Step("appeal_to_constitutional_court", 31, {"subject": 2}),
+             Step("constitutional_court_decides", 81)]
+    held = run(under(loaded, cc_suspension="clocks_suspended"), steps)[-1]
+    assert held["pres_results_on"] == 30 + 50
+    assert run(under(loaded, cc_suspension="clocks_run"), steps)[-1]["pres_results_on"] == 30
+
+
+def test_consideration_of_dissolution_while_barred_is_a_reading(loaded: LoadedModel) -> None:
+    steps = [Step("president_declares_emergency", 1), Step("president_begins_dissolution_consultations", 2)]
+    run(under(loaded, consideration_while_barred="may_consider"), steps)
+    assert "president_begins_dissolution_consultations" in refused(
+        under(loaded, consideration_while_barred="not_while_barred"), steps)
