@@ -24,6 +24,7 @@ from .options import (
     MAX_JOBS,
     MAX_SECONDS,
     BoundOpt,
+    CombinationsOpt,
     Format,
     ModelOpt,
     ReadingOpt,
@@ -32,6 +33,7 @@ from .options import (
     TimeoutOpt,
     Verdict,
     reading_choice,
+    reading_combinations,
     recheck_value,
 )
 from .progress import progress
@@ -164,9 +166,11 @@ def find(
     timeout: Annotated[float, typer.Option(
         "--timeout", min=1.0, max=MAX_SECONDS, help="Seconds for the whole search, per reading: a wall-clock backstop; "
         "each search's resource budget is worth half of it on a reference machine.")] = 300.0,
-    reading: ReadingOpt = None,
+    reading: CombinationsOpt = None,
     all_readings: Annotated[bool, typer.Option(
-        "--all-readings", help="Search under every reading combination.")] = False,
+        "--all-readings", help="Search under the default reading, then under each option of each reading "
+        "alone (the others at their defaults), then under each combination an element of the model is "
+        "written for: not every combination. Pick other combinations with --reading.")] = False,
     kinds: Annotated[list[str] | None, typer.Option(
         "--kind", help=kinds_help())] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, help="Parallel processes.")] = 1,
@@ -184,8 +188,8 @@ def find(
     from ..proofs.usecases import find as find_all
 
     with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
-        loaded, report = find_all(model, kinds, bound, timeout, reading_choice(reading), all_readings, jobs, shown,
-                                  budget)
+        loaded, report = find_all(model, kinds, bound, timeout, None, all_readings, jobs, shown,
+                                  budget, combinations=reading_combinations(reading))
     for label, what in report.incomplete:  # searches cut short: say so, never hide it
         output.warn(f"incomplete: {what} was not settled within its budget or --timeout (reading {label})")
     render(fmt.value, report, Context(loaded=loaded, quote=quote))

@@ -85,13 +85,44 @@ def choose_recheck(choice: Recheck | None) -> None:
 
 
 ReadingOpt = Annotated[list[str] | None, typer.Option("--reading", help="Choose a reading: ID=OPTION (repeatable).")]
+CombinationsOpt = Annotated[list[str] | None, typer.Option(
+    "--reading", help="Choose a reading: ID=OPTION (repeatable). Naming one reading with several options "
+    "searches every combination of the options named, the other readings at their defaults.")]
 
 
-def reading_choice(items: list[str] | None) -> dict[str, str]:
-    out = {}
+def reading_options(items: list[str] | None) -> dict[str, list[str]]:
+    """Each reading named by ``--reading ID=OPTION`` with its options, in the order given."""
+    out: dict[str, list[str]] = {}
     for item in items or []:
         if "=" not in item:
             raise UserError(f"--reading expects ID=OPTION, got {item!r}")
         k, v = item.split("=", 1)
-        out[k.strip()] = v.strip()
+        options = out.setdefault(k.strip(), [])
+        if v.strip() not in options:
+            options.append(v.strip())
     return out
+
+
+def reading_choice(items: list[str] | None) -> dict[str, str]:
+    """One reading combination: each reading named at most once."""
+    out = {}
+    for k, options in reading_options(items).items():
+        if len(options) > 1:
+            raise UserError(f"--reading {k} is given {len(options)} options ({', '.join(options)}); "
+                            "this command checks one reading combination")
+        out[k] = options[0]
+    return out
+
+
+def reading_combinations(items: list[str] | None) -> list[dict[str, str]]:
+    """Every combination of the options named, in the order given.
+
+    >>> reading_combinations(["a=x", "b=z", "a=y"])
+    [{'a': 'x', 'b': 'z'}, {'a': 'y', 'b': 'z'}]
+    >>> reading_combinations(None)
+    [{}]
+    """
+    combos: list[dict[str, str]] = [{}]
+    for k, options in reading_options(items).items():
+        combos = [{**c, k: o} for c in combos for o in options]
+    return combos

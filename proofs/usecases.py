@@ -363,13 +363,14 @@ def explain(property_id: str, model: Path | None = None, suite: Path | None = No
 
 def find(model: Path | None = None, kinds: list[str] | None = None, bound: int | None = None,
          timeout: float = 300.0, reading: Mapping[str, str] | None = None, all_readings: bool = False,
-         jobs: int = 1, progress: Progress | None = None, budget: float | None = None
-         ) -> tuple[LoadedModel, FindReport]:
+         jobs: int = 1, progress: Progress | None = None, budget: float | None = None,
+         combinations: list[dict[str, str]] | None = None) -> tuple[LoadedModel, FindReport]:
     """Conflicts, deadlocks, procedures with no end, gaps and dead provisions, under one
-    reading or all of them. With ``budget`` (seconds of solver work per reading, counted in
-    resource units, the same on every run) and no ``bound``, each question gets a share of it
-    and deepens its bound while its share lasts; with a ``bound``, each question searches to
-    it with the budget ``timeout`` gives. Searches a budget cut short are listed in ``incomplete``, and every
+    reading, the given ``combinations`` (each over the default reading) or the model's reading
+    variants. With ``budget`` (seconds of solver work per reading, counted in resource units,
+    the same on every run) and no ``bound``, each question gets a share of it and deepens its
+    bound while its share lasts; with a ``bound``, each question searches to it with the budget
+    ``timeout`` gives. Searches a budget cut short are listed in ``incomplete``, and every
     question with its status in ``questions``, never hidden."""
     from ..model.loader import resolve
     from .discover import FIND_BOUND, KINDS
@@ -383,7 +384,8 @@ def find(model: Path | None = None, kinds: list[str] | None = None, bound: int |
         if k not in KINDS:
             raise UserError(f"unknown finding kind {k!r} (one of {', '.join(KINDS)})")
     default = loaded.default_reading()
-    readings = loaded.reading_variants() if all_readings else [{**default, **(reading or {})}]
+    chosen_readings = combinations or [dict(reading or {})]
+    readings = loaded.reading_variants() if all_readings else [{**default, **c} for c in chosen_readings]
     labels = [reading_label(r, default) for r in readings]
     depth, rlimit = FIND_BOUND if bound is None else bound, budget_for(timeout)
     deepening = budget is not None and bound is None  # a given --bound is searched to, no deeper
