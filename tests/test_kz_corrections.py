@@ -304,3 +304,21 @@ def test_consideration_of_dissolution_while_barred_is_a_reading(loaded: LoadedMo
     run(under(loaded, consideration_while_barred="may_consider"), steps)
     assert "president_begins_dissolution_consultations" in refused(
         under(loaded, consideration_while_barred="not_while_barred"), steps)
+
+
+# ---------------------------------------------------------------- Art. 56 item 2: the repeated vote
+
+
+def test_the_repeated_vote_discharges_the_reconsideration_duty_whatever_its_result(system: System) -> None:
+    """The duty is to discuss and vote again: overriding the objections discharges it as
+    sustaining them does (before, only sustaining did, so an override could never happen on a
+    diligent trace while the duty was pending)."""
+    interp = Interpreter(system)
+    duty = interp.obligation("reconsider_returned_law")
+    assert set(duty.discharged_by) == {"kurultai_overrides_veto", "kurultai_sustains_objections"}
+    vetoed = {**system.initial_state(), "bill_stage": "bill_vetoed", "bill_stage_on": 0}
+    assert interp.active(duty, vetoed)
+    for event, args in (("kurultai_overrides_veto", {"yes": system.params["seats"]}),
+                        ("kurultai_sustains_objections", {})):
+        after = interp.apply(system.events[event], vetoed, 10, args)
+        assert not interp.active(duty, after), event
