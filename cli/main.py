@@ -25,6 +25,7 @@ from .options import (
     MAX_SECONDS,
     BoundOpt,
     CombinationsOpt,
+    FindFormat,
     Format,
     ModelOpt,
     ReadingOpt,
@@ -174,8 +175,11 @@ def find(
     kinds: Annotated[list[str] | None, typer.Option(
         "--kind", help=kinds_help())] = None,
     jobs: Annotated[int, typer.Option("--jobs", min=1, max=64, help="Parallel processes.")] = 1,
-    fmt: Annotated[SuiteFormat, typer.Option("--format")] = SuiteFormat.text,
+    fmt: Annotated[FindFormat, typer.Option("--format")] = FindFormat.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
+    commentary: Annotated[Path | None, typer.Option(
+        "--commentary", dir_okay=False,
+        help="With --format markdown: a lawyer's readings of the findings, matched by identity.")] = None,
     fail_on_findings: Annotated[bool, typer.Option(
         "--fail-on-findings", help="Exit 1 if anything is found.")] = False,
     budget: Annotated[float, typer.Option(
@@ -187,12 +191,19 @@ def find(
     writing a property."""
     from ..proofs.usecases import find as find_all
 
-    with progress(output.err, fmt == SuiteFormat.text, machine=fmt != SuiteFormat.text) as shown:
+    if commentary is not None and fmt != FindFormat.markdown:
+        raise UserError("--commentary goes with --format markdown")
+    with progress(output.err, fmt == FindFormat.text, machine=fmt != FindFormat.text) as shown:
         loaded, report = find_all(model, kinds, bound, timeout, None, all_readings, jobs, shown,
                                   budget, combinations=reading_combinations(reading))
     for label, what in report.incomplete:  # searches cut short: say so, never hide it
         output.warn(f"incomplete: {what} was not settled within its budget or --timeout (reading {label})")
-    render(fmt.value, report, Context(loaded=loaded, quote=quote))
+    comments = None
+    if commentary is not None:
+        from .commentary import load_commentary
+
+        comments = load_commentary(commentary, loaded.constitution.id).by_identity()
+    render(fmt.value, report, Context(loaded=loaded, quote=quote, commentary=comments))
     if fail_on_findings and report.findings:
         raise typer.Exit(1)
 

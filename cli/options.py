@@ -40,6 +40,14 @@ class SuiteFormat(str, Enum):
     sarif = "sarif"
 
 
+class FindFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    sarif = "sarif"
+    markdown = "markdown"  # a walk-through of every finding, with a commentary (docs/)
+
+
 def model_value(value: Path | None) -> Path | None:
     """``--model NAME`` names a built-in model (``polity model list``); anything else is a path."""
     from ..model.builtin import model_path

@@ -327,7 +327,7 @@ class FindingRecord:
         out: Json = {"kind": self.kind, "summary": self.summary, "cites": list(self.cites),
                      "reading": self.reading, "trace": _trace_json(self.trace),
                      "timeline": list(self.timeline), "replayed": self.replayed, "note": self.note,
-                     "about": self.about, "elements": list(self.elements)}
+                     "about": self.about, "elements": list(self.elements), "identity": self.identity}
         for key in ("root", "depends", "duration"):  # absent when empty, as before
             if getattr(self, key):
                 out[key] = getattr(self, key)

@@ -27,6 +27,7 @@ class Context:
     suite: Any = None
     quote: bool = False
     system: Any = None
+    commentary: Any = None  # identity -> cli.commentary.Comment (find's Markdown walk-through)
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,8 @@ def findings_text(report: FindReport, context: Context) -> None:
         if f.duration:
             show(f"  longest duration: {f.duration}")
         if f.root:
-            show(f"  a cascade of: {f.root}")
+            root = next((r.summary for r in findings if r.identity == f.root), f.root)
+            show(f"  a cascade of: {root}")
         if source is not None:
             for c in f.cites:
                 show(f"    {human_cite(c)}: \u201c{source.quote(c)}\u201d")
