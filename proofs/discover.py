@@ -72,7 +72,6 @@ from .atoms import (
     conj,
     disj,
     later,
-    show,
     some_args,
 )
 from .bmc import BmcStatus, bmc, search_from, search_goals_to
@@ -81,6 +80,7 @@ from .engine import replay_and_tighten
 from .explain import timeline, trace_json
 from .interpreter import Interpreter, State, Step, StepRefused
 from .kinds import DEPENDS, KIND_IDS
+from .phrasing import Vocabulary, vocabulary
 from .question import part, question, units_for
 from .records import FindingRecord, QuestionRecord, QuestionStatus, TraceStep, finding_identity
 from .tighten import tighten
@@ -152,6 +152,7 @@ class Discoverer:
         self.deadline = deadline  # wall-clock backstop for the whole run
         self.rlimit = rlimit  # resource units for each search
         self.interp = Interpreter(system)
+        self.words = vocabulary(system)  # causes said in the model's words, not as expressions
         self.progress = progress or (lambda _msg: None)
         self.unknown: list[str] = []
         self.questions: list[QuestionRecord] = []
@@ -338,7 +339,7 @@ class Discoverer:
                 if can is not False:
                     continue  # the holder can end it (or that is unknown): not a fault of the text
                 elements = list(dict.fromkeys(a.element for _, a in cause))
-                why = "; ".join(dict.fromkeys(_atom_phrase(a) for _, a in cause))
+                why = "; ".join(dict.fromkeys(_atom_phrase(a, self.words) for _, a in cause))
                 found.append((frozenset(a.key for _, a in cause), Finding(
                     "endless",
                     f"{_upper(self._who(o))} must {o.summary}, and can be kept from it forever: {why}",
@@ -399,7 +400,8 @@ class Discoverer:
             if depends == "holder":  # the holder alone could have met it: not a fault of the text
                 break
             elements = list(dict.fromkeys(a.element for _, a in cause))
-            why = "; ".join(dict.fromkeys(_atom_phrase(a) for _, a in cause)) or "nothing enables it in time"
+            why = ("; ".join(dict.fromkeys(_atom_phrase(a, self.words) for _, a in cause))
+                   or "nothing enables it in time")
             text = DEPENDS[depends] + (f" ({named})" if named else "")
             out.append((frozenset(a.key for _, a in cause), Finding(
                 "deadlock",
@@ -532,7 +534,7 @@ class Discoverer:
                 state = self.final_state(trace)
                 cause = [(e, a) for e in fills for a in self._failing(e, state)]
                 elements = list(dict.fromkeys(a.element for _, a in cause))
-                why = "; ".join(dict.fromkeys(_atom_phrase(a) for _, a in cause)) or "no event fills it"
+                why = "; ".join(dict.fromkeys(_atom_phrase(a, self.words) for _, a in cause)) or "no event fills it"
                 found.append((frozenset(a.key for _, a in cause), Finding(
                     "gap", f"{_upper(office.name)} can be vacant with nobody entitled to fill it: {why}",
                     sorted(set(_cites(elements)) | set(office.cites), key=citation_sort_key),
@@ -782,19 +784,13 @@ def _cites(elements: list[Element]) -> list[str]:
     return sorted({c for e in elements for c in e.cites}, key=citation_sort_key)
 
 
-def _element_phrase(el: Element) -> str:
-    where = ", ".join(human_cite(c) for c in el.cites)
-    if el.kind == "prohibition":
-        return f"{el.summary} ({where})"
-    return f"the condition '{el.summary}' fails ({where})"
-
-
-def _atom_phrase(a: Atom) -> str:
-    """One atomic cause in words, with its provisions."""
+def _atom_phrase(a: Atom, words: Vocabulary) -> str:
+    """One atomic cause in words, with its provisions: a bar as the text states it, a failing
+    condition as what holds instead (its negation, in the model's words)."""
     where = ", ".join(human_cite(c) for c in a.element.cites)
     if a.prohibition:
         return f"{a.element.summary} ({where})"
-    return f"the condition '{show(a.node)}' fails ({where})"
+    return f"{words.negated(a.node)} ({where})"
 
 
 def finding_key(f: Finding) -> tuple[Any, ...]:
