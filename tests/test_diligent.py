@@ -213,3 +213,17 @@ def test_preparation_is_bounded_in_depth(tmp_path: Path) -> None:
     assert both(s, [Step("council_votes", 1, {"yes": 0}), Step("time_passes", 31)]) == (True, True)
     assert both(s, [Step("council_votes", 1, {"yes": 0}), Step("council_reads", 2),
                     Step("time_passes", 31)]) == (False, False)
+
+
+def test_the_late_step_of_a_response_counterexample_is_time_passing(system: System) -> None:
+    # only the day of the step that shows "too late" matters: the timeline says time passes
+    from polity.proofs.engine import check_property
+    from polity.properties.language import parse_property
+
+    prop = parse_property("whenever happened(council_votes) then false within 0 days", system)
+    result = check_property(system, prop, bound=4, timeout=60, unbounded=False)
+    assert result.verdict.value == "violated" and result.trace
+    assert result.trace[-1].event == "time_passes"
+    assert result.trace[-2].event == "council_votes"
+    assert result.trace[-1].day > result.trace[-2].day
+    Interpreter(system).run(list(result.trace), eager=True)
