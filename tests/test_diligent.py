@@ -227,3 +227,22 @@ def test_the_late_step_of_a_response_counterexample_is_time_passing(system: Syst
     assert result.trace[-2].event == "council_votes"
     assert result.trace[-1].day > result.trace[-2].day
     Interpreter(system).run(list(result.trace), eager=True)
+
+
+def test_enabled_and_prohibited_of_an_event_with_arguments(system: System) -> None:
+    # enabled(e): some arguments allow it; prohibited(e): a prohibition is in force for some
+    # arguments (an extension by more than ten days is always forbidden)
+    from polity.proofs.engine import check_property
+    from polity.properties.language import parse_property
+
+    def verdict(formula: str) -> str:
+        return check_property(system, parse_property(formula, system), bound=3, timeout=60).verdict.value
+
+    assert verdict("never enabled(head_extends) and extended") == "proved"
+    assert verdict("reachable enabled(head_extends)") == "reachable"
+    assert verdict("always prohibited(head_extends)") == "proved"
+    assert verdict("never prohibited(council_votes)") == "proved"
+    interp = Interpreter(system)
+    extends = system.events["head_extends"]
+    assert interp.prohibited_some(extends, system.initial_state())
+    assert interp.some_args(extends, system.initial_state(), 0, None) == {"days": 1}

@@ -31,7 +31,7 @@ from support import MODELS, TINY
 AM = Path(__file__).parent / "amendments"
 BOUND, TIMEOUT = 6, 20.0
 PROOFS = (Verdict.PROVED, Verdict.UNREACHABLE)
-# Beyond the catalogs: properties that read the law, and response properties (compliant traces).
+# Beyond the catalogs: properties that read the law, and response properties (diligent traces).
 EXTRA = [
     "never prohibited(head_dissolves) and not emergency and now - last_dissolution >= year",
     "always enabled(head_dissolves) or assembly_status == dissolved or emergency or now - last_dissolution < year",
