@@ -5,7 +5,7 @@ changes the answers, never the questions. Three kinds of query:
 
 ``optimize``
     answers, each ``maximize`` or ``minimize`` an expression on one step of a trace of at most
-    ``bound`` events (optionally on compliant traces only: ``eager``), ``subject_to`` a
+    ``bound`` events (optionally on diligent traces only: ``eager``), ``subject_to`` a
     condition on that same step. Expressions are the property language plus ``duration(C)``,
     ``last(C)`` and ``ever(C)`` over a condition C: the days C has held without interruption up
     to this step (0 when it did not hold before it), the day of the latest earlier step at
@@ -50,8 +50,8 @@ class Objective(Strict):
     minimize: str | None = Field(default=None, description="Expression to minimise on a step.")
     subject_to: str = Field(default="true", description="Condition on the same step.")
     bound: int | None = Field(default=None, ge=1, le=60, description="Most events in a trace.")
-    eager: bool | None = Field(default=None, description="Only compliant traces (duties done "
-                               "as soon as the law permits, never after their deadline).")
+    eager: bool | None = Field(default=None, description="Only diligent traces (no duty's due "
+                               "day passed while its holder could still act for it).")
     unit: str = Field(default="days", description="Unit of the answer: days, deputies, ...")
     cap: int = Field(default=100_000, ge=1, description="A value at or above this is reported "
                      "as unbounded when it can also exceed 1000 times the cap.")
@@ -82,7 +82,7 @@ class Query(Strict):
     kind: Literal["optimize", "votes", "referendum"]
     cites: list[str] = Field(default_factory=list)
     bound: int = Field(default=6, ge=1, le=60, description="Most events in a trace.")
-    eager: bool = Field(default=False, description="Default for answers: compliant traces only.")
+    eager: bool = Field(default=False, description="Default for answers: diligent traces only.")
     # optimize
     answers: list[Objective] = Field(default_factory=list, description="optimize: the numbers.")
     # votes

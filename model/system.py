@@ -19,6 +19,7 @@ from .yamlpos import PathKey
 WORLD = "world"
 TIME_PASSES = "time_passes"
 NOW = "now"
+PREPARATION_DEPTH = 2  # how many of its own acts in a row a holder's preparation may take on one day
 
 
 @dataclass(frozen=True)
@@ -168,11 +169,12 @@ class System:
 
     @property
     def preparatory(self) -> MappingProxyType[str, tuple[str, ...]]:
-        """Each obligation's preparatory acts: the holder's own events (other than its
-        discharges) whose effects assign a variable that a guard clause or a permission of a
-        discharging event reads (one level), plus those the model lists in ``prepared_by``; in
-        the order of the model's events. Both the interpreter and the encoding judge diligence
-        by these (docs/semantics.md, "Which traces are judged")."""
+        """Each obligation's candidate preparatory acts: the holder's own events (other than
+        its discharges) whose effects assign a variable that a guard clause or a permission of
+        a discharging event reads (one level), plus those the model lists in ``prepared_by``; in
+        the order of the model's events. A cheap over-approximation: a derived candidate counts
+        in a state only if doing it there makes a failing condition of a discharge hold
+        (``Interpreter.could_act``, ``Encoding.eager``); a listed one counts whenever allowed."""
         return derived(self, "preparatory", lambda: MappingProxyType(
             {o.id: self._preparatory(o) for o in self.obligations}))
 
@@ -200,8 +202,23 @@ class System:
         return False
 
     def diligence_events(self, o: ObligationDef) -> tuple[str, ...]:
-        """What the holder of ``o`` could do for it: its discharges, then its preparatory acts."""
+        """What the holder of ``o`` might do for it: its discharges, then its preparatory acts
+        (the static candidates; whether a derived one counts is decided per state)."""
         return o.discharged_by + self.preparatory[o.id]
+
+    def derived_preparatory(self, o: ObligationDef) -> tuple[str, ...]:
+        """The candidates judged per state: the derived ones, not those listed in ``prepared_by``."""
+        return tuple(e for e in self.preparatory[o.id] if e not in o.prepared_by)
+
+    def discharge_conditions(self, o: ObligationDef) -> tuple[tuple[str, str, Node], ...]:
+        """(discharging event, element key, condition) of every guard clause and permission of
+        a discharge of ``o``: what a derived preparatory act must move from failing to holding
+        to count as diligence in a state (docs/semantics.md, "Which traces are judged")."""
+        out = []
+        for e in o.discharged_by:
+            out += [(e, g.element.key, g.cond) for g in self.events[e].guards]
+            out += [(e, p.element.key, p.when) for p in self.permissions_on(e)]
+        return tuple(out)
 
     def actor_name(self, actor: str) -> str:
         return self.actors.get(actor, actor)

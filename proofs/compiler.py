@@ -31,7 +31,7 @@ from ..model.expr import (
     share_of,
 )
 from ..model.expr import In as InNode
-from ..model.system import NOW, EventDef, ObligationDef, System, derived
+from ..model.system import NOW, PREPARATION_DEPTH, EffectDef, EventDef, ObligationDef, System, derived
 from ..properties.language import Property
 
 Z: TypeAlias = Any  # z3 ships no type information
@@ -66,7 +66,7 @@ class Encoding:
         self._steps: dict[str, StepVars] = {}
         self._havoc = 0
         self._template_havocs: list[Z] = []
-        self._could: dict[tuple[str, str | None, str], z3.BoolRef] = {}
+        self._could: dict[tuple[str | None, ...], z3.BoolRef] = {}
 
     # -- variables --------------------------------------------------------------------------
     def state(self, tag: str | int) -> StateVars:
@@ -249,20 +249,16 @@ class Encoding:
         # what it changes: one equation per variable, a chain over the events that assign it
         per_var: dict[str, list[tuple[Z, Z]]] = {}
         for i, event in enumerate(self.events):
-            env = self.env(s, day, st.args)
             conditional: dict[str, list[tuple[Z, Z]]] = {}
-            for eff in event.effects:
-                cond = None if eff.cond is None else self.expr(eff.cond, env)
-                for var, node in eff.assigns:
-                    val = self.expr(node, env)
-                    if self.switchable:
-                        havoc = self.havoc(val)
-                        self._template_havocs.append(havoc)
-                        val = z3.If(self.on(eff.element.key), val, havoc)
-                    when = st.ev == i if cond is None else z3.And(st.ev == i, cond)
-                    per_var.setdefault(var, []).append((when, val))
-                    if cond is not None:
-                        conditional.setdefault(var, []).append((cond, val))
+            for eff, cond, var, val in self.assignments(event, s, day, st.args):
+                if self.switchable:
+                    havoc = self.havoc(val)
+                    self._template_havocs.append(havoc)
+                    val = z3.If(self.on(eff.element.key), val, havoc)
+                when = st.ev == i if cond is None else z3.And(st.ev == i, cond)
+                per_var.setdefault(var, []).append((when, val))
+                if cond is not None:
+                    conditional.setdefault(var, []).append((cond, val))
             for options in conditional.values():  # two applicable effects must agree
                 for a in range(len(options)):
                     for b in range(a + 1, len(options)):
@@ -300,8 +296,9 @@ class Encoding:
 
     def eager(self, s: StateVars, st: StepVars, day: Z) -> z3.BoolRef:
         """Diligent traces: the step does not move the clock past a pending duty's due day
-        while its holder could still do something for it (a discharge or one of its own
-        preparatory acts) on the last day that counts, the due day or today if that is later.
+        while its holder could still do something for it on the last day that counts, the due
+        day or today if that is later: a discharge, an act listed in ``prepared_by``, or a
+        derived preparatory act that would make a failing condition of a discharge hold.
         Everyone else, the world included, is free (docs/semantics.md). ``st`` is not read:
         what happens is free, only the day is constrained."""
         parts = []
@@ -310,39 +307,118 @@ class Encoding:
             if due is None:
                 continue
             when = z3.If(due >= s[NOW], due, s[NOW])
-            could = z3.Or([self.could_do(self.system.events[e], s, when, o.discharges_if(e))
-                           for e in self.system.diligence_events(o)])
-            parts.append(z3.Not(z3.And(day > when, self.active(o, {**s, NOW: when}), could)))
+            could = []
+            for e in self.system.diligence_events(o):
+                event = self.system.events[e]
+                if e in o.discharged_by:
+                    could.append(self.could_do(event, s, when, o.discharges_if(e)))
+                elif e in o.prepared_by:
+                    could.append(self.could_do(event, s, when, None))
+                else:
+                    could.append(self.could_prepare(o, event, s, when))
+            parts.append(z3.Not(z3.And(day > when, self.active(o, {**s, NOW: when}), z3.Or(could))))
         return z3.And(parts) if parts else z3.BoolVal(True)
 
     def could_do(self, event: EventDef, s: StateVars, day: Z, restrict: Node | None) -> z3.BoolRef:
-        """Some argument values in range allow ``event`` on ``day`` (and satisfy ``restrict``).
-
-        The existential over the arguments is eliminated (Z3's ``qe``, exact for linear
-        integer arithmetic) over a placeholder day, once per event and state, so the
-        transition relation stays quantifier-free for BMC, k-induction and Spacer alike; no
-        argument variable is left for trace extraction to see."""
-        key = (event.id, None if restrict is None else repr(restrict), s[NOW].decl().name())
-        placeholder = z3.Int("diligence!day")
-        if key not in self._could:
+        """Some argument values in range allow ``event`` on ``day`` (and satisfy ``restrict``)."""
+        def build(q: StateVars, qday: Z) -> tuple[list[Z], z3.BoolRef]:
             xs = {a.id: z3.Int(f"diligence!{a.id}") for a in event.args}
-            body = self.allowed(event, s, placeholder, xs)
+            body = self.allowed(event, q, qday, xs)
             if restrict is not None:
-                body = z3.And(body, self.expr(restrict, self.env(s, placeholder, xs)))
-            if xs:
-                body = _eliminate(z3.Exists(list(xs.values()), body))
-            self._could[key] = body
-        return z3.substitute(self._could[key], (placeholder, day))
+                body = z3.And(body, self.expr(restrict, self.env(q, qday, xs)))
+            return list(xs.values()), body
+
+        return self._some(("do", event.id, None if restrict is None else repr(restrict)), build, s, day)
+
+    def could_prepare(self, o: ObligationDef, event: EventDef, s: StateVars, day: Z) -> z3.BoolRef:
+        """Some arguments allow ``event`` on ``day`` and start a preparation: done then,
+        followed by at most ``PREPARATION_DEPTH - 1`` more of the holder's derived preparatory
+        acts that day, each allowed and none ending the duty, it makes a guard clause or a
+        permission of a discharge of ``o`` hold that fails in ``s`` (for some arguments of that
+        discharge), as the interpreter's ``prepares``. The states after the acts are
+        ``post_state``, the transition's own effects. An effect switched off assigns nothing
+        here, so switching one off never adds a preparatory act (it only relaxes)."""
+        def build(q: StateVars, qday: Z) -> tuple[list[Z], z3.BoolRef]:
+            bound: list[Z] = []
+            flips = []
+            for eid, key, cond in self.system.discharge_conditions(o):
+                d = self.system.events[eid]
+                ys = {a.id: z3.Int(f"diligence!{eid}!{a.id}") for a in d.args}
+                bound += [y for y in ys.values() if not any(y.eq(b) for b in bound)]
+                in_range = [c for a in d.args for c in (ys[a.id] >= a.lo, ys[a.id] <= a.hi)]
+                flips.append((z3.And(*in_range, self.on(key), z3.Not(self.expr(cond, self.env(q, qday, ys)))),
+                              lambda after, c=cond, y=ys: self.expr(c, self.env(after, qday, y))))
+
+            def chain(ev: EventDef, before: StateVars, depth: int) -> z3.BoolRef:
+                xs = {a.id: z3.Int(f"diligence!{depth}!{ev.id}!{a.id}") for a in ev.args}
+                bound.extend(xs.values())
+                after = self.post_state(ev, before, qday, xs)
+                alts = [z3.And(fails, holds(after)) for fails, holds in flips]
+                if depth > 1:
+                    alts += [chain(self.system.events[e], after, depth - 1)
+                             for e in self.system.derived_preparatory(o)]
+                return z3.And(self.allowed(ev, before, qday, xs), self.active(o, after),
+                              z3.Or(alts or [z3.BoolVal(False)]))
+
+            body = chain(event, q, PREPARATION_DEPTH)
+            return list({b.get_id(): b for b in bound}.values()), body
+
+        return self._some(("prepare", o.id, event.id), build, s, day)
+
+    def prohibited_some(self, event: EventDef, s: StateVars) -> z3.BoolRef:
+        """``prohibited(e)``: a prohibition on ``event`` is in force today for some arguments
+        in range (docs/semantics.md), as the interpreter's ``prohibited_some``."""
+        def build(q: StateVars, qday: Z) -> tuple[list[Z], z3.BoolRef]:
+            xs = {a.id: z3.Int(f"diligence!{a.id}") for a in event.args}
+            in_range = [c for a in event.args for c in (xs[a.id] >= a.lo, xs[a.id] <= a.hi)]
+            return list(xs.values()), z3.And(*in_range, self.prohibited(event, q, qday, xs))
+
+        return self._some(("prohibited", event.id), build, s, s[NOW])
+
+    def _some(self, key: tuple[str | None, ...], build: Callable[[StateVars, Z], tuple[list[Z], z3.BoolRef]],
+              s: StateVars, day: Z) -> z3.BoolRef:
+        """``build``'s body with its bound variables quantified existentially, for state ``s``
+        on ``day``. The existential is eliminated (Z3's ``qe``, exact for linear integer
+        arithmetic) once per key, over a placeholder state and day, then instantiated by
+        substitution: the transition relation and the property monitors stay quantifier-free
+        for BMC, k-induction and Spacer alike, and no argument variable is left for trace
+        extraction to see."""
+        q, qday = self.state("diligence!"), z3.Int("diligence!day")
+        if key not in self._could:
+            bound, body = build(q, qday)
+            self._could[key] = _eliminate(z3.Exists(bound, body)) if bound else body
+        pairs = [(q[k], s[k]) for k in q] + [(qday, day)]
+        return z3.substitute(self._could[key], *pairs)
+
+    def assignments(self, event: EventDef, s: StateVars, day: Z, args: Mapping[str, Z]
+                    ) -> list[tuple[EffectDef, Z | None, str, Z]]:
+        """(effect, its condition or None, variable, value) of every assignment of ``event``
+        on state ``s`` at ``day``: the one translation of effects, which the transition
+        relation, ``allowed`` and ``post_state`` share."""
+        env = self.env(s, day, args)
+        out = []
+        for eff in event.effects:
+            cond = None if eff.cond is None else self.expr(eff.cond, env)
+            out += [(eff, cond, var, self.expr(node, env)) for var, node in eff.assigns]
+        return out
+
+    def post_state(self, event: EventDef, s: StateVars, day: Z, args: Mapping[str, Z]) -> StateVars:
+        """The state after ``event`` on ``day`` (the first applicable effect of a variable wins,
+        as in the transition; ``allowed`` makes two applicable ones agree)."""
+        after = dict(s)
+        after[NOW] = day
+        for eff, cond, var, val in reversed(self.assignments(event, s, day, args)):
+            applies = self.on(eff.element.key) if cond is None else z3.And(self.on(eff.element.key), cond)
+            after[var] = z3.If(applies, val, after[var])
+        return after
 
     def allowed(self, event: EventDef, s: StateVars, day: Z, args: Mapping[str, Z]) -> z3.BoolRef:
         """The step is possible: enabled, and its effects agree and stay in range (as the
         interpreter's ``why_not``, which applies the effects)."""
-        env = self.env(s, day, args)
         applied = []  # (applies, variable, value) per assignment
-        for eff in event.effects:
-            cond = z3.BoolVal(True) if eff.cond is None else self.expr(eff.cond, env)
-            applies = z3.And(self.on(eff.element.key), cond)
-            applied += [(applies, var, self.expr(node, env)) for var, node in eff.assigns]
+        for eff, cond, var, val in self.assignments(event, s, day, args):
+            on = self.on(eff.element.key)
+            applied.append((on if cond is None else z3.And(on, cond), var, val))
         parts = [self.enabled(event, s, day, args)]
         for i, (ca, var, va) in enumerate(applied):
             parts += [z3.Implies(z3.And(ca, cb), va == vb) for cb, vb_var, vb in applied[i + 1:]
@@ -358,15 +434,14 @@ class Encoding:
     def state_hook(self, s: StateVars) -> Hook:
         def hook(call: Call) -> Z:
             name = call.args[0].id if call.args and isinstance(call.args[0], Name) else ""
-            zero = {a: z3.IntVal(0) for a in self.arg_names}
             if call.fn == "active":
                 return self.active(self._obligation(name), s)
             if call.fn == "lapsed":
                 return self.lapsed(self._obligation(name), s)
             if call.fn == "prohibited":
-                return self.prohibited(self.system.events[name], s, s[NOW], zero)
+                return self.prohibited_some(self.system.events[name], s)
             if call.fn == "enabled":
-                return self.enabled(self.system.events[name], s, s[NOW], zero)
+                return self.could_do(self.system.events[name], s, s[NOW], None)
             if call.fn == "vacant":
                 office = next(o for o in self.system.offices if o.id == name)
                 return self.expr(office.vacant, self.env(s), hook)

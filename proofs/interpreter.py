@@ -16,7 +16,7 @@ from typing import Any
 
 from ..model.errors import InternalError
 from ..model.expr import Call, CallHook, EnumType, Name, Node, Value, evaluate, names_in
-from ..model.system import NOW, EventDef, ObligationDef, System
+from ..model.system import NOW, PREPARATION_DEPTH, EventDef, ObligationDef, System
 
 State = dict[str, Value]
 
@@ -77,12 +77,10 @@ class Interpreter:
                 return self.active(self.obligation(name), state)
             if call.fn == "lapsed":
                 return self.lapsed(self.obligation(name), state)
-            if call.fn == "prohibited":  # arguments at 0, as in the encoding
-                event = self.system.events[name]
-                return bool(self.prohibitions_in_force(event, state, int(state[NOW]),
-                                                       {a.id: 0 for a in event.args}))
+            if call.fn == "prohibited":
+                return self.prohibited_some(self.system.events[name], state)
             if call.fn == "enabled":
-                return self.why_not(self.system.events[name], state, int(state[NOW]), {}) is None
+                return self.some_args(self.system.events[name], state, int(state[NOW]), None) is not None
             if call.fn == "vacant":
                 office = next(o for o in self.system.offices if o.id == name)
                 return self.holds(office.vacant, e)
@@ -110,6 +108,13 @@ class Interpreter:
                               args: Mapping[str, int]) -> list[str]:
         env = self.env(state, day, args)
         return [p.id for p in self.system.prohibitions_on(event.id) if self.holds(p.when, env)]
+
+    def prohibited_some(self, event: EventDef, state: State) -> bool:
+        """``prohibited(e)``: a prohibition on ``event`` is in force today for some arguments
+        in range (docs/semantics.md, "Functions of the law")."""
+        read = set().union(*(names_in(p.when) for p in self.system.prohibitions_on(event.id)))
+        return any(self.prohibitions_in_force(event, state, int(state[NOW]), args)
+                   for args in self.combos(event, read))
 
     def why_not(self, event: EventDef, state: State, day: int, args: Mapping[str, int]) -> str | None:
         """None if the step is allowed, else the reason (naming the element that refuses it)."""
@@ -179,12 +184,61 @@ class Interpreter:
         return None
 
     def could_act(self, o: ObligationDef, state: State, day: int) -> str | None:
-        """The first event (as 'event(args)') the holder of ``o`` could do for it on ``day``."""
+        """The first event (as 'event(args)') the holder of ``o`` could do for it on ``day``:
+        a discharge that some arguments allow, an act listed in ``prepared_by`` that some
+        arguments allow, or a derived preparatory act that would make a failing condition of a
+        discharge hold (``prepares``)."""
         for eid in self.system.diligence_events(o):
-            args = self.some_args(self.system.events[eid], state, day, o.discharges_if(eid))
+            event = self.system.events[eid]
+            if eid in o.discharged_by:
+                args = self.some_args(event, state, day, o.discharges_if(eid))
+            elif eid in o.prepared_by:
+                args = self.some_args(event, state, day, None)
+            else:
+                args = self.prepares(o, event, state, day)
             if args is not None:
                 return eid + ("(" + ", ".join(f"{k}={v}" for k, v in args.items()) + ")" if args else "")
         return None
+
+    def prepares(self, o: ObligationDef, event: EventDef, state: State, day: int
+                 ) -> dict[str, int] | None:
+        """Arguments on which ``event`` is allowed on ``day`` and starts a preparation: done
+        then, followed by at most ``PREPARATION_DEPTH - 1`` more of the holder's derived
+        preparatory acts on that day, each allowed and none ending the duty, it makes a guard
+        clause or permission of a discharge of ``o`` hold that fails now (for some arguments of
+        that discharge). None if there are none. Exact, as ``some_args``."""
+        failing = []  # (condition, discharge arguments on which it fails now)
+        for eid, _, cond in self.system.discharge_conditions(o):
+            combos = [b for b in self.combos(self.system.events[eid], names_in(cond))
+                      if not self.holds(cond, self.env(state, day, b))]
+            if combos:
+                failing.append((cond, combos))
+        if not failing:
+            return None
+
+        def leads(ev: EventDef, before: State, depth: int) -> dict[str, int] | None:
+            for args in self.combos(ev, self.reads(ev)):
+                if self.why_not(ev, before, day, args) is not None:
+                    continue
+                after = self.apply(ev, before, day, args)
+                if not self.active(o, after):
+                    continue
+                if any(self.holds(c, self.env(after, day, b)) for c, combos in failing for b in combos):
+                    return args
+                if depth > 1 and any(leads(self.system.events[e], after, depth - 1) is not None
+                                     for e in self.system.derived_preparatory(o)):
+                    return args
+            return None
+
+        return leads(event, state, PREPARATION_DEPTH)
+
+    def combos(self, event: EventDef, read: set[str]) -> list[dict[str, int]]:
+        """Every argument combination of ``event`` in range, the arguments not in ``read``
+        fixed at their lower bound (their value changes nothing that reads only ``read``)."""
+        free = [a for a in event.args if a.id in read]
+        fixed = {a.id: a.lo for a in event.args if a.id not in read}
+        return [{**fixed, **{a.id: v for a, v in zip(free, combo, strict=True)}}
+                for combo in itertools.product(*(range(a.lo, a.hi + 1) for a in free))]
 
     def some_args(self, event: EventDef, state: State, day: int, restrict: Node | None
                   ) -> dict[str, int] | None:
@@ -193,10 +247,7 @@ class Interpreter:
         Exact: every combination in range is tried, except that an argument no condition or
         effect of the event reads is fixed at its lower bound (its value changes nothing)."""
         read = self.reads(event) | (names_in(restrict) if restrict is not None else set())
-        free = [a for a in event.args if a.id in read]
-        fixed = {a.id: a.lo for a in event.args if a.id not in read}
-        for combo in itertools.product(*(range(a.lo, a.hi + 1) for a in free)):
-            args = {**fixed, **{a.id: v for a, v in zip(free, combo, strict=True)}}
+        for args in self.combos(event, read):
             if restrict is not None and not self.holds(restrict, self.env(state, day, args)):
                 continue
             if self.why_not(event, state, day, args) is None:

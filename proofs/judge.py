@@ -73,7 +73,7 @@ def first_bad_step(interp: Interpreter, prop: Property, steps: list[Step]) -> in
     """Index (number of steps taken) at which ``prop`` is first bad on this trace, or None.
 
     Raises StepRefused if the trace does not execute (for response properties it must also be
-    a compliant trace).
+    a diligent trace).
     """
     states = interp.run(steps, eager=prop.eager)
     monitor = Monitor(interp, prop)

@@ -276,7 +276,7 @@ def prove_optimal(system: System, bound: int, eager: bool, objective: Node, subj
     better = v >= value + 1 if maximize else v <= value - 1
     t0 = time.perf_counter()
     r = _check_with(te.solver, g, better)
-    claim = (f"no trace of at most {bound} events{' (compliant)' if eager else ''} gives "
+    claim = (f"no trace of at most {bound} events{' (diligent)' if eager else ''} gives "
              f"{'more' if maximize else 'less'} than {value}")
     out = {"method": "separate solver on a fresh unrolling", "claim": claim,
            "query": f"objective {'>=' if maximize else '<='} {value + 1 if maximize else value - 1}",

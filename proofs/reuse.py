@@ -16,11 +16,15 @@ keeps every element that ``M'`` has unchanged and switches off the rest. That ho
   an effect switched off assigns *any* value, so a changed value is covered, a changed
   condition is not;
 - what ``M'`` adds are guards, permissions and prohibitions: they only remove traces;
-- for a property on compliant traces (``whenever``), nothing changes in the obligations or in
-  the conditions of the events that discharge them: compliance reads those conditions
-  *negatively* (a duty that can be done must be done), so a restriction there is not monotone;
+- for a property on diligent traces (``whenever``), nothing changes in the obligations (their
+  discharges, ``discharge_when`` and ``prepared_by`` included), in the candidate preparatory
+  acts, or in the conditions and effects of the events that discharge or prepare a duty:
+  diligence reads those *negatively* (a holder who can act for a duty may not let its day
+  pass), and a preparatory act counts by the state its effects make, so a change there is
+  not monotone;
 - for a property that reads the law (``prohibited(e)``, ``enabled(e)``, ``active(o)``,
-  ``lapsed(o)``), nothing is added to or changed in what it reads.
+  ``lapsed(o)``), nothing is added to or changed in what it reads (``enabled`` reads the
+  event's effects too: a step whose effects leave a range is not enabled).
 
 ``survives`` answers with the reason it does not, or None. It is checked by a differential test
 (tests/test_reuse.py): a surviving verdict equals the verdict computed from scratch.
@@ -73,7 +77,8 @@ class Fingerprint:
     vocabulary: str
     elements: dict[str, str]  # element key -> its content, owner included
     effect_shapes: dict[str, str]  # event id -> the conditions and variables of its effects
-    discharging: frozenset[str]  # events that discharge some obligation
+    diligence: frozenset[str]  # events that discharge or may prepare some obligation
+    preparatory: str  # each obligation's candidate preparatory acts
     reads: dict[str, frozenset[str]]  # "event:e" / "obligation:o" -> element keys it consists of
 
 
@@ -103,6 +108,7 @@ def _fingerprint(system: System) -> Fingerprint:
             elements[eff.element.key] = _text(["effect", e.id, canon(eff.cond, p),
                                                [[v, canon(x, p)] for v, x in eff.assigns]])
             shape.append([canon(eff.cond, p), [v for v, _ in eff.assigns]])
+            mine.add(eff.element.key)
         shapes[e.id] = _text(shape)
     for ph in system.prohibitions:
         elements[ph.element.key] = _text(["prohibition", sorted(ph.events), canon(ph.when, p)])
@@ -113,12 +119,15 @@ def _fingerprint(system: System) -> Fingerprint:
         for ev in pm.events:
             reads.setdefault(f"event:{ev}", set()).add(pm.element.key)
     for o in system.obligations:
-        elements[o.element.key] = _text(["obligation", o.id, canon(o.active, p),
-                                         list(o.discharged_by), canon(o.within, p),
+        elements[o.element.key] = _text(["obligation", o.id, o.actor, canon(o.active, p),
+                                         list(o.discharged_by),
+                                         [[e, canon(n, p)] for e, n in o.discharge_when],
+                                         list(o.prepared_by), canon(o.within, p),
                                          canon(o.since, p)])
         reads[f"obligation:{o.id}"] = {o.element.key}
     out = Fingerprint(_text(vocabulary), elements, shapes,
-                      frozenset(e for o in system.obligations for e in o.discharged_by),
+                      frozenset(e for o in system.obligations for e in system.diligence_events(o)),
+                      _text({k: list(v) for k, v in system.preparatory.items()}),
                       {k: frozenset(v) for k, v in reads.items()})
     return out
 
@@ -148,11 +157,13 @@ def survives(before: System, after: System, prop_before: Property | str, prop_af
     added = {k for k, c in fa.elements.items() if c not in kept}
     if prop_after.eager:
         if any(k.startswith("obligation:") for k in added):
-            return "an obligation changed (compliant traces depend on every obligation)"
-        on_discharge = {k for e in fb.discharging | fa.discharging
-                        for k in fa.reads.get(f"event:{e}", frozenset())}
-        if added & on_discharge:
-            return "the conditions of an event that discharges a duty changed"
+            return "an obligation changed (diligent traces depend on every obligation)"
+        if fb.preparatory != fa.preparatory:
+            return "the preparatory acts of a duty changed (diligent traces depend on them)"
+        on_duty = {k for e in fb.diligence | fa.diligence
+                   for k in fa.reads.get(f"event:{e}", frozenset())}
+        if added & on_duty:
+            return "the conditions or effects of an event that discharges or prepares a duty changed"
     for what in sorted(_law_read(prop_after)):
         if fa.reads.get(what, frozenset()) & added:
             return f"the property reads {what.replace(':', ' ')}, which changed"

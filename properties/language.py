@@ -5,13 +5,13 @@ Forms::
     always EXPR                              an invariant of every step
     never EXPR                               EXPR holds after no step
     reachable EXPR                           a witness query: can EXPR ever hold?
-    whenever EXPR then EXPR within N days    bounded response (checked on compliant traces)
+    whenever EXPR then EXPR within N days    bounded response (checked on diligent traces)
 
 EXPR is the model's expression language over the state after a step, plus:
 ``happened(E)`` the step was event E; ``prev(X)`` X before the step; ``arg(A)`` the step's
 argument A (0 when the event has none); ``active(O)``, ``lapsed(O)`` an obligation is in force /
-past its deadline; ``prohibited(E)`` some prohibition forbids E now; ``enabled(E)`` E (an event
-without arguments) could happen now; ``vacant(F)`` office F is vacant.
+past its deadline; ``prohibited(E)`` a prohibition forbids E now for some arguments;
+``enabled(E)`` E could happen now for some arguments; ``vacant(F)`` office F is vacant.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class Property:
 
     @property
     def eager(self) -> bool:
-        """Response properties are judged on traces where duties are done as soon as allowed."""
+        """Response properties are judged on diligent traces (docs/semantics.md, "Which traces are judged")."""
         return self.kind == "response"
 
 
@@ -140,12 +140,6 @@ def property_scope(system: System) -> Scope:
         one_name(c, events, "event")
         return BOOL
 
-    def enabled_fn(s: Scope, c: Call) -> Type:
-        name = one_name(c, events, "event")
-        if system.events[name].args:
-            raise ExprError(f"enabled({name}) needs an event without arguments", c.line, c.col)
-        return BOOL
-
     def obligation_fn(s: Scope, c: Call) -> Type:
         one_name(c, obligations, "obligation")
         return BOOL
@@ -164,7 +158,7 @@ def property_scope(system: System) -> Scope:
         return check(c.args[0], base)
 
     functions = {
-        "happened": event_fn, "prohibited": event_fn, "enabled": enabled_fn,
+        "happened": event_fn, "prohibited": event_fn, "enabled": event_fn,
         "active": obligation_fn, "lapsed": obligation_fn, "vacant": office_fn,
         "arg": arg_fn, "prev": prev_fn,
     }

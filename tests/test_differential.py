@@ -13,7 +13,7 @@ import pytest
 import z3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from polity.model.expr import EnumType
+from polity.model.expr import Call, EnumType, Name
 from polity.model.loader import BUILTIN_MODEL, load_model, resolve
 from polity.model.system import NOW, System
 from polity.proofs.compiler import Encoding
@@ -123,3 +123,31 @@ def test_diligence_rule_agrees_with_interpreter(case: tuple[System, State, Step]
     solver.add(stv.ev == enc.event_index[step.event], enc.state("post")[NOW] == step.day)
     solver.add(*[stv.args[k] == v for k, v in step.args.items()])
     assert (solver.check(*enc.switches.values()) == z3.sat) == allowed, step
+
+
+_ENCODINGS: dict[str, Encoding] = {}
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario())
+def test_enabled_and_prohibited_agree_with_interpreter(case: tuple[System, State, Step]) -> None:
+    """``enabled(e)``: some arguments in range allow the step today (effects included);
+    ``prohibited(e)``: a prohibition on e is in force today for some arguments in range. The
+    interpreter tries every combination, the encoding eliminates the existential: both agree
+    on every event, events with arguments included."""
+    system, state, _ = case
+    interp = Interpreter(system)
+    enc = _ENCODINGS.setdefault(system.id, Encoding(system))  # keeps its eliminated existentials
+    vs = enc.state("pre")
+    solver = z3.Solver()
+    solver.add(*to_z3(system, enc, state, "pre"), *enc.switches.values())
+    assert solver.check() == z3.sat
+    model = solver.model()
+    hook_z3, hook_py = enc.state_hook(vs), interp.state_hook(interp.env(state))
+    for event in system.events.values():
+        for fn in ("enabled", "prohibited"):
+            call = Call(fn, (Name(event.id),))
+            expected = bool(hook_py(call, interp.env(state)))
+            got = z3.is_true(model.eval(hook_z3(call), model_completion=True))
+            assert got == expected, (fn, event.id, state)

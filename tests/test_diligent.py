@@ -164,3 +164,85 @@ def test_discharge_entries_are_checked(tmp_path: Path) -> None:
 
 def test_time_passes_is_told_as_such(system: System) -> None:
     assert narrate(system, Step("time_passes", 40)) == "day 40: time passes"
+
+
+def test_a_resignation_does_not_prepare_a_discharge(system: System) -> None:
+    # the Head's resignation is a static candidate (it assigns `holder`, which the promulgation
+    # reads, with a value that depends on the state) but it moves no failing condition of the
+    # promulgation to holding: only the Council's countersignature would. Waiting past day 5
+    # is diligent, so the duty can lapse (it depends on another actor's act)
+    o = next(o for o in system.obligations if o.id == "promulgate_decree")
+    assert system.preparatory[o.id] == ("head_resigns",)
+    interp = Interpreter(system)
+    assert interp.could_act(o, system.initial_state(), 5) is None
+    assert both(system, [Step("time_passes", 6)]) == (True, True)
+    assert lapse_reachable(system, "promulgate_decree", 1, eager=True)
+    # once countersigned, the Head could promulgate: waiting is no longer diligent
+    signed = [Step("council_countersigns", 1)]
+    assert both(system, [*signed, Step("time_passes", 6)]) == (False, False)
+    # after a resignation the deputy may not promulgate: the lapse is diligent again
+    assert both(system, [*signed, Step("head_resigns", 2), Step("time_passes", 6)]) == (True, True)
+
+
+def test_a_reading_that_enables_the_adoption_prepares_it(system: System) -> None:
+    o = next(o for o in system.obligations if o.id == "adopt_bill")
+    interp = Interpreter(system)
+    one = interp.run([Step("council_votes", 1, {"yes": 0}), Step("council_reads", 2)])[-1]
+    assert interp.could_act(o, one, 30) == "council_reads"
+    assert both(system, [Step("council_votes", 1, {"yes": 0}), Step("council_reads", 2),
+                         Step("time_passes", 31)]) == (False, False)
+    # with both readings held, a reading is no longer allowed and the adoption is what counts
+    two = interp.run([Step("council_votes", 1, {"yes": 0}), Step("council_reads", 2),
+                      Step("council_reads", 3)])[-1]
+    assert interp.could_act(o, two, 30) == "council_adopts"
+
+
+def test_preparation_is_bounded_in_depth(tmp_path: Path) -> None:
+    # three readings: from none held, the first reading leads to a discharge condition only
+    # after two more acts, beyond PREPARATION_DEPTH = 2, so it does not count (documented)
+    model = _variant(tmp_path, "readings, type: int, range: [0, 2]", "readings, type: int, range: [0, 3]")
+    text = model.read_text().replace('"bill_pending and readings < 2"', '"bill_pending and readings < 3"')
+    model.write_text(text.replace('"readings >= 2"', '"readings >= 3"'))
+    s = resolve(load_model(model))
+    o = next(o for o in s.obligations if o.id == "adopt_bill")
+    interp = Interpreter(s)
+    voted = interp.run([Step("council_votes", 1, {"yes": 0})])[-1]
+    assert interp.could_act(o, voted, 30) is None
+    once = interp.run([Step("council_votes", 1, {"yes": 0}), Step("council_reads", 2)])[-1]
+    assert interp.could_act(o, once, 30) == "council_reads"
+    assert both(s, [Step("council_votes", 1, {"yes": 0}), Step("time_passes", 31)]) == (True, True)
+    assert both(s, [Step("council_votes", 1, {"yes": 0}), Step("council_reads", 2),
+                    Step("time_passes", 31)]) == (False, False)
+
+
+def test_the_late_step_of_a_response_counterexample_is_time_passing(system: System) -> None:
+    # only the day of the step that shows "too late" matters: the timeline says time passes
+    from polity.proofs.engine import check_property
+    from polity.properties.language import parse_property
+
+    prop = parse_property("whenever happened(council_votes) then false within 0 days", system)
+    result = check_property(system, prop, bound=4, timeout=60, unbounded=False)
+    assert result.verdict.value == "violated" and result.trace
+    assert result.trace[-1].event == "time_passes"
+    assert result.trace[-2].event == "council_votes"
+    assert result.trace[-1].day > result.trace[-2].day
+    Interpreter(system).run(list(result.trace), eager=True)
+
+
+def test_enabled_and_prohibited_of_an_event_with_arguments(system: System) -> None:
+    # enabled(e): some arguments allow it; prohibited(e): a prohibition is in force for some
+    # arguments (an extension by more than ten days is always forbidden)
+    from polity.proofs.engine import check_property
+    from polity.properties.language import parse_property
+
+    def verdict(formula: str) -> str:
+        return check_property(system, parse_property(formula, system), bound=3, timeout=60).verdict.value
+
+    assert verdict("never enabled(head_extends) and extended") == "proved"
+    assert verdict("reachable enabled(head_extends)") == "reachable"
+    assert verdict("always prohibited(head_extends)") == "proved"
+    assert verdict("never prohibited(council_votes)") == "proved"
+    interp = Interpreter(system)
+    extends = system.events["head_extends"]
+    assert interp.prohibited_some(extends, system.initial_state())
+    assert interp.some_args(extends, system.initial_state(), 0, None) == {"days": 1}

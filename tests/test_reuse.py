@@ -31,7 +31,7 @@ from support import MODELS, TINY
 AM = Path(__file__).parent / "amendments"
 BOUND, TIMEOUT = 6, 20.0
 PROOFS = (Verdict.PROVED, Verdict.UNREACHABLE)
-# Beyond the catalogs: properties that read the law, and response properties (compliant traces).
+# Beyond the catalogs: properties that read the law, and response properties (diligent traces).
 EXTRA = [
     "never prohibited(head_dissolves) and not emergency and now - last_dissolution >= year",
     "always enabled(head_dissolves) or assembly_status == dissolved or emergency or now - last_dissolution < year",
@@ -288,3 +288,27 @@ def test_a_replace_after_a_strike_applies(model):
     guards = resolve(after).events["assembly_consents"].guards
     assert [g.element.summary for g in guards] == ["assembly_status == sitting", "not minister",
                                                    "yes >= majority_total"]
+
+
+@pytest.mark.slow
+def test_a_changed_discharge_condition_is_not_reused():
+    """A proof on diligent traces relies on what discharges a duty: an amendment that makes the
+    confirmation need six votes of five (no discharge is left) breaks it, and reuse says so."""
+    model = load_model(MODELS / "diligent.yaml")
+    before = resolve(model)
+    formula = "whenever happened(head_extends) then confirmed within 20 days"
+    prop, core = _proof(before, formula)
+    data = model.constitution.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    duty = next(o for o in data["obligations"] if o["id"] == "confirm_extension")
+    duty["discharged_by"] = [{"event": "council_confirms", "when": "yes >= 6"}]
+    after = resolve(amend(model, {"replace": {"section": "obligations", "id": "confirm_extension",
+                                              "element": duty}}))
+    why = survives(before, after, prop, parse_property(formula, after), core)
+    assert why is not None and "obligation:confirm_extension" in why, why
+    again = check_property(after, parse_property(formula, after), bound=BOUND, timeout=TIMEOUT)
+    assert again.verdict == Verdict.VIOLATED  # reusing the proof would have been wrong
+    # a change to a preparatory act's effect is seen too (diligence reads its effects)
+    reads = next(e for e in data["events"] if e["id"] == "council_reads")
+    reads["effects"] = [{"set": {"readings": "2"}, "cites": reads["cites"]}]
+    faster = resolve(amend(model, {"replace": {"section": "events", "id": "council_reads", "element": reads}}))
+    assert survives(before, faster, prop, parse_property(formula, faster), frozenset()) is not None
