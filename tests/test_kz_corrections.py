@@ -322,3 +322,26 @@ def test_the_repeated_vote_discharges_the_reconsideration_duty_whatever_its_resu
                         ("kurultai_sustains_objections", {})):
         after = interp.apply(system.events[event], vetoed, 10, args)
         assert not interp.active(duty, after), event
+
+
+# ---------------------------------------------------------------- "not more than once", Art. 60(2)
+
+
+def test_not_more_than_once_is_a_prohibition_reading_the_argument(system: System) -> None:
+    """Art. 72(2), 72(3), 83(1), 84(3): the bar is a prohibition over the appointing act's
+    argument (before, a guard on the event stood in for it)."""
+    interp = Interpreter(system)
+    event = system.events["president_appoints_official"]
+    assert not any("previously_appointed" in str(g.cond) for g in event.guards)
+    state = system.initial_state()
+    barred = interp.prohibitions_in_force(event, state, 0, {"previously_appointed": 1})
+    assert barred == ["once_only_chief_appointments"]
+    assert interp.prohibitions_in_force(event, state, 0, {"previously_appointed": 0}) == []
+
+
+def test_what_discharges_the_priority_duty_is_a_reading(loaded: LoadedModel) -> None:
+    adopt = {o.id: o for o in under(loaded, priority_duty="adopt").obligations}
+    decide = {o.id: o for o in under(loaded, priority_duty="decide").obligations}
+    assert adopt["adopt_priority_bill"].discharged_by == ("kurultai_adopts_bill",)
+    assert set(decide["decide_priority_bill"].discharged_by) == {"kurultai_adopts_bill", "kurultai_rejects_bill"}
+    assert "decide_priority_bill" not in adopt and "adopt_priority_bill" not in decide
