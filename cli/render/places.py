@@ -90,7 +90,7 @@ class Places:
         for c in cites:
             if c in self.by_cite:
                 return self.by_cite[c]
-        from ..model.citations import citation_path
+        from ...model.citations import citation_path
 
         for c in cites:
             path = citation_path(self.loaded, c)
