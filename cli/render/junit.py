@@ -107,9 +107,7 @@ def junit_check(report: SuiteReport) -> str:
         if kind != "failure" and kind != "error":
             ET.SubElement(case, "system-out").text = failure_text(r)
         cases.append(case)
-    props = {"model": report.model}
-    for k, v in report.solver.to_json().items():
-        props[f"solver.{k}"] = str(v)
+    props = {"model": report.model, "solver.z3": report.solver.z3, "solver.seed": str(report.solver.seed)}
     return _document(_suite_element(report.suite, cases, report.seconds, props))
 
 

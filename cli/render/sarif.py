@@ -184,7 +184,7 @@ def sarif_check(report: SuiteReport, loaded: LoadedModel, suite: Any) -> dict[st
         results.append(res)
     return _run(rules, results, [places.uri, places.source_uri], f"polity/check/{report.suite}/",
                 {"model": report.model, "suite": report.suite, "seconds": report.seconds,
-                 "ok": report.ok, "solver": report.solver.to_json()})
+                 "ok": report.ok, "solver": {"z3": report.solver.z3, "seed": report.solver.seed}})
 
 
 def _short(key: str) -> str:
