@@ -4,14 +4,14 @@
 provisions of the text as amended so far (under an entrenchment reading), then verifies the
 suite and runs ``find`` on the model before and after and reports the differences (of each
 step and of the whole sequence; the use case is ``proofs.usecases.amend``). ``diff`` compares
-two whole model files the same way.
+two whole model files the same way (``proofs.usecases.diff``).
 """
 
 from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -19,7 +19,7 @@ from ..model.errors import UserError
 from . import output
 from .options import MAX_SECONDS, BoundOpt, Format, ModelOpt, RecheckOpt, SuiteFormat, TimeoutOpt, choose_recheck
 from .progress import progress
-from .render import ChangeReport, Context, render
+from .render import Context, render
 
 CACHE_DIR = Path(".polity-cache")
 
@@ -107,28 +107,12 @@ def diff(
     An entrenched provision of the first model whose elements differ in the second makes the
     change inadmissible (exit 1, after the comparison).
     """
-    from ..model.amendment import entrenched_changes
-    from ..model.loader import load_model
-
-    a = load_model(model_a)
-    b = load_model(model_b)
-    touched = entrenched_changes(a, b)
-    report: dict[str, Any] = {
-        "model": a.constitution.id, "before": str(model_a), "after": str(model_b),
-        "admissible": not touched, "entrenched_touched": touched, "analysed": True,
-    }
-    report |= _analyse(a, b, suite, fmt, bound, timeout, cache, find, find_timeout)
-    render(fmt.value, ChangeReport(report))
-    if touched:
-        raise typer.Exit(1)
-
-
-def _analyse(before: Any, after: Any, suite_path: Path | None, fmt: Format, bound: int | None,
-             timeout: float | None, cache: bool, find: bool, find_timeout: float) -> dict[str, Any]:
-    from ..proofs.usecases import impact_of
+    from ..proofs.usecases import diff as diff_use_case
 
     with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
-        suite, report = impact_of(before, after, suite_path, bound, timeout, CACHE_DIR if cache else None,
-                                  find, find_timeout, note=lambda msg: shown.note(f"checking: {msg}"),
-                                  warn=output.warn)
-    return report.to_json() | {"suite": suite, "find": find}
+        before, report = diff_use_case(
+            model_a, model_b, suite, bound, timeout, CACHE_DIR if cache else None, find, find_timeout,
+            note=lambda msg: shown.note(f"checking: {msg}"), warn=output.warn)
+    render(fmt.value, report, Context(loaded=before))
+    if not report.admissible:
+        raise typer.Exit(1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from ..model.system import citation_sort_key
 
@@ -876,17 +876,33 @@ class AmendmentReport:
         """The touches that make it inadmissible under the chosen reading."""
         return tuple(t for t in self.touches if self.reading in t.readings)
 
+    def other_touches(self) -> tuple[TouchRecord, ...]:
+        """The touches that refuse it only under other readings than the chosen one."""
+        return tuple(t for t in self.touches if self.reading not in t.readings)
+
+    @property
+    def entrenched_touched(self) -> tuple[str, ...]:
+        """The entrenched provisions touched under the chosen reading, in citation order."""
+        return tuple(sorted({t.provision for t in self.refusing()}, key=citation_sort_key))
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    def readings(self) -> list[str]:
+        """The entrenchment readings the report speaks of: the chosen one and any that refuses."""
+        return sorted({r for t in self.touches for r in t.readings} | {self.reading})
+
     def to_json(self) -> Json:
         refusing = self.refusing()
-        readings = sorted({r for t in self.touches for r in t.readings} | {self.reading})
         out: Json = {
             "amendment": {"title": self.title, "file": self.file, "changes": [c.to_json() for c in self.changes]},
             "model": self.model, "admissible": self.admissible,
-            "entrenched_touched": sorted({t.provision for t in refusing}, key=citation_sort_key),
+            "entrenched_touched": list(self.entrenched_touched),
             "entrenchment": [t.to_json() for t in refusing],
             "entrenchment_reading": self.reading,
-            "admissible_under": {r: self.admissible_under(r) for r in readings},
-            "entrenchment_other_readings": [t.to_json() for t in self.touches if t not in refusing],
+            "admissible_under": {r: self.admissible_under(r) for r in self.readings()},
+            "entrenchment_other_readings": [t.to_json() for t in self.other_touches()],
             "notes": list(self.notes),
         }
         if self.impact is None:
@@ -922,10 +938,13 @@ class SequenceReport:
     def admissible_under(self, reading: str) -> bool:
         return all(s.admissible_under(reading) for s in self.steps)
 
+    def readings(self) -> list[str]:
+        """The entrenchment readings the report speaks of: the chosen one and any that refuses a step."""
+        return sorted({r for s in self.steps for r in s.readings()} | {self.reading})
+
     def to_json(self) -> Json:
-        readings = sorted({r for s in self.steps for t in s.touches for r in t.readings} | {self.reading})
         out: Json = {"model": self.model, "entrenchment_reading": self.reading, "admissible": self.admissible,
-                     "admissible_under": {r: self.admissible_under(r) for r in readings},
+                     "admissible_under": {r: self.admissible_under(r) for r in self.readings()},
                      "steps": [s.to_json() for s in self.steps]}
         if self.whole is None:
             return out | {"analysed": False, "whole": None}
@@ -936,6 +955,62 @@ class SequenceReport:
         return cls(d["model"], d["entrenchment_reading"], tuple(AmendmentReport.from_json(s) for s in d["steps"]),
                    ImpactReport.from_json(d["whole"]) if d["whole"] is not None else None,
                    d.get("suite"), d.get("find", False))
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    """``polity diff``: two whole model files compared as a change of the first into the
+    second; inadmissible when an entrenched provision of the first is encoded otherwise in the
+    second (it is analysed all the same)."""
+
+    model: str  # the id of the model before
+    before: str  # the two files, as given
+    after: str
+    entrenched_touched: tuple[str, ...]  # in citation order
+    impact: ImpactReport
+    suite: str
+    find: bool
+
+    @property
+    def admissible(self) -> bool:
+        return not self.entrenched_touched
+
+    @property
+    def name(self) -> str:
+        return f"{self.before} -> {self.after}"
+
+    def refusing(self) -> tuple[TouchRecord, ...]:
+        """No change of an amendment file to point at: a diff names provisions only."""
+        return ()
+
+    def to_json(self) -> Json:
+        return {"model": self.model, "before": self.before, "after": self.after, "admissible": self.admissible,
+                "entrenched_touched": list(self.entrenched_touched), "analysed": True,
+                } | self.impact.to_json() | {"suite": self.suite, "find": self.find}
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> DiffReport:
+        return cls(d["model"], d["before"], d["after"], tuple(d["entrenched_touched"]), ImpactReport.from_json(d),
+                   d["suite"], d["find"])
+
+
+class ProposedChange(Protocol):
+    """What an amendment report and a diff report share, so that every renderer reads the
+    admissibility and the impact of either the same way."""
+
+    @property
+    def model(self) -> str: ...
+    @property
+    def name(self) -> str: ...  # the amendment's title, or "before -> after"
+    @property
+    def admissible(self) -> bool: ...
+    @property
+    def entrenched_touched(self) -> tuple[str, ...]: ...
+    def refusing(self) -> tuple[TouchRecord, ...]: ...  # the touches behind an inadmissible verdict
+    @property
+    def impact(self) -> ImpactReport | None: ...  # None: not analysed
+    @property
+    def find(self) -> bool: ...
 
 
 # ----------------------------------------------------------------------------- self-amendment

@@ -20,6 +20,7 @@ from .records import (
     ChangeLine,
     CheckResult,
     CompareReport,
+    DiffReport,
     EntrenchmentReport,
     FindingRecord,
     FindReport,
@@ -491,6 +492,22 @@ def amend(amendments: list[Path], model: Path | None = None, suite: Path | None 
         suite_name, whole = impact_of(before, steps[-1].applied.model, suite, bound, timeout, cache_dir, find,
                                       find_timeout, note, warn)
     return before, SequenceReport(before.constitution.id, reading, tuple(reports), whole, suite_name, find)
+
+
+def diff(before: Path, after: Path, suite: Path | None = None, bound: int | None = None,
+         timeout: float | None = None, cache_dir: Path | None = None, find: bool = True,
+         find_timeout: float = 120.0, note: Tell = _ignore, warn: Tell = _ignore
+         ) -> tuple[LoadedModel, DiffReport]:
+    """``polity diff``: two model files compared as a change of the first into the second, the
+    entrenched provisions of the first encoded otherwise in the second named (analysed all
+    the same). Returns the model before (renderers locate results in it) and the report."""
+    from ..model.amendment import entrenched_changes
+
+    a = load_model(before)
+    b = load_model(after)
+    touched = entrenched_changes(a, b)
+    suite_name, impact = impact_of(a, b, suite, bound, timeout, cache_dir, find, find_timeout, note, warn)
+    return a, DiffReport(a.constitution.id, str(before), str(after), tuple(touched), impact, suite_name, find)
 
 
 def entrenchment(model: Path | None = None, questions: Path | None = None, steps: int | None = None,

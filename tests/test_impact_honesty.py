@@ -108,17 +108,17 @@ def test_amendment_that_only_changes_citations(tmp_path):
 
 
 def test_text_report_shows_undecided_and_changed_findings(capsys):
-    from polity.cli.render import ChangeReport, render
+    from polity.cli.render import render
+    from polity.proofs.records import CacheStats, DiffReport, ImpactReport
 
     b = _finding("duty [default] meets a ban", ["art_1__para_3", "art_2__para_2"],
                  ["obligations:d", "prohibitions:a"], [0])
     a = b | {"cites": ["art_2__para_2"]}
-    report = compare(_verification([_result("p[x]", "holds_to_bound", TIMED_OUT)], [b]),
-                     _verification([_result("p[x]", "proved")], [a])).to_json()
-    report |= {"before": "a.yaml", "after": "b.yaml", "model": "m", "admissible": True, "analysed": True,
-               "find": True, "checked": 1, "reused_after": 0, "cache": {"hits": 0, "misses": 1},
-               "seconds": 1.0}
-    render("text", ChangeReport(report))
+    comparison = compare(_verification([_result("p[x]", "holds_to_bound", TIMED_OUT)], [b]),
+                         _verification([_result("p[x]", "proved")], [a]))
+    impact = ImpactReport(comparison, checked=1, recomputed_after=1, reused_after=0, cache=CacheStats(0, 1),
+                          seconds=1.0)
+    render("text", DiffReport("m", "a.yaml", "b.yaml", (), impact, "s", find=True))
     text = capsys.readouterr().out
     assert "no verdict changes" in text
     assert "p[x] [default] could not be decided: holds_to_bound before, proved after; the 600 s limit" in text

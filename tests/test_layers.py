@@ -111,3 +111,16 @@ def test_no_eval_or_exec() -> None:
     for layer in LAYERS:
         for path in python_files(layer):
             assert not pattern.search(path.read_text()), path
+
+
+def test_renderers_read_records_not_their_json() -> None:
+    """Only cli/render/json.py, which prints a record's JSON, may call ``to_json``: every other
+    renderer reads the record's fields, so no dict with string keys is the interface."""
+    modules = sorted((ROOT / "cli/render").glob("*.py"))
+    assert ROOT / "cli/render/text.py" in modules and ROOT / "cli/render/sarif.py" in modules
+    for path in modules:
+        if path.name == "json.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr == "to_json":
+                raise AssertionError(f"{path.relative_to(ROOT)}:{node.lineno}: calls to_json()")

@@ -68,15 +68,17 @@ answers = st.builds(R.QueryAnswer, ids, text, json_values, text, st.booleans(), 
                     st.dictionaries(ids, json_values, max_size=2), st.dictionaries(ids, json_values, max_size=2),
                     text, cites)
 solvers = st.builds(R.SolverInfo, text, st.integers(0, 10))
+impacts = st.builds(R.ImpactReport, comparisons, st.integers(0, 99), st.integers(0, 99), st.integers(0, 99),
+                    st.builds(R.CacheStats, st.integers(0, 99), st.integers(0, 99)), seconds)
 
 RECORDS = st.one_of(
     check_results(), findings, comparisons, answers,
     st.builds(R.SuiteReport, text, text, st.lists(check_results(), max_size=2).map(tuple), seconds, solvers),
     st.builds(R.FindReport, text, st.lists(findings, max_size=2).map(tuple), lines, seconds,
               st.lists(st.tuples(text, text), max_size=2).map(tuple)),
-    st.builds(R.ImpactReport, comparisons, st.integers(0, 99), st.integers(0, 99), st.integers(0, 99),
-              st.builds(R.CacheStats, st.integers(0, 99), st.integers(0, 99)), seconds),
-    st.builds(R.QueryReport, ids, text, text, text, st.lists(answers, max_size=2).map(tuple), solvers))
+    impacts,
+    st.builds(R.QueryReport, ids, text, text, text, st.lists(answers, max_size=2).map(tuple), solvers),
+    st.builds(R.DiffReport, ids, text, text, cites, impacts, ids, st.booleans()))
 
 
 @given(RECORDS)
@@ -111,6 +113,20 @@ def test_a_suite_result_keeps_its_json_shape() -> None:
     assert "expected" not in unjudged.to_json() and unjudged.to_json()["relies_on"] == []
     no_expectation = R.CheckResult("p", "default", R.Verdict.UNKNOWN, ok=True)
     assert no_expectation.to_json()["expected"] is None
+
+
+def test_a_diff_report_keeps_its_json_shape() -> None:
+    """The keys and their order of `polity diff --format json` as the command assembled them
+    before the record: the models, admissibility, then the impact, then the suite and find."""
+    impact = R.ImpactReport(R.Comparison(), 6, 2, 4, R.CacheStats(1, 5), 2.5)
+    d = R.DiffReport("tiny", "a.yaml", "b.yaml", ("art_1__para_1",), impact, "tiny-suite", True).to_json()
+    assert list(d) == ["model", "before", "after", "admissible", "entrenched_touched", "analysed",
+                       "verdict_changes", "undecided", "findings_added", "findings_removed", "findings_changed",
+                       "reliance_changes", "trace_changes", "unchanged", "checked", "recomputed_after",
+                       "reused_after", "cache", "seconds", "suite", "find"]
+    assert (d["admissible"], d["entrenched_touched"], d["analysed"]) == (False, ["art_1__para_1"], True)
+    again = R.DiffReport.from_json(json.loads(json.dumps(d)))
+    assert again.impact == impact and again.to_json() == d
 
 
 def test_an_unknown_field_is_refused() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -28,14 +28,6 @@ class Context:
     quote: bool = False
     system: Any = None
     commentary: Any = None  # identity -> cli.commentary.Comment (find's Markdown walk-through)
-
-
-@dataclass(frozen=True)
-class ChangeReport:
-    """The report of ``amend`` / ``diff`` as amend_cmd assembles it (plain JSON: the analysis
-    part is ``ImpactReport.to_json()``, the amendment part is built in the command)."""
-
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 Renderer = Callable[[Any, Context], None]

@@ -8,6 +8,7 @@ from ...proofs.records import (
     AmendmentReport,
     CheckResult,
     CompareReport,
+    DiffReport,
     EntrenchmentReport,
     FindReport,
     QueryReport,
@@ -16,11 +17,11 @@ from ...proofs.records import (
 )
 from ...proofs.usecases import Explanation
 from ..output import emit_json
-from . import ChangeReport, Context, renders
+from . import Context, renders
 
 
 @renders("json", CheckResult, SuiteReport, QueryReport, Explanation, AmendmentReport, SequenceReport,
-         EntrenchmentReport, CompareReport)
+         EntrenchmentReport, CompareReport, DiffReport)
 def record_json(record: Any, context: Context) -> None:
     emit_json(record.to_json())
 
@@ -29,7 +30,3 @@ def record_json(record: Any, context: Context) -> None:
 def findings_json(report: FindReport, context: Context) -> None:
     emit_json([f.to_json() for f in report.findings])
 
-
-@renders("json", ChangeReport)
-def change_json(report: ChangeReport, context: Context) -> None:
-    emit_json(report.data)

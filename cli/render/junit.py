@@ -20,7 +20,6 @@ Nothing here imports Z3: these functions only format finished reports.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any
 
 from ...model.loader import LoadedModel
 from ...model.system import human_cite
@@ -29,14 +28,15 @@ from ...proofs.kinds import DEPENDS
 from ...proofs.records import (
     AmendmentReport,
     CheckResult,
+    DiffReport,
     FindingRecord,
     FindReport,
+    ProposedChange,
     SuiteReport,
     Verdict,
-    VerdictChange,
 )
-from . import ChangeReport, Context, renders
-from .places import Places, amendment_name, change_name, cite_list, finding_title, undecided, unique, write
+from . import Context, renders
+from .places import Places, change_name, cite_list, finding_title, undecided, unique, write
 
 
 def outcome(r: CheckResult) -> str:
@@ -109,9 +109,7 @@ def junit_check(report: SuiteReport) -> str:
         if kind != "failure" and kind != "error":
             ET.SubElement(case, "system-out").text = failure_text(r)
         cases.append(case)
-    props = {"model": report.model}
-    for k, v in report.solver.to_json().items():
-        props[f"solver.{k}"] = str(v)
+    props = {"model": report.model, "solver.z3": report.solver.z3, "solver.seed": str(report.solver.seed)}
     return _document(_suite_element(report.suite, cases, report.seconds, props))
 
 
@@ -157,10 +155,10 @@ def junit_findings(report: FindReport, loaded: LoadedModel | None = None) -> str
     return _document(_suite_element(suite, cases, report.seconds, {"model": report.model}))
 
 
-def junit_amendment(report: dict[str, Any], loaded: LoadedModel) -> str:
-    """JUnit of an amendment: admissibility, then one case per verdict change (a failure; an
-    ``error`` when one side could not be decided), per new finding (a failure) and per finding
-    gone (passing, with what went), each name unique."""
+def junit_amendment(report: ProposedChange, loaded: LoadedModel) -> str:
+    """JUnit of an amendment or a diff: admissibility, then one case per verdict change (a
+    failure; an ``error`` when one side could not be decided), per new finding (a failure) and
+    per finding gone (passing, with what went), each name unique."""
     places = Places(loaded)
     cases: list[ET.Element] = []
 
@@ -169,18 +167,17 @@ def junit_amendment(report: dict[str, Any], loaded: LoadedModel) -> str:
         cases.append(c)
         return c
 
-    adm = case("amend.admissibility", "entrenched provisions untouched" if report["admissible"] else
-               "touches entrenched " + cite_list(report["entrenched_touched"]))
-    if not report["admissible"]:
-        ET.SubElement(adm, "failure", {"type": "inadmissible", "message": "touches entrenched "
-                                       + cite_list(report["entrenched_touched"])}).text = "\n".join(
-            f"{t['location']}: change {t['change'] + 1} {t['how']} ({human_cite(t['provision'])})"
-            for t in report.get("entrenchment", []))
-    if not report.get("analysed"):
+    touched = "touches entrenched " + cite_list(report.entrenched_touched)
+    adm = case("amend.admissibility", "entrenched provisions untouched" if report.admissible else touched)
+    if not report.admissible:
+        ET.SubElement(adm, "failure", {"type": "inadmissible", "message": touched}).text = "\n".join(
+            f"{t.location}: change {t.change + 1} {t.how} ({human_cite(t.provision)})" for t in report.refusing())
+    impact = report.impact
+    if impact is None:
         ET.SubElement(case("amend.verdicts", "verdicts and findings"), "skipped", {
             "type": "not-analysed", "message": "not analysed: the amendment is inadmissible"})
     else:
-        changes = [VerdictChange.from_json(c) for c in report["verdict_changes"]]
+        changes = impact.comparison.verdict_changes
         for c, name in zip(changes, unique([change_name(c) for c in changes]), strict=True):
             tag, kind = ("error", "undecided") if undecided(c) else ("failure", "changed-verdict")
             ET.SubElement(case("amend.verdicts", name), tag, {
@@ -188,9 +185,8 @@ def junit_amendment(report: dict[str, Any], loaded: LoadedModel) -> str:
                 [c.statement, *([c.reason] if c.reason else []), *[f"  {t}" for t in c.after_timeline]])
         if not changes:
             case("amend.verdicts", "no verdict changes")
-        if report.get("find"):
-            added = [FindingRecord.from_json(f) for f in report["findings_added"]]
-            removed = [FindingRecord.from_json(f) for f in report["findings_removed"]]
+        if report.find:
+            added, removed = impact.comparison.findings_added, impact.comparison.findings_removed
             for f, name in zip(added, unique(["new: " + finding_title(f, places) for f in added]), strict=True):
                 ET.SubElement(case(f"amend.find.{f.kind}", name), "failure", {
                     "type": f.kind, "message": f.summary}).text = finding_text(f)
@@ -199,8 +195,9 @@ def junit_amendment(report: dict[str, Any], loaded: LoadedModel) -> str:
                 ET.SubElement(case(f"amend.find.{f.kind}", name), "system-out").text = finding_text(f)
             if not added:
                 case("amend.find", "no new findings")
-    props = {"model": str(report.get("model", "")), "amendment": amendment_name(report)}
-    return _document(_suite_element(f"amend.{report.get('model', '')}", cases, report.get("seconds", 0.0), props))
+    props = {"model": report.model, "amendment": report.name}
+    seconds = impact.seconds if impact is not None else 0.0
+    return _document(_suite_element(f"amend.{report.model}", cases, seconds, props))
 
 
 # ----------------------------------------------------------------------------- renderers
@@ -217,13 +214,7 @@ def findings_junit(report: FindReport, context: Context) -> None:
     write(junit_findings(report, context.loaded))
 
 
-@renders("junit", ChangeReport)
-def change_junit(report: ChangeReport, context: Context) -> None:
-    assert context.loaded is not None, "an amendment's JUnit needs the model before the change"
-    write(junit_amendment(report.data, context.loaded))
-
-
-@renders("junit", AmendmentReport)
-def amendment_junit(report: AmendmentReport, context: Context) -> None:
+@renders("junit", AmendmentReport, DiffReport)
+def amendment_junit(report: AmendmentReport | DiffReport, context: Context) -> None:
     assert context.loaded is not None, "an amendment's junit output needs the model before the change"
-    write(junit_amendment(report.to_json(), context.loaded))
+    write(junit_amendment(report, context.loaded))

@@ -90,7 +90,7 @@ class Places:
         for c in cites:
             if c in self.by_cite:
                 return self.by_cite[c]
-        from ..model.citations import citation_path
+        from ...model.citations import citation_path
 
         for c in cites:
             path = citation_path(self.loaded, c)
@@ -201,8 +201,3 @@ def change_name(c: VerdictChange) -> str:
         return f"{c.id} [{c.reading}]: could not be decided ({c.before} -> {c.after})"
     return f"{c.id} [{c.reading}]: {c.before} -> {c.after}"
 
-
-def amendment_name(report: dict[str, Any]) -> str:
-    if "amendment" in report:
-        return str(report["amendment"]["title"])
-    return f"{report.get('before')} -> {report.get('after')}"

@@ -26,16 +26,17 @@ from ...proofs.kinds import finding_kind
 from ...proofs.records import (
     AmendmentReport,
     CheckResult,
+    Comparison,
+    DiffReport,
     FindingRecord,
     FindReport,
+    ProposedChange,
     SuiteReport,
     TraceStep,
-    VerdictChange,
 )
-from . import ChangeReport, Context, renders
+from . import Context, renders
 from .places import (
     Places,
-    amendment_name,
     change_name,
     cite_list,
     finding_title,
@@ -183,7 +184,7 @@ def sarif_check(report: SuiteReport, loaded: LoadedModel, suite: Any) -> dict[st
         results.append(res)
     return _run(rules, results, [places.uri, places.source_uri], f"polity/check/{report.suite}/",
                 {"model": report.model, "suite": report.suite, "seconds": report.seconds,
-                 "ok": report.ok, "solver": report.solver.to_json()})
+                 "ok": report.ok, "solver": {"z3": report.solver.z3, "seed": report.solver.seed}})
 
 
 def _short(key: str) -> str:
@@ -276,29 +277,33 @@ def sarif_findings(report: FindReport, loaded: LoadedModel) -> dict[str, Any]:
                 {"model": report.model, "seconds": report.seconds})
 
 
-def _amendment_line(report: dict[str, Any], cwd: Path | None = None) -> tuple[str, int]:
-    """The amendment file and the line of its first change (where a verdict change comes from)."""
-    am = report.get("amendment")
-    if not am:
+def _line_of(location: str) -> int | None:
+    """The line of a ``file:line:col`` location, None when it has none."""
+    parts = location.rsplit(":", 2)
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+
+
+def _amendment_line(report: ProposedChange, cwd: Path | None = None) -> tuple[str, int]:
+    """The amendment file and the line of its first change (where a verdict change comes from);
+    ("", 0) for a diff, which has no amendment file."""
+    if not isinstance(report, AmendmentReport):
         return "", 0
-    line = 1
-    if am.get("changes"):
-        parts = str(am["changes"][0]["location"]).rsplit(":", 2)
-        line = int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else 1
-    return path_uri(Path(am["file"]), cwd), line
+    line = _line_of(report.changes[0].location) if report.changes else None
+    return path_uri(Path(report.file), cwd), 1 if line is None else line
 
 
-def sarif_amendment(report: dict[str, Any], loaded: LoadedModel) -> dict[str, Any]:
-    """SARIF of an amendment: entrenchment touches and verdict changes at the amendment's
-    change, new findings (``error``) and findings gone (``note``) at the duty or office they
-    are about in the model file."""
+def sarif_amendment(report: ProposedChange, loaded: LoadedModel) -> dict[str, Any]:
+    """SARIF of an amendment or a diff: entrenchment touches and verdict changes at the
+    amendment's change, new findings (``error``) and findings gone (``note``) at the duty or
+    office they are about in the model file."""
     places = Places(loaded)
     am_uri, am_line = _amendment_line(report)
     where = (am_uri, am_line) if am_uri else (places.uri, 1)
-    added = [FindingRecord.from_json(f) for f in report.get("findings_added", [])]
-    removed = [FindingRecord.from_json(f) for f in report.get("findings_removed", [])]
+    impact = report.impact
+    comparison = impact.comparison if impact is not None else Comparison()
+    added, removed = list(comparison.findings_added), list(comparison.findings_removed)
     findings = [*added, *removed]
-    changes = [VerdictChange.from_json(c) for c in report.get("verdict_changes", [])]
+    changes = comparison.verdict_changes
     rules = [
         {"id": "entrenchment", "name": "Entrenchment", "shortDescription": {"text": "Touches an entrenched provision"},
          "fullDescription": {"text": "The amendment changes a provision the constitution makes unchangeable."},
@@ -311,15 +316,14 @@ def sarif_amendment(report: dict[str, Any], loaded: LoadedModel) -> dict[str, An
     ]
     index = {r["id"]: i for i, r in enumerate(rules)}
     results: list[dict[str, Any]] = []
-    for t in report.get("entrenchment", []):
-        parts = str(t["location"]).rsplit(":", 2)
-        line = int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else where[1]
+    for touch in report.refusing():
+        line = _line_of(touch.location)
         res = {"ruleId": "entrenchment", "ruleIndex": index["entrenchment"], "level": "error",
-               "message": {"text": f"{human_cite(t['provision'])}: change {t['change'] + 1} {t['how']} "
-                                   f"(entrenched by {cite_list(t['by'])})"},
-               "locations": [location(where[0], line)],
-               "partialFingerprints": {FINGERPRINT_KEY: fingerprint("entrenchment", "", [t["provision"], t["how"]])}}
-        if related := places.related([t["provision"], *t["by"]]):
+               "message": {"text": f"{human_cite(touch.provision)}: change {touch.change + 1} {touch.how} "
+                                   f"(entrenched by {cite_list(touch.by)})"},
+               "locations": [location(where[0], where[1] if line is None else line)],
+               "partialFingerprints": {FINGERPRINT_KEY: fingerprint("entrenchment", "", [touch.provision, touch.how])}}
+        if related := places.related([touch.provision, *touch.by]):
             res["relatedLocations"] = related
         results.append(res)
     for c, name in zip(changes, unique([change_name(c) for c in changes]), strict=True):
@@ -341,9 +345,9 @@ def sarif_amendment(report: dict[str, Any], loaded: LoadedModel) -> dict[str, An
         titles = unique([finding_title(f, places) for f in group])
         for f, t, fp in zip(group, titles, _fingerprints(label, group), strict=True):
             results.append(_finding_result(f, t, places, index, fp, level, label))
-    return _run(rules, results, [places.uri, places.source_uri, am_uri], f"polity/amend/{report.get('model')}/",
-                {"model": report.get("model"), "amendment": amendment_name(report),
-                 "admissible": report["admissible"], "seconds": report.get("seconds")})
+    return _run(rules, results, [places.uri, places.source_uri, am_uri], f"polity/amend/{report.model}/",
+                {"model": report.model, "amendment": report.name, "admissible": report.admissible,
+                 "seconds": impact.seconds if impact is not None else None})
 
 
 # ----------------------------------------------------------------------------- renderers
@@ -365,13 +369,7 @@ def findings_sarif(report: FindReport, context: Context) -> None:
     _write(sarif_findings(report, context.loaded))
 
 
-@renders("sarif", ChangeReport)
-def change_sarif(report: ChangeReport, context: Context) -> None:
-    assert context.loaded is not None, "an amendment's SARIF needs the model before the change"
-    _write(sarif_amendment(report.data, context.loaded))
-
-
-@renders("sarif", AmendmentReport)
-def amendment_sarif(report: AmendmentReport, context: Context) -> None:
+@renders("sarif", AmendmentReport, DiffReport)
+def amendment_sarif(report: AmendmentReport | DiffReport, context: Context) -> None:
     assert context.loaded is not None, "an amendment's sarif output needs the model before the change"
-    _write(sarif_amendment(report.to_json(), context.loaded))
+    _write(sarif_amendment(report, context.loaded))

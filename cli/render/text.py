@@ -11,16 +11,21 @@ from ...proofs.records import (
     Change,
     CheckResult,
     CompareReport,
+    DiffReport,
     EntrenchmentReport,
+    FindingDiff,
     FindReport,
+    ImpactReport,
+    ProposedChange,
     QueryAnswer,
     QueryReport,
     SequenceReport,
     SuiteReport,
+    TouchRecord,
 )
 from ...proofs.usecases import Explanation
 from ..output import citation_sort_key, human_cite, line, out, show, source_for, verdict_text
-from . import ChangeReport, Context, renders
+from . import Context, renders
 
 
 def _source(context: Context) -> SourceText | None:
@@ -216,94 +221,93 @@ def _trace_lines(a: QueryAnswer, system: Any) -> list[str]:
 # ----------------------------------------------------------------------------- amend and diff
 
 
-@renders("text", ChangeReport)
-def change_text(change: ChangeReport, context: Context) -> None:
+@renders("text", DiffReport)
+def diff_text(report: DiffReport, context: Context) -> None:
     """The report of ``diff``: admissibility, then what the change changes."""
-    _change_lines(change.data)
+    _change_lines(report)
 
 
 @renders("text", AmendmentReport)
 def amendment_text(report: AmendmentReport, context: Context) -> None:
     """The report of ``amend`` with one amendment."""
-    _change_lines(report.to_json())
+    _change_lines(report)
 
 
 @renders("text", SequenceReport)
 def sequence_text(report: SequenceReport, context: Context) -> None:
     """The report of ``amend A B ...``: each step against the text as amended before it, then
     the whole sequence against the original text."""
-    d = report.to_json()
-    show((f"a sequence of {len(d['steps'])} amendments", "bold"), "  ",
-         (f"(model {d['model']}; entrenchment read as {d['entrenchment_reading']})", "dim"))
-    for i, step in enumerate(d["steps"], 1):
+    show((f"a sequence of {len(report.steps)} amendments", "bold"), "  ",
+         (f"(model {report.model}; entrenchment read as {report.reading})", "dim"))
+    for i, step in enumerate(report.steps, 1):
         show("\n", (f"step {i} (referendum {i})", "bold"),
              (": put to the original text" if i == 1 else
               f": put to the text as amended by {'step 1' if i == 2 else f'steps 1-{i - 1}'}", "dim"))
         _change_lines(step, in_sequence=True)
-    others = ", ".join(f"{r}: {'admissible' if ok else 'inadmissible'}"
-                       for r, ok in d["admissible_under"].items() if r != d["entrenchment_reading"])
+    others = ", ".join(f"{r}: {'admissible' if report.admissible_under(r) else 'inadmissible'}"
+                       for r in report.readings() if r != report.reading)
     show("\n", ("the whole sequence", "bold"), ": ",
-         ("admissible", "bold green") if d["admissible"] else ("inadmissible", "bold red"),
-         f" under the {d['entrenchment_reading']} reading" + (f" ({others})" if others else ""))
-    if not d["analysed"]:
+         ("admissible", "bold green") if report.admissible else ("inadmissible", "bold red"),
+         f" under the {report.reading} reading" + (f" ({others})" if others else ""))
+    if report.whole is None:
         show("not analysed (use --ignore-entrenchment to analyse anyway)")
         return
-    _analysis_lines(d["whole"] | {"find": d["find"]})
+    _analysis_lines(report.whole, report.find)
 
 
-def _change_lines(report: dict[str, Any], in_sequence: bool = False) -> None:
-    if "amendment" in report:
-        am = report["amendment"]
-        show((am["title"], "bold"), "  ", (f"({am['file']}, model {report['model']})", "dim"))
-        for i, ch in enumerate(am["changes"], 1):
-            show(f"  {i}. {ch['what']}")
-            if ch["rationale"]:
-                show("     ", (ch["rationale"], "dim"))
-    else:
-        show((report["before"], "bold"), " -> ", (report["after"], "bold"), "  ",
-             (f"(model {report['model']})", "dim"))
-    for note in report.get("notes", []):
-        show("  ", (f"note: {note}", "dim"))
-    reading = report.get("entrenchment_reading")
-    under = f" under the {reading} reading of entrenchment" if reading else ""
-    if report["admissible"]:
+def _change_lines(report: ProposedChange, in_sequence: bool = False) -> None:
+    amendment = report if isinstance(report, AmendmentReport) else None
+    if amendment is not None:
+        show((amendment.title, "bold"), "  ", (f"({amendment.file}, model {report.model})", "dim"))
+        for i, ch in enumerate(amendment.changes, 1):
+            show(f"  {i}. {ch.what}")
+            if ch.rationale:
+                show("     ", (ch.rationale, "dim"))
+        for note in amendment.notes:
+            show("  ", (f"note: {note}", "dim"))
+    elif isinstance(report, DiffReport):
+        show((report.before, "bold"), " -> ", (report.after, "bold"), "  ", (f"(model {report.model})", "dim"))
+    under = f" under the {amendment.reading} reading of entrenchment" if amendment is not None else ""
+    if report.admissible:
         show(("admissible", "bold green"), f": no entrenched provision is touched{under}")
     else:
         show(("inadmissible", "bold red"), f"{under}: touches entrenched "
-             + ", ".join(human_cite(c) for c in report["entrenched_touched"]))
-        for t in report.get("entrenchment", []):
-            show(f"  {t['location']}: change {t['change'] + 1} {t['how']} "
-                 f"({human_cite(t['provision'])}, entrenched by "
-                 f"{', '.join(human_cite(b) for b in t['by'])})" + _refused_by(t))
-    for r, ok in report.get("admissible_under", {}).items():
-        if r == reading:
-            continue
-        show(f"  under the {r} reading: " + ("admissible" if ok else "inadmissible"))
-        for t in report.get("entrenchment_other_readings", []):
-            if r in t["readings"]:
-                show(f"    {t['location']}: change {t['change'] + 1} {t['how']} "
-                     f"({human_cite(t['provision'])}, entrenched by "
-                     f"{', '.join(human_cite(b) for b in t['by'])})" + _refused_by(t))
-    if in_sequence and not report.get("analysed"):
+             + ", ".join(human_cite(c) for c in report.entrenched_touched))
+        for t in report.refusing():
+            show(f"  {_touch_text(t)}")
+    if amendment is not None:
+        for r in amendment.readings():
+            if r == amendment.reading:
+                continue
+            show(f"  under the {r} reading: " + ("admissible" if amendment.admissible_under(r) else "inadmissible"))
+            for t in amendment.other_touches():
+                if r in t.readings:
+                    show(f"    {_touch_text(t)}")
+    if report.impact is None:
+        if not in_sequence:
+            show("not analysed (use --ignore-entrenchment to analyse anyway)")
         return
-    if not report.get("analysed"):
-        show("not analysed (use --ignore-entrenchment to analyse anyway)")
-        return
-    _analysis_lines(report)
+    _analysis_lines(report.impact, report.find)
 
 
-def _refused_by(touch: dict[str, Any]) -> str:
-    rs = touch.get("readings")
+def _touch_text(t: TouchRecord) -> str:
+    return (f"{t.location}: change {t.change + 1} {t.how} ({human_cite(t.provision)}, entrenched by "
+            f"{', '.join(human_cite(b) for b in t.by)})" + _refused_by(t))
+
+
+def _refused_by(touch: TouchRecord) -> str:
+    rs = touch.readings
     if not rs:
         return ""
-    if rs == ["implied"]:
+    if rs == ("implied",):
         return "; refused under implied entrenchment only: the clause that protects it is protected too"
     return "; refused under every reading"
 
 
-def _analysis_lines(report: dict[str, Any]) -> None:
+def _analysis_lines(impact: ImpactReport, find: bool) -> None:
     verdict = verdict_text
-    changes = report["verdict_changes"]
+    report = impact.comparison
+    changes = report.verdict_changes
     if changes:
         from rich.table import Table
 
@@ -311,65 +315,63 @@ def _analysis_lines(report: dict[str, Any]) -> None:
         for col in ("property", "reading", "before", "after"):
             table.add_column(col)
         for c in changes:
-            table.add_row(c["id"], c["reading"], verdict(c["before"]), verdict(c["after"]))
+            table.add_row(c.id, c.reading, verdict(c.before.value), verdict(c.after.value))
         out.print(table)
         for c in changes:
-            show("\n", (c["id"], "bold"), " now ", verdict(c["after"]), f": {c['statement']}")
-            if c["reason"]:
-                show(f"  {c['reason']}")
-            for text in c.get("after_timeline") or []:
+            show("\n", (c.id, "bold"), " now ", verdict(c.after.value), f": {c.statement}")
+            if c.reason:
+                show(f"  {c.reason}")
+            for text in c.after_timeline:
                 show(f"    {text}")
-            if c.get("after_relies_on") is not None:
-                show("  relies on: " + (", ".join(human_cite(x) for x in c["after_relies_on"])
-                                        or "no provision"))
+            if c.after_relies_on is not None:
+                show("  relies on: " + (", ".join(human_cite(x) for x in c.after_relies_on) or "no provision"))
     else:
         show("no verdict changes")
-    for u in report.get("undecided", []):
-        show("\n", (u["id"], "bold"), f" [{u['reading']}] could not be decided: ", verdict(u["before"]),
-             " before, ", verdict(u["after"]), f" after; {u['limit']}")
-    if not report.get("find"):
+    for u in report.undecided:
+        show("\n", (u.id, "bold"), f" [{u.reading}] could not be decided: ", verdict(u.before.value),
+             " before, ", verdict(u.after.value), f" after; {u.limit}")
+    if not find:
         show(("findings not compared (--no-find)", "dim"))
-    for title, key in (("new finding", "findings_added"), ("finding gone", "findings_removed")):
-        for f in report[key]:
-            show("\n", (title, "bold"), f" ({f['kind']}): {f['summary']}")
-            show("  provisions: " + ", ".join(human_cite(c) for c in f["cites"]))
-            for text in f["timeline"]:
+    for title, found in (("new finding", report.findings_added), ("finding gone", report.findings_removed)):
+        for f in found:
+            show("\n", (title, "bold"), f" ({f.kind}): {f.summary}")
+            show("  provisions: " + ", ".join(human_cite(c) for c in f.cites))
+            for text in f.timeline:
                 show(f"    {text}")
-    for f in report.get("findings_changed", []):
-        show("\n", ("finding changed", "bold"), f" ({f['kind']}): {f['summary']}")
-        for text in _finding_changes(f["changes"]):
+    for fc in report.findings_changed:
+        show("\n", ("finding changed", "bold"), f" ({fc.after.kind}): {fc.after.summary}")
+        for text in _finding_changes(fc.changes):
             show(f"  {text}")
-        if f["changes"].get("trace"):
-            for text in f["after"]["timeline"]:
+        if fc.changes.trace:
+            for text in fc.after.timeline:
                 show(f"    {text}")
-    for t in report.get("trace_changes", []):
-        show("\n", (t["id"], "bold"), " still ", verdict(t["verdict"]), ", by another trace:")
-        for text in t["after_timeline"]:
+    for t in report.trace_changes:
+        show("\n", (t.id, "bold"), " still ", verdict(t.verdict.value), ", by another trace:")
+        for text in t.after_timeline:
             show(f"    {text}")
-    for r in report["reliance_changes"]:
-        plus = ", ".join(human_cite(c) for c in r["added"]) or "-"
-        minus = ", ".join(human_cite(c) for c in r["removed"]) or "-"
-        show("\n", (r["id"], "bold"), f" [{r['reading']}] relies on other provisions: + {plus}; - {minus}")
-    cache = report["cache"]
-    show(f"\n{len(changes)} verdict change(s), {len(report.get('undecided', []))} undecided, "
-         f"{len(report['findings_added'])} new finding(s), "
-         f"{len(report['findings_removed'])} gone, {len(report.get('findings_changed', []))} changed, "
-         f"{len(report['reliance_changes'])} "
-         f"reliance change(s); {report['checked']} checks after the change, "
-         f"{report['reused_after']} reused ({cache['hits']} cache hits) in "
-         f"{report['seconds']:.1f} s")
+    for r in report.reliance_changes:
+        plus = ", ".join(human_cite(c) for c in r.added) or "-"
+        minus = ", ".join(human_cite(c) for c in r.removed) or "-"
+        show("\n", (r.id, "bold"), f" [{r.reading}] relies on other provisions: + {plus}; - {minus}")
+    show(f"\n{len(changes)} verdict change(s), {len(report.undecided)} undecided, "
+         f"{len(report.findings_added)} new finding(s), "
+         f"{len(report.findings_removed)} gone, {len(report.findings_changed)} changed, "
+         f"{len(report.reliance_changes)} "
+         f"reliance change(s); {impact.checked} checks after the change, "
+         f"{impact.reused_after} reused ({impact.cache.hits} cache hits) in "
+         f"{impact.seconds:.1f} s")
 
 
-def _finding_changes(what: dict[str, Any]) -> list[str]:
+def _finding_changes(what: FindingDiff) -> list[str]:
     """What changed in a finding, in a lawyer's words."""
     lines = []
-    if "cites_added" in what or "cites_removed" in what:
-        plus = ", ".join(human_cite(c) for c in what.get("cites_added", [])) or "-"
-        minus = ", ".join(human_cite(c) for c in what.get("cites_removed", [])) or "-"
+    if what.cites_added is not None:
+        plus = ", ".join(human_cite(c) for c in what.cites_added) or "-"
+        minus = ", ".join(human_cite(c) for c in what.cites_removed or ()) or "-"
         lines.append(f"provisions: + {plus}; - {minus}")
-    if "summary_before" in what:
-        lines.append(f"was: {what['summary_before']}")
-    if what.get("trace"):
+    if what.summary_before is not None:
+        lines.append(f"was: {what.summary_before}")
+    if what.trace:
         lines.append("another trace:")
     return lines
 
