@@ -21,12 +21,14 @@ import pytest
 from polity.cli.render.junit import junit_check, outcome
 from polity.cli.render.places import artifact_uri
 from polity.model.loader import load_model
+from polity.model.source import load_source
 from polity.proofs.records import CheckResult, SolverInfo, SuiteReport
 from support import polity_exe
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 MODEL = "tests/models/tiny.yaml"
+TEXT = "tests/models/tiny-constitution.txt"
 SUITE = "tests/models/tiny-suite.yaml"
 TINY = ["--model", MODEL, "--suite", SUITE]
 SCHEMAS = HERE / "schemas"
@@ -154,12 +156,16 @@ def test_check_sarif_validates_and_locates_provisions(sarif_validator: jsonschem
     assert [r["ruleId"] for r in results] == list(EXPECTED)
     assert {r["level"] for r in results} == {"note"}
     loaded = load_model(ROOT / MODEL)
-    # Art. 1(3) is first encoded by the prohibition no_dissolution_in_emergency
-    art_1_3 = loaded.locate(("prohibitions", 0)).line
+    source = load_source(loaded.source_path(), loaded.constitution.source.starts_at)
     by_id = {r["ruleId"]: r for r in results}
-    loc = by_id["one-dissolution-a-year"]["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"] == MODEL
-    assert loc["region"]["startLine"] == art_1_3
+    result = by_id["one-dissolution-a-year"]
+    loc = result["locations"][0]["physicalLocation"]
+    # the result points at Art. 1(3) in the constitution's text, what a lawyer reads ...
+    assert loc["artifactLocation"]["uri"] == TEXT
+    assert loc["region"]["startLine"] == source.lines["art_1__para_3"]
+    # ... and quotes it in full as a related place
+    quoted = [r["message"]["text"] for r in result.get("relatedLocations", [])]
+    assert any(q.startswith("Art. 1(3): \u201c") and source.quote("art_1__para_3") in q for q in quoted)
     witness = by_id["dissolution-duty-reachable"]
     assert "day 0:" in witness["message"]["text"]
     assert witness["codeFlows"][0]["threadFlows"][0]["locations"]
@@ -211,7 +217,7 @@ def test_find_sarif_validates(sarif_validator: jsonschema.Draft4Validator) -> No
     assert all(r["level"] == "error" and r["ruleId"] in rule_ids for r in run["results"])
     for r in run["results"]:
         loc = r["locations"][0]["physicalLocation"]
-        assert loc["artifactLocation"]["uri"] == MODEL and loc["region"]["startLine"] >= 1
+        assert loc["artifactLocation"]["uri"] in (TEXT, MODEL) and loc["region"]["startLine"] >= 1
         assert r["partialFingerprints"]
 
 
