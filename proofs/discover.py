@@ -46,7 +46,7 @@ from typing import Any
 
 import z3
 
-from ..model.expr import Binary, Call, Lit, Name, Node, Unary
+from ..model.expr import Binary, Call, Lit, Name, Node, Unary, names_in
 from ..model.system import (
     NOW,
     TIME_PASSES,
@@ -593,8 +593,11 @@ class Discoverer:
                 pending[f"event:{e.id}"] = _call("happened", e.id)
         for o in self.system.obligations:
             pending[f"obligation:{o.id}"] = _call("active", o.id)
-        for p in self.system.prohibitions:
-            pending[f"prohibition:{p.id}"] = p.when
+        for p in self.system.prohibitions:  # in force, for some arguments of an event it bars
+            try:
+                pending[f"prohibition:{p.id}"] = disj([some_args(self.system.events[e], p.when) for e in p.events])
+            except TooManyArguments as exc:
+                self.unknown.append(f"whether {p.summary} ever applies: {exc}")
         goals = {k: Property("reachable", node, text=k) for k, node in pending.items()}
         with question(self.rlimit, self.deadline):
             result, depth = search_goals_to(Encoding(self.system, switchable=False), goals, self.bound,
@@ -635,8 +638,9 @@ class Discoverer:
             for o in self.system.obligations:
                 if self.interp.active(o, st):
                     hit.add(f"obligation:{o.id}")
-            for p in self.system.prohibitions:
-                if self.interp.holds(p.when, self.interp.env(st)):
+            for p in self.system.prohibitions:  # in force for some arguments of an event it bars
+                if any(self.interp.holds(p.when, self.interp.env(st, None, args))
+                       for e in p.events for args in self.interp.combos(self.system.events[e], names_in(p.when))):
                     hit.add(f"prohibition:{p.id}")
         return hit
 

@@ -276,3 +276,11 @@ def test_prove_shows_a_vacuous_proof_as_such() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("proved (vacuous: the trigger never happens)")
     assert "holds by the vocabulary alone" in done.stdout
+
+
+def test_a_prohibition_reading_an_argument_applies_when_some_argument_makes_it() -> None:
+    """Dead provisions: a bar over an event's argument ("not by more than ten days") is in force
+    for some argument of the event it bars, not a condition on the state alone."""
+    d = discoverer("diligent", bound=4)
+    dead = {e for f in d.dead_provisions() for e in f.elements}
+    assert "prohibition:no_long_extension" not in dead
