@@ -80,9 +80,6 @@ def test_check_and_explain_speak_in_words() -> None:
     assert leaks(explained, ids) == []
 
 
-@pytest.mark.xfail(strict=True, reason="find's deadlock summaries state the blocking condition as the model's "
-                   "expression (proofs/discover.py, 'the condition ... fails'); guard clauses need a `says` "
-                   "and discover.py must use it")
 def test_find_speaks_in_words() -> None:
     ids = model_ids()
     text = _run("find", "--kind", "deadlock", "--bound", "6", "--timeout", "300")
