@@ -292,7 +292,7 @@ def apply_amendment(loaded: LoadedModel, amendment: Amendment) -> Applied:
             items[at] = element
     positions = tracker.positions(data, loaded.positions)
     amended = from_data(data, positions, loaded.path)
-    for reading in amended.readings():
+    for reading in amended.reading_variants():  # every element checked once, not the full product
         resolve(amended, reading)
     return Applied(amended, notes)
 

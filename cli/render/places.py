@@ -62,7 +62,7 @@ class Places:
         self.uri = artifact_uri(loaded, cwd)
         self.elements: dict[str, Element] = {}
         self.by_cite: dict[str, int] = {}
-        for reading in loaded.readings():
+        for reading in loaded.reading_variants():  # every element under some reading
             for key, el in resolve(loaded, reading).elements.items():
                 self.elements.setdefault(key, el)
         for el in self.elements.values():
