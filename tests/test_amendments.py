@@ -322,12 +322,14 @@ def test_kz_new_paragraph_no_dissolution_during_removal(kz):
 
 @pytest.mark.slow
 def test_kz_convene_closes_the_session_gap(kz):
+    """The new duty to convene is admissible and analysed. With the session calendar of Art.
+    58(3) in the model (issue 12), the counterexample the solver shows for the seven days of
+    Art. 51(2) is the exhausted succession, before and after the amendment: the property stays
+    violated (another path remains) and the amendment changes none of the suite's verdicts."""
     touches, report = kz_impact(kz, "convene-for-presidential-election.yaml")
     assert touches == []
-    # the session-calendar counterexample is gone; another path (succession exhausted) remains
-    t = next(t for t in report["trace_changes"] if t["id"] == "early-election-announced-in-time")
-    assert any("session of the Kurultai closes" in line for line in t["before_timeline"])
-    assert t["after_timeline"] != t["before_timeline"]
+    assert "early-election-announced-in-time" not in _changed(report)
+    assert report["verdict_changes"] == [] and report["undecided"] == []
 
 
 @pytest.mark.parametrize(("name", "touched"), [

@@ -151,7 +151,8 @@ def folder(tmp_path_factory):
     """A folder with the tiny model's companions, where mutated files are written."""
     d = tmp_path_factory.mktemp("fuzz")
     for f in MODELS.iterdir():
-        shutil.copy(f, d / f.name)
+        if f.is_file():  # models/compare/ holds a second edition, not needed here
+            shutil.copy(f, d / f.name)
     shutil.copy(AMENDMENTS / "tiny-catalog.yaml", d / "amend-catalog.yaml")
     return d
 
