@@ -177,8 +177,14 @@ def test_kz_vacancy_and_windows() -> None:
     system = resolve(load_model())
     vac = answers(None, "max-vacancy", timeout=900)
     assert set(vac) == {"president", "vice_president", "prime_minister", "chairman", "kurultai"}
-    # dissolved: elections within two months, first session within thirty days of the results
-    assert vac["kurultai"].value == int(system.params["two_months"]) + int(system.params["thirty_days"])
+    # dissolved: elections within two months and the first session within thirty days of the
+    # results (Art. 54(2), 58(2)), unless an appeal on the election suspends the registration of
+    # the deputies (Art. 74(1)): the Constitution leaves the Court's time limit to a
+    # constitutional law (Art. 74(3)), so on diligent traces the Kurultai can stay without a
+    # convened convocation without limit (witnesses found: that appeal, or a dissolution after
+    # it; which one the solver shows is not fixed: queries still run in the calling process).
+    kurultai = vac["kurultai"]
+    assert kurultai.value == "unbounded" and kurultai.trace is not None
     win = answers(None, "election-windows", timeout=900)
     assert win["early_kurultai_latest"].value == int(system.params["two_months"])
     assert win["regular_kurultai_earliest"].value == int(system.params["kurultai_term"]) - int(
