@@ -41,7 +41,7 @@ depth grows steeply, and deepening them spent the whole budget on the built-in m
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import z3
@@ -128,8 +128,16 @@ def _call(fn: str, name: str) -> Node:
     return Call(fn, (Name(name),))
 
 
-def _and(nodes: list[Node]) -> Node:
-    return conj(nodes)
+@dataclass(frozen=True)
+class _Cause:
+    """What one witness shows: its cause in words, the atoms' keys (to compare causes), the
+    condition that blocks it in the next question (None: ask no more) and its finding (None:
+    not a fault of the text)."""
+
+    words: str
+    key: frozenset[str]
+    block: Node | None
+    finding: Finding | None
 
 
 @dataclass(frozen=True)
@@ -269,42 +277,69 @@ class Discoverer:
             return []  # some discharge is never forbidden: no conflict to search for
         self.progress(f"conflict: {o.id}")
         end = _due_node(o) or later(FOREVER)
+        what = f"conflict: {self._who(o)} must {o.summary}"
 
-        def both(e: EventDef, p: Any) -> Node:
+        def both(p: Any) -> Node:
             return conj([p.when, at_day(p.when, end)])
 
+        def cause(trace: list[Step]) -> _Cause | None:
+            state = self.final_state(trace)
+            pairs = [(e, p) for e in events for p in self.system.prohibitions_on(e.id)
+                     if self.holds(some_args(e, both(p)), state)]
+            if not pairs:
+                return None
+            prohibs = list({p.id: p for _, p in pairs}.values())
+            how_long = ("until the due day" if o.within is not None else "indefinitely")
+            words = "; ".join(p.summary for p in prohibs)
+            return _Cause(words, frozenset(p.id for p in prohibs),
+                          conj([some_args(e, both(p)) for e, p in pairs]), Finding(
+                "conflict", f"{_upper(self._who(o))} must {o.summary}, but {words}",
+                _cites([o.element, *[p.element for p in prohibs]]), self.label, trace,
+                note=f"every discharge stays forbidden {how_long} if nothing happens",
+                elements=[o.element.key, *[p.element.key for p in prohibs]], about=o.element.key))
+
         try:
-            barred = [all_args(e, disj([both(e, p) for p in self.system.prohibitions_on(e.id)]))
+            barred = [all_args(e, disj([both(p) for p in self.system.prohibitions_on(e.id)]))
                       for e in events]
             base = [_call("active", o.id), *barred]
             if o.within is not None:
                 base.append(Binary("<=", Name(NOW), end))
-            found: list[tuple[frozenset[str], Finding]] = []
-            blocked: list[Node] = []
-            for n in range(MAX_CAUSES):
-                what = f"conflict: {self._who(o)} must {o.summary}" + (f" (cause {n + 1})" if n else "")
-                trace = self.ask(what, conj(base + blocked))
-                if trace is None:
-                    break
-                state = self.final_state(trace)
-                pairs = [(e, p) for e in events for p in self.system.prohibitions_on(e.id)
-                         if self.holds(some_args(e, both(e, p)), state)]
-                if not pairs:
-                    break
-                blocked.append(Unary("not", conj([some_args(e, both(e, p)) for e, p in pairs])))
-                prohibs = list({p.id: p for _, p in pairs}.values())
-                how_long = ("until the due day" if o.within is not None else "indefinitely")
-                found.append((frozenset(p.id for p in prohibs), Finding(
-                    "conflict",
-                    f"{_upper(self._who(o))} must {o.summary}, "
-                    f"but {'; '.join(p.summary for p in prohibs)}",
-                    _cites([o.element, *[p.element for p in prohibs]]), self.label, trace,
-                    note=f"every discharge stays forbidden {how_long} if nothing happens",
-                    elements=[o.element.key, *[p.element.key for p in prohibs]], about=o.element.key)))
+            return self._each_cause(what, base, cause)
         except TooManyArguments as exc:
-            self._note(f"conflict: {self._who(o)} must {o.summary}", QuestionStatus.UNKNOWN, None, str(exc))
+            self._note(what, QuestionStatus.UNKNOWN, None, str(exc))
             return []
+
+    def _each_cause(self, what: str, base: list[Node],
+                    cause_of: Callable[[list[Step]], _Cause | None]) -> list[Finding]:
+        """Ask ``what`` again and again, the causes found so far blocked, until nothing new is
+        found (at most MAX_CAUSES); the minimal causes' findings. A question is named by the
+        cause it found ("(while: ...)") or the causes it looked beyond ("(besides: ...)")."""
+        found: list[tuple[frozenset[str], Finding]] = []
+        blocked: list[Node] = []
+        seen: list[str] = []
+        for _ in range(MAX_CAUSES):
+            asked = what + (f" (besides: {'; '.join(seen)})" if seen else "")
+            trace = self.ask(asked, conj(base + blocked))
+            if trace is None:
+                break
+            got = cause_of(trace)
+            if got is None:
+                break
+            self._rename(asked, f"{what} (while: {got.words})")
+            seen.append(got.words)
+            if got.finding is not None:
+                found.append((got.key, got.finding))
+            if got.block is None:
+                break
+            blocked.append(Unary("not", got.block))
         return _minimal(found)
+
+    def _rename(self, asked: str, named: str) -> None:
+        """The last question asked as ``asked`` renamed for the cause it found."""
+        for i in range(len(self.questions) - 1, -1, -1):
+            if self.questions[i].what == asked:
+                self.questions[i] = replace(self.questions[i], what=named)
+                return
 
     # -- procedures with no end ----------------------------------------------------------------
     def endless_of(self, oid: str) -> list[Finding]:
@@ -315,42 +350,39 @@ class Discoverer:
             return []
         self.progress(f"endless: {o.id}")
         ever = later(FOREVER)
+        what = f"no end: {self._who(o)} must {o.summary}"
+
+        def cause_of(trace: list[Step]) -> _Cause | None:
+            state = self.final_state(trace)
+            cause = [(e, a) for e in events for a in self._failing(e, state, ever)]
+            if not cause:
+                return None
+            block = conj([conj([blocks_always(e, a), blocks_always(e, a, ever)]) for e, a in cause])
+            words = _words(cause, self.words)
+            holder = self._events_of({o.actor})
+            can, bound = self._can_discharge(o, state, holder, None,
+                                             f"{what} (while: {words}): by the holder alone")
+            if can is not False:  # the holder can end it (or that is unknown): not the text's fault
+                return _Cause(words, frozenset(), block, None)
+            elements = list(dict.fromkeys(a.element for _, a in cause))
+            return _Cause(words, frozenset(a.key for _, a in cause), block, Finding(
+                "endless",
+                f"{_upper(self._who(o))} must {o.summary}, and can be kept from it forever: {words}",
+                _cites([o.element, *elements]), self.label, trace,
+                note=f"blocked today and {FOREVER} days later if nothing happens; the holder "
+                     f"cannot end it by its own acts within {bound} events",
+                elements=[o.element.key, *_keys(cause)], about=o.element.key))
+
         try:
             blocked_now = [Unary("not", allowed(self.system, e)) for e in events]
             blocked_then = [Unary("not", allowed(self.system, e, ever)) for e in events]
             by_condition = disj([conj([blocks_always(e, a), blocks_always(e, a, ever)])
                                  for e in events for a in atoms_of(self.system, e) if not a.prohibition])
             base = [o.active, at_day(o.active, ever), *blocked_now, *blocked_then, by_condition]
-            found: list[tuple[frozenset[str], Finding]] = []
-            blocked: list[Node] = []
-            for n in range(MAX_CAUSES):
-                what = f"no end: {self._who(o)} must {o.summary}" + (f" (cause {n + 1})" if n else "")
-                trace = self.ask(what, conj(base + blocked))
-                if trace is None:
-                    break
-                state = self.final_state(trace)
-                cause = [(e, a) for e in events for a in self._failing(e, state, ever)]
-                if not cause:
-                    break
-                blocked.append(Unary("not", conj([conj([blocks_always(e, a), blocks_always(e, a, ever)])
-                                                   for e, a in cause])))
-                holder = self._events_of({o.actor})
-                can, bound = self._can_discharge(o, state, holder, None, f"{what}: by the holder alone")
-                if can is not False:
-                    continue  # the holder can end it (or that is unknown): not a fault of the text
-                elements = list(dict.fromkeys(a.element for _, a in cause))
-                why = "; ".join(dict.fromkeys(_atom_phrase(a, self.words) for _, a in cause))
-                found.append((frozenset(a.key for _, a in cause), Finding(
-                    "endless",
-                    f"{_upper(self._who(o))} must {o.summary}, and can be kept from it forever: {why}",
-                    _cites([o.element, *elements]), self.label, trace,
-                    note=f"blocked today and {FOREVER} days later if nothing happens; the holder "
-                         f"cannot end it by its own acts within {bound} events",
-                    elements=[o.element.key, *_keys(cause)], about=o.element.key)))
+            return self._each_cause(what, base, cause_of)
         except TooManyArguments as exc:
-            self._note(f"no end: {self._who(o)} must {o.summary}", QuestionStatus.UNKNOWN, None, str(exc))
+            self._note(what, QuestionStatus.UNKNOWN, None, str(exc))
             return []
-        return _minimal(found)
 
     # -- deadlocks -----------------------------------------------------------------------------
     def deadlocks(self) -> list[Finding]:
@@ -385,23 +417,41 @@ class Discoverer:
             found += self.deadlocks_of(duties[oid], first[oid])
         return found
 
-    def deadlocks_of(self, o: ObligationDef, trace: list[Step]) -> list[Finding]:
+    def deadlocks_of(self, o: ObligationDef, trace: list[Step] | None) -> list[Finding]:
         """The deadlock of ``o`` on ``trace``, then its further causes (each asked with the
-        causes found so far blocked), each classified by what meeting the duty depends on."""
+        causes found so far blocked), each classified by what meeting the duty depends on.
+
+        A lapse the holder alone could have prevented from where the duty arose (it waited
+        until a world event closed its window: a session's last day) is its own timing, not
+        the text's. Then the lapse is asked once more with the discharge already barred on the
+        day the duty's time began (``_barred_from_start``): the window was never open."""
         out: list[tuple[frozenset[str], Finding]] = []
         blocked: list[Node] = []
+        seen: list[str] = []
+        base = f"deadlock: {self._who(o)} must {o.summary}"
+        asked = base
+        window: Node | None = None
         n = 0
         while trace is not None and n < MAX_CAUSES:
+            n += 1
             states = self.interp.run(trace, eager=True)
             before = states[-2] if len(states) >= 2 else states[-1]  # when it was still doable
             cause = [(e, a) for e in o.discharged_by
                      for a in self._failing(self.system.events[e], before)]
-            depends, named, bound = self.depends_on(o, trace, states)
+            why = _words(cause, self.words) or "nothing enables it in time"
+            self._rename(asked, f"{base} (while: {why})")
+            depends, named, bound = self.depends_on(o, trace, states, f"{base} (while: {why})")
             if depends == "holder":  # the holder alone could have met it: not a fault of the text
-                break
+                if window is not None or o.since is None:
+                    break
+                try:
+                    window = _barred_from_start(self.system, o)
+                except TooManyArguments:
+                    break
+                asked = f"{base} (barred from the day its time began)"
+                trace = self.ask(asked, conj([_call("lapsed", o.id), window, *blocked]), eager=True)
+                continue
             elements = list(dict.fromkeys(a.element for _, a in cause))
-            why = ("; ".join(dict.fromkeys(_atom_phrase(a, self.words) for _, a in cause))
-                   or "nothing enables it in time")
             text = DEPENDS[depends] + (f" ({named})" if named else "")
             out.append((frozenset(a.key for _, a in cause), Finding(
                 "deadlock",
@@ -414,12 +464,13 @@ class Discoverer:
                 break
             blocked.append(Unary("not", Call("prev", (conj([blocks_always(self.system.events[e], a)
                                                             for e, a in cause]),))))
-            n += 1
-            what = f"deadlock: {self._who(o)} must {o.summary} (cause {n + 1})"
-            trace = self.ask(what, conj([_call("lapsed", o.id), *blocked]), eager=True)  # type: ignore[assignment]
+            seen.append(why)
+            asked = f"{base} (besides: {'; '.join(seen)})"
+            trace = self.ask(asked, conj([_call("lapsed", o.id), *([window] if window else []),
+                                          *blocked]), eager=True)
         return _minimal(out)
 
-    def depends_on(self, o: ObligationDef, trace: list[Step], states: list[State]
+    def depends_on(self, o: ObligationDef, trace: list[Step], states: list[State], what: str
                    ) -> tuple[str, str, int]:
         """What meeting ``o`` depends on, from the state where it arose on ``trace``: a key of
         DEPENDS, the actors and events that would have to act, and the bound searched."""
@@ -432,7 +483,6 @@ class Discoverer:
         world = self._events_of({WORLD})
         holder = self._events_of({o.actor})
         actors = self._events_of(others - {WORLD})
-        what = f"deadlock: {self._who(o)} must {o.summary}"
         alone, bound = self._can_discharge(o, start, holder, due, f"{what}: by the holder alone")
         if alone:
             return "holder", "", bound
@@ -521,32 +571,27 @@ class Discoverer:
         office = next(o for o in self.system.offices if o.id == office_id)
         self.progress(f"gap: {office.name}")
         fills = [self.system.events[e] for e in office.filled_by]
+        what = f"gap: {office.name}"
+
+        def cause_of(trace: list[Step]) -> _Cause:
+            state = self.final_state(trace)
+            cause = [(e, a) for e in fills for a in self._failing(e, state)]
+            elements = list(dict.fromkeys(a.element for _, a in cause))
+            why = _words(cause, self.words) or "no event fills it"
+            return _Cause(why, frozenset(a.key for _, a in cause),
+                          conj([blocks_always(e, a) for e, a in cause]) if cause else None, Finding(
+                "gap", f"{_upper(office.name)} can be vacant with nobody entitled to fill it: {why}",
+                sorted(set(_cites(elements)) | set(office.cites), key=citation_sort_key),
+                self.label, trace, elements=_keys(cause) or [f"office:{office.id}"],
+                about=f"office:{office.id}"))
+
         try:
             gap = conj([_call("vacant", office.id),
                         Unary("not", disj([allowed(self.system, e) for e in fills]))])
-            found: list[tuple[frozenset[str], Finding]] = []
-            blocked: list[Node] = []
-            for n in range(MAX_CAUSES):
-                what = f"gap: {office.name}" + (f" (cause {n + 1})" if n else "")
-                trace = self.ask(what, conj([gap, *blocked]))
-                if trace is None:
-                    break
-                state = self.final_state(trace)
-                cause = [(e, a) for e in fills for a in self._failing(e, state)]
-                elements = list(dict.fromkeys(a.element for _, a in cause))
-                why = "; ".join(dict.fromkeys(_atom_phrase(a, self.words) for _, a in cause)) or "no event fills it"
-                found.append((frozenset(a.key for _, a in cause), Finding(
-                    "gap", f"{_upper(office.name)} can be vacant with nobody entitled to fill it: {why}",
-                    sorted(set(_cites(elements)) | set(office.cites), key=citation_sort_key),
-                    self.label, trace, elements=_keys(cause) or [f"office:{office.id}"],
-                    about=f"office:{office.id}")))
-                if not cause:
-                    break
-                blocked.append(Unary("not", conj([blocks_always(e, a) for e, a in cause])))
+            kept = self._each_cause(what, [gap], cause_of)
         except TooManyArguments as exc:
-            self._note(f"gap: {office.name}", QuestionStatus.UNKNOWN, None, str(exc))
+            self._note(what, QuestionStatus.UNKNOWN, None, str(exc))
             return []
-        kept = _minimal(found)
         if kept:
             longest = self.longest(office, gap, max(len(f.trace or []) for f in kept))
             for f in kept:
@@ -711,6 +756,15 @@ def _due_node(o: ObligationDef) -> Node | None:
     return Binary("+", o.since, o.within)
 
 
+def _barred_from_start(system: System, o: ObligationDef) -> Node:
+    """Before the lapsing step, every discharge of ``o`` would have been barred on the day its
+    time began (``since``), the state as it is then: as a conflict's bar is in force at both
+    ends, the lapse's cause held at the start of the window too."""
+    assert o.since is not None
+    return Call("prev", (conj([Unary("not", allowed(system, system.events[e], o.since))
+                               for e in o.discharged_by]),))
+
+
 def _keys(cause: list[tuple[Any, Atom]]) -> list[str]:
     """The elements behind a cause, then its atoms that are conjuncts of a clause (``#i``), so
     two conjuncts of one guard clause are two causes and the elements still locate both."""
@@ -786,6 +840,11 @@ def _owner(key: str) -> str:
 
 def _cites(elements: list[Element]) -> list[str]:
     return sorted({c for e in elements for c in e.cites}, key=citation_sort_key)
+
+
+def _words(cause: list[tuple[Any, Atom]], words: Vocabulary) -> str:
+    """A cause (its atoms) in words, each atom once."""
+    return "; ".join(dict.fromkeys(_atom_phrase(a, words) for _, a in cause))
 
 
 def _atom_phrase(a: Atom, words: Vocabulary) -> str:
