@@ -385,10 +385,12 @@ class Discoverer:
             return []
 
     # -- deadlocks -----------------------------------------------------------------------------
-    def deadlocks(self) -> list[Finding]:
-        """Diligent traces on which a deadline lapses: one incremental search for all duties,
-        then, per duty that lapses, what meeting it depends on and its further causes."""
-        duties = {o.id: o for o in self.system.obligations if o.within is not None}
+    def deadlocks(self, only: set[str] | None = None) -> list[Finding]:
+        """Diligent traces on which a deadline lapses: one incremental search for all duties
+        (or those ``only`` names), then, per duty that lapses, what meeting it depends on and
+        its further causes."""
+        duties = {o.id: o for o in self.system.obligations
+                  if o.within is not None and (only is None or o.id in only)}
         self.progress(f"deadlocks: {len(duties)} duties with deadlines")
         goals: dict[str, Property] = {oid: _EagerReach(_call("lapsed", oid), f"lapse of {oid}") for oid in duties}
 

@@ -113,8 +113,16 @@ def test_one_duty_with_two_causes_gives_two_findings() -> None:
         final = interp.run(f.trace)[-1]
         assert final["law_pending"] is True
         assert interp.why_not(d.system.events["head_signs"], final, int(final["now"]), {}) is not None
-    third = [q for q in d.questions if q.what.endswith("(cause 3)")]
-    assert third and third[0].status in (QuestionStatus.NONE_WITHIN, QuestionStatus.PROVED_ABSENT)
+    asked = [q.what for q in d.questions if " by the holder alone" not in q.what]
+    duty = "no end: the Head of State must sign the law the Assembly passed"
+    causes = ["assembly status is not sitting (Art. 1(2))", "emergency (Art. 1(2))"]
+    # each question named by the cause it found, or the causes it looked beyond
+    assert sorted(asked[:2]) == [f"{duty} (while: {c})" for c in causes]
+    found_first = [a.removeprefix(f"{duty} (while: ")[:-1] for a in asked[:2]]
+    assert asked[2:] == [f"{duty} (besides: {'; '.join(found_first)})"]
+    third = next(q for q in d.questions if q.what == asked[2])
+    assert third.status in (QuestionStatus.NONE_WITHIN, QuestionStatus.PROVED_ABSENT)
+    assert not any("(cause" in q.what for q in d.questions)
 
 
 def test_a_short_bar_far_from_the_due_day_is_no_conflict_and_a_long_one_is() -> None:
