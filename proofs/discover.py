@@ -46,7 +46,7 @@ from typing import Any
 
 import z3
 
-from ..model.expr import Binary, Call, Lit, Name, Node, Unary, names_in
+from ..model.expr import Binary, Call, Lit, Name, Node, Unary, children, names_in
 from ..model.system import (
     NOW,
     TIME_PASSES,
@@ -92,6 +92,8 @@ MAX_BOUND = 64  # deepening stops here even with budget left
 FIND_RLIMIT = units_for(150.0)  # resource units per search question unless the caller says
 MAX_CAUSES = 6  # distinct causes asked for, per duty or office
 ABSENT_SHARE = 10  # a proof of absence may spend this fraction (1/n) of a question's budget
+CLASSIFY_SHARE = 64  # a deadlock's classification question deepens past the first bound on
+# this fraction (1/n) of the unit's budget: a deadlock asks up to four of them per cause
 
 @dataclass
 class Finding:
@@ -207,6 +209,8 @@ class Discoverer:
                                     reason=deeper.reason)
                 else:
                     out = deeper
+            if q.clock_stopped and out.status != BmcStatus.FOUND:  # the backstop decides nothing
+                out = type(out)(BmcStatus.UNKNOWN, out.depth, reason="wall-clock limit")
         if out.status == BmcStatus.UNKNOWN:
             self._asked = _Asked(QuestionStatus.UNKNOWN, out.depth, out.reason or "limit")
             self.unknown.append(text)
@@ -522,18 +526,24 @@ class Discoverer:
 
             allowed_events = None if events is None else sorted(set(events) | {TIME_PASSES})
             out = search_from(enc, dict(start), goal, self.bound, self.deadline, allowed_events)
+            if out.status == BmcStatus.NONE and self.last > self.bound:  # deeper, on a share
+                with part(self.deadline, cap=max(1, self.rlimit // CLASSIFY_SHARE), fresh=False):
+                    deeper = search_from(enc, dict(start), goal, self.last, self.deadline,
+                                         allowed_events)
+                out = deeper if deeper.status != BmcStatus.UNKNOWN or q.clock_stopped else type(out)(
+                    BmcStatus.NONE, max(self.bound, deeper.depth - 1))  # as far as the budget went
             stopped = q.clock_stopped
         if out.status == BmcStatus.UNKNOWN or stopped:
             self._note(what, QuestionStatus.UNKNOWN, None, out.reason or "wall-clock limit")
-            return None, self.bound
+            return None, out.depth
         if out.status == BmcStatus.NONE:
-            self._note(what, QuestionStatus.NONE_WITHIN, self.bound)
-            return False, self.bound
+            self._note(what, QuestionStatus.NONE_WITHIN, out.depth)
+            return False, out.depth
         assert out.trace is not None
         self._replay_from(o, start, out.trace, due, allowed_events)
         self._note(what, QuestionStatus.FOUND, len(out.trace))
         self._last_from = out.trace
-        return True, self.bound
+        return True, out.depth
 
     def _replay_from(self, o: ObligationDef, start: State, trace: list[Step], due: int | None,
                      events: list[str] | None) -> None:
@@ -781,22 +791,35 @@ def _minimal(found: list[tuple[frozenset[str], Finding]]) -> list[Finding]:
 
 
 def group_cascades(system: System, findings: list[Finding]) -> list[Finding]:
-    """Mark a finding whose trace passes, before its end, through another finding's state (a
-    duty lapsed, an office vacant and unfillable) as a cascade of it: ``root`` is the root's
-    identity (a root with the shortest trace first; roots are never cascades)."""
+    """Mark a finding that *follows from* another one as its cascade: ``root`` is the root's
+    identity (a root with the shortest trace first; roots are never cascades).
+
+    A finding follows from a root (a lapsed duty, an office vacant and unfillable) when (1)
+    the root's condition holds in the state where the finding arises (its witness state; for
+    a deadlock, the state before the lapsing step, where its cause is read) and (2) its cause
+    depends on the root: an atom of its cause reads the root's subject (an office's vacancy:
+    what ``vacant_when`` reads; a lapsed duty: what its discharges would have set). A trace
+    that merely passes through a root's state (an office vacant for zero days, then refilled)
+    makes no cascade."""
     interp = Interpreter(system)
-    marks: list[tuple[Finding, Callable[[State], bool]]] = []
+    names = set(system.var_map)
+    atoms_by_key = {a.key: a for e in system.events.values() for a in atoms_of(system, e)}
+    marks: list[tuple[Finding, Callable[[State], bool], set[str]]] = []
     for f in findings:
         if f.kind == "deadlock" and f.about.startswith("obligation:"):
             o = next((x for x in system.obligations if x.element.key == f.about), None)
             if o is not None:
-                marks.append((f, lambda st, o=o: interp.lapsed(o, st)))  # type: ignore[misc]
+                sets = {v for e in o.discharged_by for eff in system.events[e].effects
+                        for v, _ in eff.assigns}
+                marks.append((f, lambda st, o=o: interp.lapsed(o, st),  # type: ignore[misc]
+                              sets | {f"obligation:{o.id}"}))
         if f.kind == "gap" and f.about.startswith("office:"):
             office = next((x for x in system.offices if f"office:{x.id}" == f.about), None)
             if office is not None:
                 gap = _gap_node(system, office)
                 if gap is not None:
-                    marks.append((f, lambda st, g=gap: interp.holds(g, interp.env(st))))  # type: ignore[misc]
+                    marks.append((f, lambda st, g=gap: interp.holds(g, interp.env(st)),  # type: ignore[misc]
+                                  (names_in(office.vacant) & names) | {f"office:{office.id}"}))
     order = {"deadlock": 0, "gap": 1}
     key = lambda x: (len(x.trace or []), order.get(x.kind, 2), finding_key(x))  # noqa: E731
     marks.sort(key=lambda m: key(m[0]))
@@ -809,15 +832,36 @@ def group_cascades(system: System, findings: list[Finding]) -> list[Finding]:
             states = interp.run(f.trace, eager=f.kind == "deadlock")
         except StepRefused:
             states = interp.run(f.trace)
-        for g, holds in marks:
+        arises = states[-2] if f.kind == "deadlock" and len(states) >= 2 else states[-1]
+        mentions = set().union(*[_mentions(system, atoms_by_key[k].node, names)
+                                 for k in f.elements if k in atoms_by_key])
+        for g, holds, subject in marks:
             if g is f or g.identity not in roots or g.about == f.about:
                 continue
-            if any(holds(st) for st in states):
+            if mentions & subject and holds(arises):
                 f.root = g.identity
                 break
         if not f.root:
             roots.add(f.identity)
     return findings
+
+
+def _mentions(system: System, node: Node, names: set[str]) -> set[str]:
+    """What a condition reads: state variables, and the offices and duties it names
+    (``vacant(x)``: the office and what its vacancy reads; ``active(d)``, ``lapsed(d)``)."""
+    out = names_in(node) & names
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Call) and n.args and isinstance(n.args[0], Name):
+            arg = n.args[0].id
+            if n.fn == "vacant":
+                office = next((o for o in system.offices if o.id == arg), None)
+                out |= {f"office:{arg}"} | (names_in(office.vacant) & names if office else set())
+            elif n.fn in ("active", "lapsed"):
+                out.add(f"obligation:{arg}")
+        stack.extend(children(n))
+    return out
 
 
 def _gap_node(system: System, office: OfficeDef) -> Node | None:
