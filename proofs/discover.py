@@ -27,15 +27,18 @@ Every distinct cause is its own finding: a cause is the set of atomic conditions
 conjuncts, permissions, prohibitions; atoms.py) that stop the discharges or fills in the
 witness state. The question is then asked again with that cause blocked, until nothing new is
 found (at most MAX_CAUSES); a cause that contains another one of the same duty is dropped. A
-finding whose trace passes, before its end, through another finding's state (a lapse, a gap)
-is grouped under it as a cascade (``root``).
+finding that follows from another (that one's state holds where it arises, and its cause reads
+that one's subject; docs/semantics.md) is grouped under it as a cascade (``root``).
 
 Every question ends as found, proved absent (k-induction, re-checked), none within N events
 (the bound reached), or unknown (the limit that ran out); ``questions`` lists them. With
 ``deepen`` a question on lawful traces that finds nothing at the first bound is asked deeper
 while its resource budget lasts (question.py: resource units, so the same on every run and
 load). Searches on compliant traces (the deadlocks) stay at the first bound: their cost per
-depth grows steeply, and deepening them spent the whole budget on the built-in model.
+depth grows steeply, and deepening them spent the whole budget on the built-in model; what
+meeting a deadlock depends on (lawful continuations) deepens on a share (CLASSIFY_SHARE). The
+wall clock (``deadline``) is a backstop: when it stops a solver the question is unknown, never
+another definite answer.
 """
 
 from __future__ import annotations
