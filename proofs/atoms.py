@@ -46,22 +46,26 @@ class Atom:
         return self.node if self.prohibition else Unary("not", self.node)
 
 
-def conj(nodes: list[Node]) -> Node:
+def join(op: str, nodes: list[Node]) -> Node:
+    """``nodes`` joined by ``op`` (``and`` / ``or``) from the left; none: the operator's unit.
+
+    >>> show(join("or", [Name("a"), Name("b"), Name("c")]))
+    '(a or b) or c'
+    """
     if not nodes:
-        return Lit(True)
+        return Lit(op == "and")
     out = nodes[0]
     for n in nodes[1:]:
-        out = Binary("and", out, n)
+        out = Binary(op, out, n)
     return out
+
+
+def conj(nodes: list[Node]) -> Node:
+    return join("and", nodes)
 
 
 def disj(nodes: list[Node]) -> Node:
-    if not nodes:
-        return Lit(False)
-    out = nodes[0]
-    for n in nodes[1:]:
-        out = Binary("or", out, n)
-    return out
+    return join("or", nodes)
 
 
 def conjuncts(node: Node) -> list[Node]:
@@ -126,7 +130,7 @@ def _children(n: Node) -> tuple[Node, ...]:
     return ()
 
 
-def _over_args(event: EventDef, node: Node, join: str) -> Node:
+def _over_args(event: EventDef, node: Node, op: str) -> Node:
     used = reads(node, {a.id for a in event.args})
     if not used:
         return node
@@ -138,7 +142,7 @@ def _over_args(event: EventDef, node: Node, join: str) -> Node:
         raise TooManyArguments(f"{event.id}: {combos} argument combinations (at most {ARG_COMBOS})")
     copies = [substitute(node, {a.id: Lit(v) for a, v in zip(args, vs, strict=True)})
               for vs in itertools.product(*[range(a.lo, a.hi + 1) for a in args])]
-    return disj(copies) if join == "or" else conj(copies)
+    return join(op, copies)
 
 
 def some_args(event: EventDef, node: Node) -> Node:

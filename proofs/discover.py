@@ -27,26 +27,29 @@ Every distinct cause is its own finding: a cause is the set of atomic conditions
 conjuncts, permissions, prohibitions; atoms.py) that stop the discharges or fills in the
 witness state. The question is then asked again with that cause blocked, until nothing new is
 found (at most MAX_CAUSES); a cause that contains another one of the same duty is dropped. A
-finding whose trace passes, before its end, through another finding's state (a lapse, a gap)
-is grouped under it as a cascade (``root``).
+finding that follows from another (that one's state holds where it arises, and its cause reads
+that one's subject; docs/semantics.md) is grouped under it as a cascade (``root``).
 
 Every question ends as found, proved absent (k-induction, re-checked), none within N events
 (the bound reached), or unknown (the limit that ran out); ``questions`` lists them. With
 ``deepen`` a question on lawful traces that finds nothing at the first bound is asked deeper
 while its resource budget lasts (question.py: resource units, so the same on every run and
 load). Searches on compliant traces (the deadlocks) stay at the first bound: their cost per
-depth grows steeply, and deepening them spent the whole budget on the built-in model.
+depth grows steeply, and deepening them spent the whole budget on the built-in model; what
+meeting a deadlock depends on (lawful continuations) deepens on a share (CLASSIFY_SHARE). The
+wall clock (``deadline``) is a backstop: when it stops a solver the question is unknown, never
+another definite answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import z3
 
-from ..model.expr import Binary, Call, Lit, Name, Node, Unary, names_in
+from ..model.expr import Binary, Call, Lit, Name, Node, Unary, children, names_in
 from ..model.system import (
     NOW,
     TIME_PASSES,
@@ -92,6 +95,8 @@ MAX_BOUND = 64  # deepening stops here even with budget left
 FIND_RLIMIT = units_for(150.0)  # resource units per search question unless the caller says
 MAX_CAUSES = 6  # distinct causes asked for, per duty or office
 ABSENT_SHARE = 10  # a proof of absence may spend this fraction (1/n) of a question's budget
+CLASSIFY_SHARE = 64  # a deadlock's classification question deepens past the first bound on
+# this fraction (1/n) of the unit's budget: a deadlock asks up to four of them per cause
 
 @dataclass
 class Finding:
@@ -128,8 +133,16 @@ def _call(fn: str, name: str) -> Node:
     return Call(fn, (Name(name),))
 
 
-def _and(nodes: list[Node]) -> Node:
-    return conj(nodes)
+@dataclass(frozen=True)
+class _Cause:
+    """What one witness shows: its cause in words, the atoms' keys (to compare causes), the
+    condition that blocks it in the next question (None: ask no more) and its finding (None:
+    not a fault of the text)."""
+
+    words: str
+    key: frozenset[str]
+    block: Node | None
+    finding: Finding | None
 
 
 @dataclass(frozen=True)
@@ -199,6 +212,8 @@ class Discoverer:
                                     reason=deeper.reason)
                 else:
                     out = deeper
+            if q.clock_stopped and out.status != BmcStatus.FOUND:  # the backstop decides nothing
+                out = type(out)(BmcStatus.UNKNOWN, out.depth, reason="wall-clock limit")
         if out.status == BmcStatus.UNKNOWN:
             self._asked = _Asked(QuestionStatus.UNKNOWN, out.depth, out.reason or "limit")
             self.unknown.append(text)
@@ -269,42 +284,69 @@ class Discoverer:
             return []  # some discharge is never forbidden: no conflict to search for
         self.progress(f"conflict: {o.id}")
         end = _due_node(o) or later(FOREVER)
+        what = f"conflict: {self._who(o)} must {o.summary}"
 
-        def both(e: EventDef, p: Any) -> Node:
+        def both(p: Any) -> Node:
             return conj([p.when, at_day(p.when, end)])
 
+        def cause(trace: list[Step]) -> _Cause | None:
+            state = self.final_state(trace)
+            pairs = [(e, p) for e in events for p in self.system.prohibitions_on(e.id)
+                     if self.holds(some_args(e, both(p)), state)]
+            if not pairs:
+                return None
+            prohibs = list({p.id: p for _, p in pairs}.values())
+            how_long = ("until the due day" if o.within is not None else "indefinitely")
+            words = "; ".join(p.summary for p in prohibs)
+            return _Cause(words, frozenset(p.id for p in prohibs),
+                          conj([some_args(e, both(p)) for e, p in pairs]), Finding(
+                "conflict", f"{_upper(self._who(o))} must {o.summary}, but {words}",
+                _cites([o.element, *[p.element for p in prohibs]]), self.label, trace,
+                note=f"every discharge stays forbidden {how_long} if nothing happens",
+                elements=[o.element.key, *[p.element.key for p in prohibs]], about=o.element.key))
+
         try:
-            barred = [all_args(e, disj([both(e, p) for p in self.system.prohibitions_on(e.id)]))
+            barred = [all_args(e, disj([both(p) for p in self.system.prohibitions_on(e.id)]))
                       for e in events]
             base = [_call("active", o.id), *barred]
             if o.within is not None:
                 base.append(Binary("<=", Name(NOW), end))
-            found: list[tuple[frozenset[str], Finding]] = []
-            blocked: list[Node] = []
-            for n in range(MAX_CAUSES):
-                what = f"conflict: {self._who(o)} must {o.summary}" + (f" (cause {n + 1})" if n else "")
-                trace = self.ask(what, conj(base + blocked))
-                if trace is None:
-                    break
-                state = self.final_state(trace)
-                pairs = [(e, p) for e in events for p in self.system.prohibitions_on(e.id)
-                         if self.holds(some_args(e, both(e, p)), state)]
-                if not pairs:
-                    break
-                blocked.append(Unary("not", conj([some_args(e, both(e, p)) for e, p in pairs])))
-                prohibs = list({p.id: p for _, p in pairs}.values())
-                how_long = ("until the due day" if o.within is not None else "indefinitely")
-                found.append((frozenset(p.id for p in prohibs), Finding(
-                    "conflict",
-                    f"{_upper(self._who(o))} must {o.summary}, "
-                    f"but {'; '.join(p.summary for p in prohibs)}",
-                    _cites([o.element, *[p.element for p in prohibs]]), self.label, trace,
-                    note=f"every discharge stays forbidden {how_long} if nothing happens",
-                    elements=[o.element.key, *[p.element.key for p in prohibs]], about=o.element.key)))
+            return self._each_cause(what, base, cause)
         except TooManyArguments as exc:
-            self._note(f"conflict: {self._who(o)} must {o.summary}", QuestionStatus.UNKNOWN, None, str(exc))
+            self._note(what, QuestionStatus.UNKNOWN, None, str(exc))
             return []
+
+    def _each_cause(self, what: str, base: list[Node],
+                    cause_of: Callable[[list[Step]], _Cause | None]) -> list[Finding]:
+        """Ask ``what`` again and again, the causes found so far blocked, until nothing new is
+        found (at most MAX_CAUSES); the minimal causes' findings. A question is named by the
+        cause it found ("(while: ...)") or the causes it looked beyond ("(besides: ...)")."""
+        found: list[tuple[frozenset[str], Finding]] = []
+        blocked: list[Node] = []
+        seen: list[str] = []
+        for _ in range(MAX_CAUSES):
+            asked = what + (f" (besides: {'; '.join(seen)})" if seen else "")
+            trace = self.ask(asked, conj(base + blocked))
+            if trace is None:
+                break
+            got = cause_of(trace)
+            if got is None:
+                break
+            self._rename(asked, f"{what} (while: {got.words})")
+            seen.append(got.words)
+            if got.finding is not None:
+                found.append((got.key, got.finding))
+            if got.block is None:
+                break
+            blocked.append(Unary("not", got.block))
         return _minimal(found)
+
+    def _rename(self, asked: str, named: str) -> None:
+        """The last question asked as ``asked`` renamed for the cause it found."""
+        for i in range(len(self.questions) - 1, -1, -1):
+            if self.questions[i].what == asked:
+                self.questions[i] = replace(self.questions[i], what=named)
+                return
 
     # -- procedures with no end ----------------------------------------------------------------
     def endless_of(self, oid: str) -> list[Finding]:
@@ -315,48 +357,47 @@ class Discoverer:
             return []
         self.progress(f"endless: {o.id}")
         ever = later(FOREVER)
+        what = f"no end: {self._who(o)} must {o.summary}"
+
+        def cause_of(trace: list[Step]) -> _Cause | None:
+            state = self.final_state(trace)
+            cause = [(e, a) for e in events for a in self._failing(e, state, ever)]
+            if not cause:
+                return None
+            block = conj([conj([blocks_always(e, a), blocks_always(e, a, ever)]) for e, a in cause])
+            words = _words(cause, self.words)
+            holder = self._events_of({o.actor})
+            can, bound = self._can_discharge(o, state, holder, None,
+                                             f"{what} (while: {words}): by the holder alone")
+            if can is not False:  # the holder can end it (or that is unknown): not the text's fault
+                return _Cause(words, frozenset(), block, None)
+            elements = list(dict.fromkeys(a.element for _, a in cause))
+            return _Cause(words, frozenset(a.key for _, a in cause), block, Finding(
+                "endless",
+                f"{_upper(self._who(o))} must {o.summary}, and can be kept from it forever: {words}",
+                _cites([o.element, *elements]), self.label, trace,
+                note=f"blocked today and {FOREVER} days later if nothing happens; the holder "
+                     f"cannot end it by its own acts within {bound} events",
+                elements=[o.element.key, *_keys(cause)], about=o.element.key))
+
         try:
             blocked_now = [Unary("not", allowed(self.system, e)) for e in events]
             blocked_then = [Unary("not", allowed(self.system, e, ever)) for e in events]
             by_condition = disj([conj([blocks_always(e, a), blocks_always(e, a, ever)])
                                  for e in events for a in atoms_of(self.system, e) if not a.prohibition])
             base = [o.active, at_day(o.active, ever), *blocked_now, *blocked_then, by_condition]
-            found: list[tuple[frozenset[str], Finding]] = []
-            blocked: list[Node] = []
-            for n in range(MAX_CAUSES):
-                what = f"no end: {self._who(o)} must {o.summary}" + (f" (cause {n + 1})" if n else "")
-                trace = self.ask(what, conj(base + blocked))
-                if trace is None:
-                    break
-                state = self.final_state(trace)
-                cause = [(e, a) for e in events for a in self._failing(e, state, ever)]
-                if not cause:
-                    break
-                blocked.append(Unary("not", conj([conj([blocks_always(e, a), blocks_always(e, a, ever)])
-                                                   for e, a in cause])))
-                holder = self._events_of({o.actor})
-                can, bound = self._can_discharge(o, state, holder, None, f"{what}: by the holder alone")
-                if can is not False:
-                    continue  # the holder can end it (or that is unknown): not a fault of the text
-                elements = list(dict.fromkeys(a.element for _, a in cause))
-                why = "; ".join(dict.fromkeys(_atom_phrase(a, self.words) for _, a in cause))
-                found.append((frozenset(a.key for _, a in cause), Finding(
-                    "endless",
-                    f"{_upper(self._who(o))} must {o.summary}, and can be kept from it forever: {why}",
-                    _cites([o.element, *elements]), self.label, trace,
-                    note=f"blocked today and {FOREVER} days later if nothing happens; the holder "
-                         f"cannot end it by its own acts within {bound} events",
-                    elements=[o.element.key, *_keys(cause)], about=o.element.key)))
+            return self._each_cause(what, base, cause_of)
         except TooManyArguments as exc:
-            self._note(f"no end: {self._who(o)} must {o.summary}", QuestionStatus.UNKNOWN, None, str(exc))
+            self._note(what, QuestionStatus.UNKNOWN, None, str(exc))
             return []
-        return _minimal(found)
 
     # -- deadlocks -----------------------------------------------------------------------------
-    def deadlocks(self) -> list[Finding]:
-        """Diligent traces on which a deadline lapses: one incremental search for all duties,
-        then, per duty that lapses, what meeting it depends on and its further causes."""
-        duties = {o.id: o for o in self.system.obligations if o.within is not None}
+    def deadlocks(self, only: set[str] | None = None) -> list[Finding]:
+        """Diligent traces on which a deadline lapses: one incremental search for all duties
+        (or those ``only`` names), then, per duty that lapses, what meeting it depends on and
+        its further causes."""
+        duties = {o.id: o for o in self.system.obligations
+                  if o.within is not None and (only is None or o.id in only)}
         self.progress(f"deadlocks: {len(duties)} duties with deadlines")
         goals: dict[str, Property] = {oid: _EagerReach(_call("lapsed", oid), f"lapse of {oid}") for oid in duties}
 
@@ -385,23 +426,41 @@ class Discoverer:
             found += self.deadlocks_of(duties[oid], first[oid])
         return found
 
-    def deadlocks_of(self, o: ObligationDef, trace: list[Step]) -> list[Finding]:
+    def deadlocks_of(self, o: ObligationDef, trace: list[Step] | None) -> list[Finding]:
         """The deadlock of ``o`` on ``trace``, then its further causes (each asked with the
-        causes found so far blocked), each classified by what meeting the duty depends on."""
+        causes found so far blocked), each classified by what meeting the duty depends on.
+
+        A lapse the holder alone could have prevented from where the duty arose (it waited
+        until a world event closed its window: a session's last day) is its own timing, not
+        the text's. Then the lapse is asked once more with the discharge already barred on the
+        day the duty's time began (``_barred_from_start``): the window was never open."""
         out: list[tuple[frozenset[str], Finding]] = []
         blocked: list[Node] = []
+        seen: list[str] = []
+        base = f"deadlock: {self._who(o)} must {o.summary}"
+        asked = base
+        window: Node | None = None
         n = 0
         while trace is not None and n < MAX_CAUSES:
+            n += 1
             states = self.interp.run(trace, eager=True)
             before = states[-2] if len(states) >= 2 else states[-1]  # when it was still doable
             cause = [(e, a) for e in o.discharged_by
                      for a in self._failing(self.system.events[e], before)]
-            depends, named, bound = self.depends_on(o, trace, states)
+            why = _words(cause, self.words) or "nothing enables it in time"
+            self._rename(asked, f"{base} (while: {why})")
+            depends, named, bound = self.depends_on(o, trace, states, f"{base} (while: {why})")
             if depends == "holder":  # the holder alone could have met it: not a fault of the text
-                break
+                if window is not None or o.since is None:
+                    break
+                try:
+                    window = _barred_from_start(self.system, o)
+                except TooManyArguments:
+                    break
+                asked = f"{base} (barred from the day its time began)"
+                trace = self.ask(asked, conj([_call("lapsed", o.id), window, *blocked]), eager=True)
+                continue
             elements = list(dict.fromkeys(a.element for _, a in cause))
-            why = ("; ".join(dict.fromkeys(_atom_phrase(a, self.words) for _, a in cause))
-                   or "nothing enables it in time")
             text = DEPENDS[depends] + (f" ({named})" if named else "")
             out.append((frozenset(a.key for _, a in cause), Finding(
                 "deadlock",
@@ -414,12 +473,13 @@ class Discoverer:
                 break
             blocked.append(Unary("not", Call("prev", (conj([blocks_always(self.system.events[e], a)
                                                             for e, a in cause]),))))
-            n += 1
-            what = f"deadlock: {self._who(o)} must {o.summary} (cause {n + 1})"
-            trace = self.ask(what, conj([_call("lapsed", o.id), *blocked]), eager=True)  # type: ignore[assignment]
+            seen.append(why)
+            asked = f"{base} (besides: {'; '.join(seen)})"
+            trace = self.ask(asked, conj([_call("lapsed", o.id), *([window] if window else []),
+                                          *blocked]), eager=True)
         return _minimal(out)
 
-    def depends_on(self, o: ObligationDef, trace: list[Step], states: list[State]
+    def depends_on(self, o: ObligationDef, trace: list[Step], states: list[State], what: str
                    ) -> tuple[str, str, int]:
         """What meeting ``o`` depends on, from the state where it arose on ``trace``: a key of
         DEPENDS, the actors and events that would have to act, and the bound searched."""
@@ -432,7 +492,6 @@ class Discoverer:
         world = self._events_of({WORLD})
         holder = self._events_of({o.actor})
         actors = self._events_of(others - {WORLD})
-        what = f"deadlock: {self._who(o)} must {o.summary}"
         alone, bound = self._can_discharge(o, start, holder, due, f"{what}: by the holder alone")
         if alone:
             return "holder", "", bound
@@ -470,18 +529,24 @@ class Discoverer:
 
             allowed_events = None if events is None else sorted(set(events) | {TIME_PASSES})
             out = search_from(enc, dict(start), goal, self.bound, self.deadline, allowed_events)
+            if out.status == BmcStatus.NONE and self.last > self.bound:  # deeper, on a share
+                with part(self.deadline, cap=max(1, self.rlimit // CLASSIFY_SHARE), fresh=False):
+                    deeper = search_from(enc, dict(start), goal, self.last, self.deadline,
+                                         allowed_events)
+                out = deeper if deeper.status != BmcStatus.UNKNOWN or q.clock_stopped else type(out)(
+                    BmcStatus.NONE, max(self.bound, deeper.depth - 1))  # as far as the budget went
             stopped = q.clock_stopped
         if out.status == BmcStatus.UNKNOWN or stopped:
             self._note(what, QuestionStatus.UNKNOWN, None, out.reason or "wall-clock limit")
-            return None, self.bound
+            return None, out.depth
         if out.status == BmcStatus.NONE:
-            self._note(what, QuestionStatus.NONE_WITHIN, self.bound)
-            return False, self.bound
+            self._note(what, QuestionStatus.NONE_WITHIN, out.depth)
+            return False, out.depth
         assert out.trace is not None
         self._replay_from(o, start, out.trace, due, allowed_events)
         self._note(what, QuestionStatus.FOUND, len(out.trace))
         self._last_from = out.trace
-        return True, self.bound
+        return True, out.depth
 
     def _replay_from(self, o: ObligationDef, start: State, trace: list[Step], due: int | None,
                      events: list[str] | None) -> None:
@@ -521,32 +586,27 @@ class Discoverer:
         office = next(o for o in self.system.offices if o.id == office_id)
         self.progress(f"gap: {office.name}")
         fills = [self.system.events[e] for e in office.filled_by]
+        what = f"gap: {office.name}"
+
+        def cause_of(trace: list[Step]) -> _Cause:
+            state = self.final_state(trace)
+            cause = [(e, a) for e in fills for a in self._failing(e, state)]
+            elements = list(dict.fromkeys(a.element for _, a in cause))
+            why = _words(cause, self.words) or "no event fills it"
+            return _Cause(why, frozenset(a.key for _, a in cause),
+                          conj([blocks_always(e, a) for e, a in cause]) if cause else None, Finding(
+                "gap", f"{_upper(office.name)} can be vacant with nobody entitled to fill it: {why}",
+                sorted(set(_cites(elements)) | set(office.cites), key=citation_sort_key),
+                self.label, trace, elements=_keys(cause) or [f"office:{office.id}"],
+                about=f"office:{office.id}"))
+
         try:
             gap = conj([_call("vacant", office.id),
                         Unary("not", disj([allowed(self.system, e) for e in fills]))])
-            found: list[tuple[frozenset[str], Finding]] = []
-            blocked: list[Node] = []
-            for n in range(MAX_CAUSES):
-                what = f"gap: {office.name}" + (f" (cause {n + 1})" if n else "")
-                trace = self.ask(what, conj([gap, *blocked]))
-                if trace is None:
-                    break
-                state = self.final_state(trace)
-                cause = [(e, a) for e in fills for a in self._failing(e, state)]
-                elements = list(dict.fromkeys(a.element for _, a in cause))
-                why = "; ".join(dict.fromkeys(_atom_phrase(a, self.words) for _, a in cause)) or "no event fills it"
-                found.append((frozenset(a.key for _, a in cause), Finding(
-                    "gap", f"{_upper(office.name)} can be vacant with nobody entitled to fill it: {why}",
-                    sorted(set(_cites(elements)) | set(office.cites), key=citation_sort_key),
-                    self.label, trace, elements=_keys(cause) or [f"office:{office.id}"],
-                    about=f"office:{office.id}")))
-                if not cause:
-                    break
-                blocked.append(Unary("not", conj([blocks_always(e, a) for e, a in cause])))
+            kept = self._each_cause(what, [gap], cause_of)
         except TooManyArguments as exc:
-            self._note(f"gap: {office.name}", QuestionStatus.UNKNOWN, None, str(exc))
+            self._note(what, QuestionStatus.UNKNOWN, None, str(exc))
             return []
-        kept = _minimal(found)
         if kept:
             longest = self.longest(office, gap, max(len(f.trace or []) for f in kept))
             for f in kept:
@@ -711,6 +771,15 @@ def _due_node(o: ObligationDef) -> Node | None:
     return Binary("+", o.since, o.within)
 
 
+def _barred_from_start(system: System, o: ObligationDef) -> Node:
+    """Before the lapsing step, every discharge of ``o`` would have been barred on the day its
+    time began (``since``), the state as it is then: as a conflict's bar is in force at both
+    ends, the lapse's cause held at the start of the window too."""
+    assert o.since is not None
+    return Call("prev", (conj([Unary("not", allowed(system, system.events[e], o.since))
+                               for e in o.discharged_by]),))
+
+
 def _keys(cause: list[tuple[Any, Atom]]) -> list[str]:
     """The elements behind a cause, then its atoms that are conjuncts of a clause (``#i``), so
     two conjuncts of one guard clause are two causes and the elements still locate both."""
@@ -725,22 +794,35 @@ def _minimal(found: list[tuple[frozenset[str], Finding]]) -> list[Finding]:
 
 
 def group_cascades(system: System, findings: list[Finding]) -> list[Finding]:
-    """Mark a finding whose trace passes, before its end, through another finding's state (a
-    duty lapsed, an office vacant and unfillable) as a cascade of it: ``root`` is the root's
-    identity (a root with the shortest trace first; roots are never cascades)."""
+    """Mark a finding that *follows from* another one as its cascade: ``root`` is the root's
+    identity (a root with the shortest trace first; roots are never cascades).
+
+    A finding follows from a root (a lapsed duty, an office vacant and unfillable) when (1)
+    the root's condition holds in the state where the finding arises (its witness state; for
+    a deadlock, the state before the lapsing step, where its cause is read) and (2) its cause
+    depends on the root: an atom of its cause reads the root's subject (an office's vacancy:
+    what ``vacant_when`` reads; a lapsed duty: what its discharges would have set). A trace
+    that merely passes through a root's state (an office vacant for zero days, then refilled)
+    makes no cascade."""
     interp = Interpreter(system)
-    marks: list[tuple[Finding, Callable[[State], bool]]] = []
+    names = set(system.var_map)
+    atoms_by_key = {a.key: a for e in system.events.values() for a in atoms_of(system, e)}
+    marks: list[tuple[Finding, Callable[[State], bool], set[str]]] = []
     for f in findings:
         if f.kind == "deadlock" and f.about.startswith("obligation:"):
             o = next((x for x in system.obligations if x.element.key == f.about), None)
             if o is not None:
-                marks.append((f, lambda st, o=o: interp.lapsed(o, st)))  # type: ignore[misc]
+                sets = {v for e in o.discharged_by for eff in system.events[e].effects
+                        for v, _ in eff.assigns}
+                marks.append((f, lambda st, o=o: interp.lapsed(o, st),  # type: ignore[misc]
+                              sets | {f"obligation:{o.id}"}))
         if f.kind == "gap" and f.about.startswith("office:"):
             office = next((x for x in system.offices if f"office:{x.id}" == f.about), None)
             if office is not None:
                 gap = _gap_node(system, office)
                 if gap is not None:
-                    marks.append((f, lambda st, g=gap: interp.holds(g, interp.env(st))))  # type: ignore[misc]
+                    marks.append((f, lambda st, g=gap: interp.holds(g, interp.env(st)),  # type: ignore[misc]
+                                  (names_in(office.vacant) & names) | {f"office:{office.id}"}))
     order = {"deadlock": 0, "gap": 1}
     key = lambda x: (len(x.trace or []), order.get(x.kind, 2), finding_key(x))  # noqa: E731
     marks.sort(key=lambda m: key(m[0]))
@@ -753,15 +835,36 @@ def group_cascades(system: System, findings: list[Finding]) -> list[Finding]:
             states = interp.run(f.trace, eager=f.kind == "deadlock")
         except StepRefused:
             states = interp.run(f.trace)
-        for g, holds in marks:
+        arises = states[-2] if f.kind == "deadlock" and len(states) >= 2 else states[-1]
+        mentions = set().union(*[_mentions(system, atoms_by_key[k].node, names)
+                                 for k in f.elements if k in atoms_by_key])
+        for g, holds, subject in marks:
             if g is f or g.identity not in roots or g.about == f.about:
                 continue
-            if any(holds(st) for st in states):
+            if mentions & subject and holds(arises):
                 f.root = g.identity
                 break
         if not f.root:
             roots.add(f.identity)
     return findings
+
+
+def _mentions(system: System, node: Node, names: set[str]) -> set[str]:
+    """What a condition reads: state variables, and the offices and duties it names
+    (``vacant(x)``: the office and what its vacancy reads; ``active(d)``, ``lapsed(d)``)."""
+    out = names_in(node) & names
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Call) and n.args and isinstance(n.args[0], Name):
+            arg = n.args[0].id
+            if n.fn == "vacant":
+                office = next((o for o in system.offices if o.id == arg), None)
+                out |= {f"office:{arg}"} | (names_in(office.vacant) & names if office else set())
+            elif n.fn in ("active", "lapsed"):
+                out.add(f"obligation:{arg}")
+        stack.extend(children(n))
+    return out
 
 
 def _gap_node(system: System, office: OfficeDef) -> Node | None:
@@ -786,6 +889,11 @@ def _owner(key: str) -> str:
 
 def _cites(elements: list[Element]) -> list[str]:
     return sorted({c for e in elements for c in e.cites}, key=citation_sort_key)
+
+
+def _words(cause: list[tuple[Any, Atom]], words: Vocabulary) -> str:
+    """A cause (its atoms) in words, each atom once."""
+    return "; ".join(dict.fromkeys(_atom_phrase(a, words) for _, a in cause))
 
 
 def _atom_phrase(a: Atom, words: Vocabulary) -> str:

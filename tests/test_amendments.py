@@ -320,16 +320,42 @@ def test_kz_new_paragraph_no_dissolution_during_removal(kz):
     assert _changed(report) == {"no-dissolution-during-treason-charge": ("violated", "proved")}
 
 
+def _recess_deadlock(system):
+    """find's deadlock of the Kurultai's seven days (Art. 51(2)) on ``system``, if any."""
+    import time
+
+    from polity.proofs.discover import Discoverer
+
+    d = Discoverer(system, "default", 8, time.monotonic() + 600)
+    found = d.deadlocks({"announce_early_presidential_election"})
+    return found[0] if found else None
+
+
 @pytest.mark.slow
 def test_kz_convene_closes_the_session_gap(kz):
-    """The new duty to convene is admissible and analysed. With the session calendar of Art.
-    58(3) in the model (issue 12), the counterexample the solver shows for the seven days of
-    Art. 51(2) is the exhausted succession, before and after the amendment: the property stays
-    violated (another path remains) and the amendment changes none of the suite's verdicts."""
+    """The new duty to convene is admissible and analysed. Before it, find reports the recess
+    deadlock of Art. 51(2): the President dies between sessions, the Kurultai can announce the
+    election only in session, and only the President *may* convene it. After it, that finding
+    is gone or changed: what remains lapses only where nobody holds the presidential powers
+    (the exhausted succession), whom the new duty cannot oblige. The suite's counterexample for
+    the seven days is the exhausted succession before and after: no verdict changes."""
+    from polity.proofs.interpreter import Interpreter
+
     touches, report = kz_impact(kz, "convene-for-presidential-election.yaml")
     assert touches == []
     assert "early-election-announced-in-time" not in _changed(report)
     assert report["verdict_changes"] == [] and report["undecided"] == []
+    model, _ = kz
+    before = _recess_deadlock(resolve(model))
+    assert before is not None and before.depends == "other-actor"
+    assert "the President convenes an extraordinary session" in before.summary
+    system = resolve(apply_amendment(model, load_amendment(
+        EXAMPLES / "convene-for-presidential-election.yaml")).model)
+    after = _recess_deadlock(system)
+    if after is not None:
+        assert (after.summary, after.trace) != (before.summary, before.trace)
+        states = Interpreter(system).run(after.trace, eager=True)
+        assert any(st["presidency_holder"] == "nobody" for st in states)
 
 
 @pytest.mark.parametrize(("name", "touched"), [
