@@ -210,11 +210,9 @@ def suite_junit(report: SuiteReport, context: Context) -> None:
 
 @renders("junit", FindReport)
 def findings_junit(report: FindReport, context: Context) -> None:
-    assert context.loaded is not None, "find's JUnit names findings by their lines: it needs the model"
-    write(junit_findings(report, context.loaded))
+    write(junit_findings(report, context.model("find's JUnit output")))
 
 
 @renders("junit", AmendmentReport, DiffReport)
 def amendment_junit(report: AmendmentReport | DiffReport, context: Context) -> None:
-    assert context.loaded is not None, "an amendment's junit output needs the model before the change"
-    write(junit_amendment(report, context.loaded))
+    write(junit_amendment(report, context.model("an amendment's JUnit output")))
