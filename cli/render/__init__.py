@@ -38,6 +38,16 @@ class Context:
             raise InternalError(f"{output} needs the model, and none was given")
         return self.loaded
 
+    def reading(self, label: str) -> str:
+        """A reading label (``id=option,...``) as a person reads it: in the model's words (the
+        options' descriptions, ``proofs.explain.reading_words``). ``default`` stays the word;
+        without a model the label is all there is. Machine outputs keep the label itself."""
+        if label == "default" or not label or self.loaded is None:
+            return label
+        from ...proofs.explain import reading_words
+
+        return reading_words(label, self.loaded)
+
 
 Renderer = Callable[[Any, Context], None]
 F = TypeVar("F", bound=Renderer)
