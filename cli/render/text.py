@@ -142,9 +142,18 @@ def questions_text(report: FindReport, context: Context) -> None:
     for q in report.questions:
         counts[q.status.value] = counts.get(q.status.value, 0) + 1
     show(f"{len(report.questions)} questions: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+    said = ""
     for q in report.questions:
-        if q.status.value != "found":
-            show(f"  {q.what} [{context.reading(q.reading)}]: {q.text()}")
+        if q.status.value == "found":
+            continue
+        words = context.reading(q.reading)
+        if words == q.reading:  # a label (default): short enough for every line
+            show(f"  {q.what} [{q.reading}]: {q.text()}")
+            continue
+        if words != said:  # a reading in words: said once above its questions
+            show(f"  under {words}")
+            said = words
+        show(f"    {q.what}: {q.text()}")
 
 
 @renders("text", Explanation)
