@@ -43,5 +43,5 @@ def register(app: typer.Typer) -> None:
         from ..proofs.usecases import query as answer
 
         with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
-            system, report = answer(name, model, data, reading, queries, bound, timeout, shown)
-        render(fmt.value, report, Context(system=system))
+            loaded, system, report = answer(name, model, data, reading, queries, bound, timeout, shown)
+        render(fmt.value, report, Context(loaded=loaded, system=system))

@@ -204,53 +204,82 @@ class _Resolver:
         return e
 
     def run(self) -> System:
-        c = self.c
+        """Resolve every kind of element in declaration order, so the first error a file
+        has is the one reported (names are claimed in that order too)."""
         self.check_readings()
-        seen: dict[str, PathKey] = {}
+        self.seen: dict[str, PathKey] = {}
+        self.resolve_parameters()
+        self.resolve_actors()
+        self.resolve_enums()
+        self.resolve_vars()
+        self.resolve_events()
+        obligations = self.resolve_obligations()
+        prohibitions = self.resolve_prohibitions()
+        permissions = self.resolve_permissions()
+        offices = self.resolve_offices()
+        self.check_entrenched()
+        return System(
+            id=self.c.id, title=self.c.title, file=self.loaded.file,
+            reading=MappingProxyType(dict(self.reading)), params=MappingProxyType(self.params),
+            vars=tuple(self.vars), events=MappingProxyType(self.events),
+            actors=MappingProxyType(self.actors),
+            obligations=tuple(obligations), prohibitions=tuple(prohibitions),
+            permissions=tuple(permissions), offices=tuple(offices),
+            elements=MappingProxyType(dict(self.elements)), enums=MappingProxyType(self.enums),
+        )
 
-        def claim(name: str, path: PathKey) -> None:
-            if name in RESERVED:
-                raise self.fail(f"{shown(name)} is reserved and cannot be declared", path)
-            if name in seen:
-                raise self.fail(f"duplicate name {shown(name)} (already declared)", path)
-            seen[name] = path
+    def claim(self, name: str, path: PathKey) -> None:
+        """One name space for every declared id (parameters, actors, values, variables, ...)."""
+        if name in RESERVED:
+            raise self.fail(f"{shown(name)} is reserved and cannot be declared", path)
+        if name in self.seen:
+            raise self.fail(f"duplicate name {shown(name)} (already declared)", path)
+        self.seen[name] = path
 
-        # parameters, in order; each may use the earlier ones
+    def resolve_parameters(self) -> None:
+        """Parameters, in order; each may use the earlier ones."""
         params: dict[str, int | bool] = {}
-        for i, p in enumerate(c.parameters):
+        for i, p in enumerate(self.c.parameters):
             path = ("parameters", i, "value")
-            claim(p.id, ("parameters", i, "id"))
+            self.claim(p.id, ("parameters", i, "id"))
             scope = Scope({k: (BOOL if isinstance(v, bool) else INT) for k, v in params.items()},
                           frozenset(params), values=dict(params))
             value = self.const(p.value, path, scope, params, None)
             assert isinstance(value, bool | int)
             params[p.id] = value
+        self.params = params
 
-        actors = {WORLD: "the world"}
-        for i, a in enumerate(c.actors):
-            claim(a.id, ("actors", i, "id"))
-            actors[a.id] = a.name
+    def resolve_actors(self) -> None:
+        self.actors = {WORLD: "the world"}
+        for i, a in enumerate(self.c.actors):
+            self.claim(a.id, ("actors", i, "id"))
+            self.actors[a.id] = a.name
 
-        # enums and state variables
-        enums: dict[str, EnumType] = {}
-        const_scope = Scope({k: (BOOL if isinstance(v, bool) else INT) for k, v in params.items()},
-                            frozenset(params))
-        for i, v in enumerate(c.state):
+    def resolve_enums(self) -> None:
+        """The enum types of state variables; their values share the name space, and constant
+        expressions (ranges, initial values) may use them."""
+        params = self.params
+        self.enums: dict[str, EnumType] = {}
+        for i, v in enumerate(self.c.state):
             if v.type == "enum":
                 if len(v.values) < 2:
                     raise self.fail(f"enum {shown(v.id)} needs at least two values", ("state", i, "values"))
                 for val in v.values:
-                    claim(val, ("state", i, "values"))
-                enums[v.id] = EnumType(v.id, tuple(v.values))
-        enum_values = {val: t for t in enums.values() for val in t.values}
-        const_scope = Scope(const_scope.names, const_scope.constants, enum_values, values=dict(params))
+                    self.claim(val, ("state", i, "values"))
+                self.enums[v.id] = EnumType(v.id, tuple(v.values))
+        self.enum_values = {val: t for t in self.enums.values() for val in t.values}
+        self.const_scope = Scope({k: (BOOL if isinstance(v, bool) else INT) for k, v in params.items()},
+                                 frozenset(params), self.enum_values, values=dict(params))
 
+    def resolve_vars(self) -> None:
+        """State variables (never under a reading), then the scope guards and effects read."""
+        params, const_scope = self.params, self.const_scope
         vars_: list[VarDef] = []
-        for i, v in enumerate(c.state):
-            claim(v.id, ("state", i, "id"))
+        for i, v in enumerate(self.c.state):
+            self.claim(v.id, ("state", i, "id"))
             if not self.applies(v.under):
                 raise self.fail("state variables cannot depend on a reading", ("state", i, "under"))
-            t: Type = enums[v.id] if v.type == "enum" else (BOOL if v.type == "bool" else INT)
+            t: Type = self.enums[v.id] if v.type == "enum" else (BOOL if v.type == "bool" else INT)
             lo = hi = None
             if v.type == "int":
                 if v.range is None:
@@ -266,37 +295,42 @@ class _Resolver:
                 raise self.fail(f"initial value {init} of {shown(v.id)} is outside [{lo}, {hi}]", ("state", i, "init"))
             vars_.append(VarDef(v.id, t, lo, hi, init, tuple(v.cites), v.description))
         self.vars = vars_
-        var_types = {v.id: v.type for v in vars_}
+        self.var_types = {v.id: v.type for v in vars_}
         state_names: dict[str, Type] = {k: (BOOL if isinstance(p, bool) else INT) for k, p in params.items()}
-        state_names.update(var_types)
+        state_names.update(self.var_types)
         state_names[NOW] = INT
-        state_scope = Scope(state_names, frozenset(params), enum_values, values=dict(params))
+        self.state_scope = Scope(state_names, frozenset(params), self.enum_values, values=dict(params))
 
-        events: dict[str, EventDef] = {}
-        for i, ev in enumerate(c.events):
-            claim(ev.id, ("events", i, "id"))
-            if ev.actor not in actors:
+    def resolve_events(self) -> None:
+        """Events under this reading (every declared one is checked), and the time-passes step."""
+        self.events: dict[str, EventDef] = {}
+        for i, ev in enumerate(self.c.events):
+            self.claim(ev.id, ("events", i, "id"))
+            if ev.actor not in self.actors:
                 raise self.fail(f"unknown actor {shown(ev.actor)} (declare it under actors)", ("events", i, "actor"))
             if not self.applies(ev.under):
                 continue
-            events[ev.id] = self.event(ev, i, state_scope, const_scope, params, var_types)
-        events[TIME_PASSES] = EventDef(TIME_PASSES, WORLD, "time passes", (), (), (), (), ())
+            self.events[ev.id] = self.event(ev, i)
+        self.events[TIME_PASSES] = EventDef(TIME_PASSES, WORLD, "time passes", (), (), (), (), ())
 
-        def known_events(ids: list[str], path: PathKey) -> tuple[str, ...]:
-            declared = {e.id for e in c.events}
-            for j, e in enumerate(ids):
-                if e not in declared:
-                    raise self.fail(f"unknown event {shown(e)}", (*path, j))
-            return tuple(e for e in ids if e in events)
+    def known_events(self, ids: list[str], path: PathKey) -> tuple[str, ...]:
+        """The listed events that exist under this reading; each must be declared in the file."""
+        declared = {e.id for e in self.c.events}
+        for j, e in enumerate(ids):
+            if e not in declared:
+                raise self.fail(f"unknown event {shown(e)}", (*path, j))
+        return tuple(e for e in ids if e in self.events)
 
+    def resolve_obligations(self) -> list[ObligationDef]:
+        state_scope = self.state_scope
         obligations = []
-        for i, o in enumerate(c.obligations):
-            claim(o.id, ("obligations", i, "id"))
+        for i, o in enumerate(self.c.obligations):
+            self.claim(o.id, ("obligations", i, "id"))
             base: PathKey = ("obligations", i)
-            if o.actor not in actors:
+            if o.actor not in self.actors:
                 raise self.fail(f"unknown actor {shown(o.actor)}", (*base, "actor"))
-            discharge, discharge_when = self.discharges(o, base, events, state_scope)
-            prepared = known_events(o.prepared_by, (*base, "prepared_by"))
+            discharge, discharge_when = self.discharges(o, base, self.events, state_scope)
+            prepared = self.known_events(o.prepared_by, (*base, "prepared_by"))
             if (o.within is None) != (o.since is None):
                 raise self.fail("'within' and 'since' go together", base)
             if not self.applies(o.under):
@@ -313,58 +347,59 @@ class _Resolver:
                 None if o.since is None else self.expr(o.since, (*base, "since"), state_scope, INT),
                 discharge_when, prepared,
             ))
+        return obligations
 
+    def resolve_prohibitions(self) -> list[ProhibitionDef]:
         prohibitions = []
-        for i, ph in enumerate(c.prohibitions):
-            claim(ph.id, ("prohibitions", i, "id"))
-            base = ("prohibitions", i)
-            targets = known_events(ph.events, (*base, "events"))
+        for i, ph in enumerate(self.c.prohibitions):
+            self.claim(ph.id, ("prohibitions", i, "id"))
+            base: PathKey = ("prohibitions", i)
+            targets = self.known_events(ph.events, (*base, "events"))
             if not self.applies(ph.under):
                 continue
             el = self.element(f"prohibition:{ph.id}", "prohibition", ph.cites, base, ph.summary)
             prohibitions.append(ProhibitionDef(
                 el, ph.id, ph.summary, targets, self.arg_condition(ph.when, (*base, "when"), targets,
-                                                                   events, state_scope)))
+                                                                   self.events, self.state_scope)))
+        return prohibitions
 
+    def resolve_permissions(self) -> list[PermissionDef]:
         permissions = []
-        for i, pm in enumerate(c.permissions):
-            claim(pm.id, ("permissions", i, "id"))
-            base = ("permissions", i)
-            if pm.actor not in actors:
+        for i, pm in enumerate(self.c.permissions):
+            self.claim(pm.id, ("permissions", i, "id"))
+            base: PathKey = ("permissions", i)
+            if pm.actor not in self.actors:
                 raise self.fail(f"unknown actor {shown(pm.actor)}", (*base, "actor"))
-            targets = known_events(pm.events, (*base, "events"))
+            targets = self.known_events(pm.events, (*base, "events"))
             if not self.applies(pm.under):
                 continue
             el = self.element(f"permission:{pm.id}", "permission", pm.cites, base, pm.summary)
             permissions.append(PermissionDef(
                 el, pm.id, pm.actor, pm.summary, targets,
-                self.arg_condition(pm.when, (*base, "when"), targets, events, state_scope)))
+                self.arg_condition(pm.when, (*base, "when"), targets, self.events, self.state_scope)))
+        return permissions
 
+    def resolve_offices(self) -> list[OfficeDef]:
         offices = []
-        for i, of in enumerate(c.offices):
-            claim(of.id, ("offices", i, "id"))
-            base = ("offices", i)
-            fills = known_events(of.filled_by, (*base, "filled_by"))
+        for i, of in enumerate(self.c.offices):
+            self.claim(of.id, ("offices", i, "id"))
+            base: PathKey = ("offices", i)
+            fills = self.known_events(of.filled_by, (*base, "filled_by"))
             if not self.applies(of.under):
                 continue
             offices.append(OfficeDef(
-                of.id, of.name, self.expr(of.vacant_when, (*base, "vacant_when"), state_scope, BOOL),
+                of.id, of.name, self.expr(of.vacant_when, (*base, "vacant_when"), self.state_scope, BOOL),
                 fills, of.continuous, tuple(of.cites), base))
+        return offices
 
-        for i, en in enumerate(c.entrenched):
+    def check_entrenched(self) -> None:
+        """Every entrenched provision is cited somewhere (itself, a part of it or a whole of it)."""
+        cites = self.all_cites()
+        for i, en in enumerate(self.c.entrenched):
             if not any(en.id == x or x.startswith(en.id + "__") or en.id.startswith(x + "__")
-                       for x in self.all_cites()):
+                       for x in cites):
                 raise self.fail(f"entrenched provision {en.id} is not cited anywhere in the model",
                                 ("entrenched", i, "id"))
-
-        return System(
-            id=c.id, title=c.title, file=self.loaded.file,
-            reading=MappingProxyType(dict(self.reading)), params=MappingProxyType(params),
-            vars=tuple(vars_), events=MappingProxyType(events), actors=MappingProxyType(actors),
-            obligations=tuple(obligations), prohibitions=tuple(prohibitions),
-            permissions=tuple(permissions), offices=tuple(offices),
-            elements=MappingProxyType(dict(self.elements)), enums=MappingProxyType(enums),
-        )
 
     def discharges(self, o: Obligation, base: PathKey, events: dict[str, EventDef], scope: Scope
                    ) -> tuple[tuple[str, ...], tuple[tuple[str, Node], ...]]:
@@ -418,8 +453,9 @@ class _Resolver:
             out.update(r.cites)
         return out
 
-    def event(self, ev: Event, i: int, state_scope: Scope, const_scope: Scope,
-              params: dict[str, Any], var_types: dict[str, Type]) -> EventDef:
+    def event(self, ev: Event, i: int) -> EventDef:
+        state_scope, const_scope, params, var_types = (self.state_scope, self.const_scope,
+                                                       self.params, self.var_types)
         base: PathKey = ("events", i)
         args = []
         arg_names: set[str] = set()

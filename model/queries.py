@@ -59,10 +59,7 @@ class Objective(Strict):
 
     _e = field_validator("maximize", "minimize", "subject_to", mode="before")(_expr_text)
 
-    @field_validator("cites")
-    @classmethod
-    def _cites_ok(cls, v: list[str]) -> list[str]:
-        return _check_cites(v)
+    _c = field_validator("cites")(_check_cites)
 
 
 class QueryReading(Strict):
@@ -101,10 +98,7 @@ class Query(Strict):
 
     _e = field_validator("took_place", "unit_carried", "units_required", mode="before")(_expr_text)
 
-    @field_validator("cites")
-    @classmethod
-    def _cites_ok(cls, v: list[str]) -> list[str]:
-        return _check_cites(v)
+    _c = field_validator("cites")(_check_cites)
 
 
 class QueryCatalog(Strict):

@@ -60,10 +60,7 @@ class Cited(Strict):
         description="Applies only under these readings: {reading id: option id}.",
     )
 
-    @field_validator("cites")
-    @classmethod
-    def _cites_ok(cls, v: list[str]) -> list[str]:
-        return _check_cites(v)
+    _c = field_validator("cites")(_check_cites)
 
 
 class Source(Strict):
@@ -79,10 +76,7 @@ class Parameter(Strict):
 
     _v = field_validator("value", mode="before")(_expr_text)
 
-    @field_validator("cites")
-    @classmethod
-    def _cites_ok(cls, v: list[str]) -> list[str]:
-        return _check_cites(v)
+    _c = field_validator("cites")(_check_cites)
 
 
 class Actor(Strict):
@@ -226,10 +220,7 @@ class Reading(Strict):
     options: list[ReadingOption] = Field(min_length=2)
     default: str
 
-    @field_validator("cites")
-    @classmethod
-    def _cites_ok(cls, v: list[str]) -> list[str]:
-        return _check_cites(v)
+    _c = field_validator("cites")(_check_cites)
 
 
 class Entrenched(Strict):

@@ -84,11 +84,12 @@ def quote_lines(source: SourceText | None, cites: list[str], limit: int = 0) -> 
     return out
 
 
-def result_lines(r: CheckResult, indent: str = "") -> list[str]:
+def result_lines(r: CheckResult, indent: str = "", reading: str | None = None) -> list[str]:
     """A suite result as a lawyer reads it: expected and actual verdict, the property, the
-    provisions, the dated timeline or what a proof relies on (for JUnit, pytest, ...)."""
+    provisions, the dated timeline or what a proof relies on (for JUnit, pytest, ...);
+    ``reading`` is the line saying the reading in words, when the caller has the model."""
     lines = [f"expected: {r.expected.value if r.expected is not None else '-'}", f"actual:   {r.verdict.value}",
-             f"reading:  {r.reading}"]
+             f"reading:  {r.reading}" if reading is None else reading]
     if r.statement:
         lines.append(f"property: {r.statement}")
     if r.formula:

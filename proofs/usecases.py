@@ -25,6 +25,7 @@ from .records import (
     FindingRecord,
     FindReport,
     ImpactReport,
+    QueryAnswer,
     QueryReport,
     QuestionRecord,
     SequenceReport,
@@ -187,17 +188,22 @@ def check_one(suite: Any, job: Any) -> CheckResult:
 
 def query(name: str, model: Path | None = None, data: Path | None = None,
           reading: list[str] | None = None, queries: Path | None = None, bound: int | None = None,
-          timeout: float | None = None, progress: Progress | None = None) -> tuple[Any, QueryReport]:
-    """A quantitative question from the model's query catalog, answered exactly.
+          timeout: float | None = None, progress: Progress | None = None
+          ) -> tuple[LoadedModel, Any, QueryReport]:
+    """A quantitative question from the model's query catalog, answered exactly, in a process
+    of its own (isolated.py) as ``check`` answers each property: the witness traces do not
+    depend on what ran before in this process.
 
     ``reading`` holds model readings ``ID=OPTION`` and at most one query reading (a bare id).
-    Returns the System the answers are about (renderers quote its provisions) and the report.
+    Returns the model, the System the answers are about (renderers narrate its events) and the
+    report.
     """
     from ..model.errors import Location
     from ..model.loader import BUILTIN_MODEL, resolve
     from ..model.paths import data_path
     from ..model.queries import catalog_path_for, load_queries, load_units
-    from .query_answers import DEFAULT_TIMEOUT, run_query
+    from .isolated import run_each
+    from .query_answers import DEFAULT_TIMEOUT
 
     loaded = load_model(model)
     cat_path = queries or catalog_path_for(model if model is not None else BUILTIN_MODEL)
@@ -230,10 +236,26 @@ def query(name: str, model: Path | None = None, data: Path | None = None,
         raise UserError(f"--data is only for referendum queries ({name} is a {q.kind} query)")
     limit = DEFAULT_TIMEOUT if timeout is None else timeout
     (progress or Quiet()).start(name, f"query {name}", f"{limit:g} s")
-    answers = run_query(lq, name, system, units, timeout=limit, bound=bound, query_reading=query_reading)
+    (answers,) = run_each(_answer_query, [(lq, name, system, units, limit, bound, query_reading)])
     label = reading_label(system.reading, loaded.default_reading())
-    return system, QueryReport(name, q.statement, loaded.constitution.id, label,
-                               tuple(a.record() for a in answers), solver_info())
+    return loaded, system, QueryReport(name, q.statement, loaded.constitution.id, label,
+                                       tuple(QueryAnswer.from_json(a) for a in answers), solver_info())
+
+
+def _answer_query(item: tuple[Any, str, Any, Any, float, int | None, str | None]) -> list[dict[str, Any]]:
+    """One query's answers as plain JSON (this runs in the forked process: no Z3 object leaves it).
+
+    A collection first: the child inherits the parent's garbage-collector counts, which decide
+    when its collections free Z3 objects, and so which trace the solver finds (measured: the
+    quant model's max-vacancy witness changed after three other queries had run)."""
+    import gc
+
+    from .query_answers import run_query
+
+    gc.collect()
+    lq, name, system, units, limit, bound, query_reading = item
+    return [a.record().to_json() for a in run_query(lq, name, system, units, timeout=limit, bound=bound,
+                                                    query_reading=query_reading)]
 
 
 def _query_readings(items: list[str]) -> tuple[dict[str, str], str | None]:

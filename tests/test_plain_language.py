@@ -81,7 +81,52 @@ def test_check_and_explain_speak_in_words() -> None:
 
 
 def test_find_speaks_in_words() -> None:
+    """Under a reading other than the default, so that the reading is said too (in the words of
+    the option's description, never as ``id=option``)."""
     ids = model_ids()
-    text = _run("find", "--kind", "deadlock", "--bound", "6", "--timeout", "300")
+    text = _run("find", "--kind", "deadlock", "--bound", "6", "--timeout", "300", "--reading", "priority_duty=decide")
     assert "deadlock" in text
+    assert _says("priority_duty", "decide") in text
     assert leaks(text, ids) == []
+
+
+def _says(reading: str, option: str) -> str:
+    r = next(r for r in load_model(None).constitution.readings if r.id == reading)
+    return next(o.says for o in r.options if o.id == option)
+
+
+# A property judged under each option of a reading (priority_duty: Art. 60(2)), quick to decide.
+PER_READING_CATALOG = """\
+catalog: plain-readings
+model: kz-2026
+properties:
+  - id: priority-bill-can-be-decided
+    statement: A draft law can be adopted or rejected.
+    formula: "reachable happened(kurultai_rejects_bill) or happened(kurultai_adopts_bill)"
+    cites: [art_60__para_2]
+    readings: [priority_duty]
+"""
+PER_READING_SUITE = """\
+suite: plain-readings
+catalog: catalog.yaml
+bound: 8
+timeout: 120
+expect:
+  priority-bill-can-be-decided:
+    priority_duty=adopt: reachable
+    priority_duty=decide: reachable
+"""
+
+
+def test_check_and_explain_say_readings_in_words(tmp_path: Path) -> None:
+    ids = model_ids()
+    (tmp_path / "catalog.yaml").write_text(PER_READING_CATALOG)
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(PER_READING_SUITE)
+    text = _run("check", "--suite", str(suite))
+    explained = _run("explain", "priority-bill-can-be-decided", "--suite", str(suite))
+    for option in ("adopt", "decide"):
+        assert " ".join(_says("priority_duty", option).split()[-4:]) in explained
+    assert "2/2 as expected" in text
+    assert leaks(text, ids) == []
+    assert leaks(explained, ids) == []

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ...model.errors import InternalError
+
 if TYPE_CHECKING:
     from ...model.loader import LoadedModel
 
@@ -28,6 +30,23 @@ class Context:
     quote: bool = False
     system: Any = None
     commentary: Any = None  # identity -> cli.commentary.Comment (find's Markdown walk-through)
+
+    def model(self, output: str) -> LoadedModel:
+        """The model, for an ``output`` that locates or names what it reports by the model's
+        lines (JUnit, SARIF); a command that renders one without passing the model is a bug."""
+        if self.loaded is None:
+            raise InternalError(f"{output} needs the model, and none was given")
+        return self.loaded
+
+    def reading(self, label: str) -> str:
+        """A reading label (``id=option,...``) as a person reads it: in the model's words (the
+        options' descriptions, ``proofs.explain.reading_words``). ``default`` stays the word;
+        without a model the label is all there is. Machine outputs keep the label itself."""
+        if label == "default" or not label or self.loaded is None:
+            return label
+        from ...proofs.explain import reading_words
+
+        return reading_words(label, self.loaded)
 
 
 Renderer = Callable[[Any, Context], None]

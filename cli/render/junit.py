@@ -20,6 +20,7 @@ Nothing here imports Z3: these functions only format finished reports.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
 
 from ...model.loader import LoadedModel
 from ...model.system import human_cite
@@ -53,10 +54,24 @@ def outcome(r: CheckResult) -> str:
     return "passed" if r.ok is not False else "failure"
 
 
-def failure_text(r: CheckResult) -> str:
+Words = Callable[[str], str]  # a reading label as a person reads it (Context.reading)
+
+
+def _as_is(label: str) -> str:
+    return label
+
+
+def _reading_line(label: str, words: Words) -> str | None:
+    """'the reading: ...' in the model's words; None where there are none (the label line)."""
+    said = words(label)
+    return None if said == label else said
+
+
+def failure_text(r: CheckResult, words: Words = _as_is) -> str:
     """Expected against actual verdict, the property, and the dated timeline of the trace (a
     vacuous proof says so first)."""
-    return "\n".join(([r.verdict_words()] if r.vacuous else []) + result_lines(r))
+    lines = result_lines(r, reading=_reading_line(r.reading, words))
+    return "\n".join(([r.verdict_words()] if r.vacuous else []) + lines)
 
 
 def _time(seconds: float) -> str:
@@ -86,8 +101,10 @@ def _document(suite: ET.Element) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 
 
-def junit_check(report: SuiteReport) -> str:
-    """The JUnit XML of a suite run."""
+def junit_check(report: SuiteReport, loaded: LoadedModel | None = None) -> str:
+    """The JUnit XML of a suite run; the name of a case is its property id and reading label
+    (what CI tracks), its text says the reading in the model's words when the model is given."""
+    words = Context(loaded=loaded).reading
     cases = []
     for r in report.results:
         case = ET.Element("testcase", {"classname": report.suite, "name": f"{r.id} [{r.reading}]",
@@ -97,24 +114,27 @@ def junit_check(report: SuiteReport) -> str:
         if kind == "failure":
             ET.SubElement(case, "failure", {
                 "type": "changed-verdict",
-                "message": f"expected {expected}, got {r.verdict_words()}"}).text = failure_text(r)
+                "message": f"expected {expected}, got {r.verdict_words()}"}).text = failure_text(r, words)
         elif kind == "error":
             ET.SubElement(case, "error", {
                 "type": "unknown",
                 "message": f"expected {expected}, got unknown: {r.reason or 'no verdict'}",
-            }).text = failure_text(r)
+            }).text = failure_text(r, words)
         elif kind == "skipped":
             ET.SubElement(case, "skipped", {
                 "type": "unknown", "message": f"unknown: {r.reason or 'no verdict'}"})
         if kind != "failure" and kind != "error":
-            ET.SubElement(case, "system-out").text = failure_text(r)
+            ET.SubElement(case, "system-out").text = failure_text(r, words)
         cases.append(case)
     props = {"model": report.model, "solver.z3": report.solver.z3, "solver.seed": str(report.solver.seed)}
     return _document(_suite_element(report.suite, cases, report.seconds, props))
 
 
-def finding_text(f: FindingRecord) -> str:
-    lines = [f.summary, "provisions: " + ", ".join(human_cite(c) for c in f.cites), f"reading: {f.reading}"]
+def finding_text(f: FindingRecord, words: Words = _as_is, others: Sequence[FindingRecord] = ()) -> str:
+    """A finding as a person reads it: the reading in words, a cascade's root by its summary
+    (found among ``others``, the findings reported with it), as the text output names them."""
+    lines = [f.summary, "provisions: " + ", ".join(human_cite(c) for c in f.cites),
+             _reading_line(f.reading, words) or f"reading: {f.reading}"]
     if f.timeline:
         lines.append("timeline:")
         lines += [f"  {t}" for t in f.timeline]
@@ -125,7 +145,8 @@ def finding_text(f: FindingRecord) -> str:
     if f.duration:
         lines.append(f"longest duration: {f.duration}")
     if f.root:
-        lines.append(f"a cascade of: {f.root}")
+        root = next((r.summary for r in others if r.identity == f.root), f.root)
+        lines.append(f"a cascade of: {root}")
     return "\n".join(lines)
 
 
@@ -139,11 +160,13 @@ def junit_findings(report: FindReport, loaded: LoadedModel | None = None) -> str
     """
     suite = f"find.{report.model}"
     places = Places(loaded) if loaded is not None else None
+    words = Context(loaded=loaded).reading
     names = unique([finding_title(f, places) for f in report.findings])
     cases = []
     for f, name in zip(report.findings, names, strict=True):
         case = ET.Element("testcase", {"classname": f"find.{f.kind}", "name": name, "time": "0.000"})
-        ET.SubElement(case, "failure", {"type": f.kind, "message": f.summary}).text = finding_text(f)
+        ET.SubElement(case, "failure", {"type": f.kind, "message": f.summary}).text = finding_text(
+            f, words, report.findings)
         cases.append(case)
     found = {f.kind for f in report.findings}
     for kind in report.kinds:
@@ -160,6 +183,7 @@ def junit_amendment(report: ProposedChange, loaded: LoadedModel) -> str:
     failure; an ``error`` when one side could not be decided), per new finding (a failure) and
     per finding gone (passing, with what went), each name unique."""
     places = Places(loaded)
+    words = Context(loaded=loaded).reading
     cases: list[ET.Element] = []
 
     def case(classname: str, name: str) -> ET.Element:
@@ -187,12 +211,14 @@ def junit_amendment(report: ProposedChange, loaded: LoadedModel) -> str:
             case("amend.verdicts", "no verdict changes")
         if report.find:
             added, removed = impact.comparison.findings_added, impact.comparison.findings_removed
+            after = [*added, *(fc.after for fc in impact.comparison.findings_changed)]
             for f, name in zip(added, unique(["new: " + finding_title(f, places) for f in added]), strict=True):
                 ET.SubElement(case(f"amend.find.{f.kind}", name), "failure", {
-                    "type": f.kind, "message": f.summary}).text = finding_text(f)
+                    "type": f.kind, "message": f.summary}).text = finding_text(f, words, after)
             for f, name in zip(removed, unique(["gone: " + finding_title(f, places) for f in removed]),
                                strict=True):
-                ET.SubElement(case(f"amend.find.{f.kind}", name), "system-out").text = finding_text(f)
+                ET.SubElement(case(f"amend.find.{f.kind}", name), "system-out").text = finding_text(
+                    f, words, removed)
             if not added:
                 case("amend.find", "no new findings")
     props = {"model": report.model, "amendment": report.name}
@@ -205,16 +231,14 @@ def junit_amendment(report: ProposedChange, loaded: LoadedModel) -> str:
 
 @renders("junit", SuiteReport)
 def suite_junit(report: SuiteReport, context: Context) -> None:
-    write(junit_check(report))
+    write(junit_check(report, context.loaded))
 
 
 @renders("junit", FindReport)
 def findings_junit(report: FindReport, context: Context) -> None:
-    assert context.loaded is not None, "find's JUnit names findings by their lines: it needs the model"
-    write(junit_findings(report, context.loaded))
+    write(junit_findings(report, context.model("find's JUnit output")))
 
 
 @renders("junit", AmendmentReport, DiffReport)
 def amendment_junit(report: AmendmentReport | DiffReport, context: Context) -> None:
-    assert context.loaded is not None, "an amendment's junit output needs the model before the change"
-    write(junit_amendment(report, context.loaded))
+    write(junit_amendment(report, context.model("an amendment's JUnit output")))

@@ -46,12 +46,13 @@ def findings_page(report: FindReport, context: Context) -> str:
             out += [info.description, ""]
         for i, f in enumerate(report.findings):
             if f.kind == kind:
-                out += _finding(i, f, by_identity, comments, source)
+                out += _finding(i, f, by_identity, comments, source, context.reading(f.reading))
     uncommented = [f for f in report.findings if f.identity not in comments]
     stale = sorted(set(comments) - set(by_identity))
     if report.questions:
         out += ["## Every question asked", "", "| question | reading | status |", "|---|---|---|"]
-        out += [f"| {_cell(q.what)} | {_cell(q.reading)} | {_cell(q.text())} |" for q in report.questions]
+        out += [f"| {_cell(q.what)} | {_cell(context.reading(q.reading))} | {_cell(q.text())} |"
+                for q in report.questions]
         out.append("")
     if uncommented or stale:
         out += ["## Not yet commented", ""]
@@ -62,10 +63,10 @@ def findings_page(report: FindReport, context: Context) -> str:
 
 
 def _finding(i: int, f: FindingRecord, by_identity: dict[str, FindingRecord], comments: Mapping[str, Comment],
-             source: SourceText | None) -> list[str]:
+             source: SourceText | None, reading: str) -> list[str]:
     out = [f"### {i + 1}. {f.summary}", ""]
     facts = [f"- **Provisions:** {', '.join(human_cite(c) for c in sorted(f.cites, key=citation_sort_key))}",
-             f"- **Reading:** {f.reading}"]
+             f"- **Reading:** {reading}"]
     if f.depends:
         facts.append(f"- **Meeting it:** {DEPENDS.get(f.depends, f.depends)}")
     if f.duration:

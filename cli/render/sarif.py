@@ -359,17 +359,14 @@ def _write(log: object) -> None:
 
 @renders("sarif", SuiteReport)
 def suite_sarif(report: SuiteReport, context: Context) -> None:
-    assert context.loaded is not None, "SARIF locates results in the model file: it needs the model"
-    _write(sarif_check(report, context.loaded, context.suite))
+    _write(sarif_check(report, context.model("check's SARIF output"), context.suite))
 
 
 @renders("sarif", FindReport)
 def findings_sarif(report: FindReport, context: Context) -> None:
-    assert context.loaded is not None, "SARIF locates findings in the model file: it needs the model"
-    _write(sarif_findings(report, context.loaded))
+    _write(sarif_findings(report, context.model("find's SARIF output")))
 
 
 @renders("sarif", AmendmentReport, DiffReport)
 def amendment_sarif(report: AmendmentReport | DiffReport, context: Context) -> None:
-    assert context.loaded is not None, "an amendment's sarif output needs the model before the change"
-    _write(sarif_amendment(report, context.loaded))
+    _write(sarif_amendment(report, context.model("an amendment's SARIF output")))

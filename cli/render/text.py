@@ -32,6 +32,12 @@ def _source(context: Context) -> SourceText | None:
     return source_for(context.loaded) if context.quote and context.loaded is not None else None
 
 
+def _reading(context: Context, label: str) -> str:
+    """'reading default', or a reading in the model's words (``Context.reading``)."""
+    words = context.reading(label)
+    return f"reading {label}" if words == label else words
+
+
 @renders("text", CheckResult)
 def result_text(r: CheckResult, context: Context) -> None:
     print_result(r, _source(context))
@@ -77,13 +83,13 @@ def suite_text(report: SuiteReport, context: Context) -> None:
         table.add_column(col)
     for r in report.results:
         mark = "" if r.ok else " CHANGED"
-        table.add_row(r.id, r.reading, line(verdict_text(r.verdict_words()), (mark, "bold red")),
+        table.add_row(r.id, context.reading(r.reading), line(verdict_text(r.verdict_words()), (mark, "bold red")),
                       _expected(r) or "-", f"{r.seconds:.2f}")
     out.print(table)
     bad = [r for r in report.results if not r.ok]
     source = _source(context)
     for r in bad:
-        show("\n", (r.id, "bold"), f" [{r.reading}]: expected {_expected(r)}, got ",
+        show("\n", (r.id, "bold"), f" [{context.reading(r.reading)}]: expected {_expected(r)}, got ",
              verdict_text(r.verdict_words()))
         print_result(r, source)
     n = len(report.results)
@@ -101,12 +107,12 @@ def findings_text(report: FindReport, context: Context) -> None:
     findings = report.findings
     if not findings:
         show(f"no findings ({report.seconds:.1f} s)")
-        questions_text(report)
+        questions_text(report, context)
         return
     for f in findings:
         show("\n", (f.kind, "bold"), f": {f.summary}")
         cited = ", ".join(human_cite(c) for c in f.cites)
-        show(f"  provisions: {cited}  ", (f"(reading {f.reading})", "dim"))
+        show(f"  provisions: {cited}  ", (f"({_reading(context, f.reading)})", "dim"))
         for text in f.timeline:
             show(f"    {text}")
         if f.note:
@@ -125,10 +131,10 @@ def findings_text(report: FindReport, context: Context) -> None:
     for f in findings:
         kinds[f.kind] = kinds.get(f.kind, 0) + 1
     show("\n" + ", ".join(f"{n} {k}" for k, n in kinds.items()) + f" in {report.seconds:.1f} s")
-    questions_text(report)
+    questions_text(report, context)
 
 
-def questions_text(report: FindReport) -> None:
+def questions_text(report: FindReport, context: Context) -> None:
     """Every question asked: the count per status, then each one not found, with its status."""
     if not report.questions:
         return
@@ -136,9 +142,18 @@ def questions_text(report: FindReport) -> None:
     for q in report.questions:
         counts[q.status.value] = counts.get(q.status.value, 0) + 1
     show(f"{len(report.questions)} questions: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+    said = ""
     for q in report.questions:
-        if q.status.value != "found":
+        if q.status.value == "found":
+            continue
+        words = context.reading(q.reading)
+        if words == q.reading:  # a label (default): short enough for every line
             show(f"  {q.what} [{q.reading}]: {q.text()}")
+            continue
+        if words != said:  # a reading in words: said once above its questions
+            show(f"  under {words}")
+            said = words
+        show(f"    {q.what}: {q.text()}")
 
 
 @renders("text", Explanation)
@@ -152,7 +167,7 @@ def explanation_text(spec: Explanation, context: Context) -> None:
         text = source.quote(c) if source else ""
         show(f"    {human_cite(c)}: \u201c{text}\u201d")
     for r in spec.results:
-        show(f"\n  reading {r.reading}: ", end="")
+        show(f"\n  {_reading(context, r.reading)}: ", end="")
         print_result(r, source)
 
 
@@ -163,7 +178,7 @@ def explanation_text(spec: Explanation, context: Context) -> None:
 def query_text(report: QueryReport, context: Context) -> None:
     from rich.table import Table
 
-    show((report.query, "bold"), f" on {report.model} (reading {report.reading})")
+    show((report.query, "bold"), f" on {report.model} ({_reading(context, report.reading)})")
     show(f"  {report.statement}")
     table = Table(show_lines=False)
     for col in ("answer", "value", "status", "proof"):
@@ -224,13 +239,13 @@ def _trace_lines(a: QueryAnswer, system: Any) -> list[str]:
 @renders("text", DiffReport)
 def diff_text(report: DiffReport, context: Context) -> None:
     """The report of ``diff``: admissibility, then what the change changes."""
-    _change_lines(report)
+    _change_lines(report, context)
 
 
 @renders("text", AmendmentReport)
 def amendment_text(report: AmendmentReport, context: Context) -> None:
     """The report of ``amend`` with one amendment."""
-    _change_lines(report)
+    _change_lines(report, context)
 
 
 @renders("text", SequenceReport)
@@ -243,7 +258,7 @@ def sequence_text(report: SequenceReport, context: Context) -> None:
         show("\n", (f"step {i} (referendum {i})", "bold"),
              (": put to the original text" if i == 1 else
               f": put to the text as amended by {'step 1' if i == 2 else f'steps 1-{i - 1}'}", "dim"))
-        _change_lines(step, in_sequence=True)
+        _change_lines(step, context, in_sequence=True)
     others = ", ".join(f"{r}: {'admissible' if report.admissible_under(r) else 'inadmissible'}"
                        for r in report.readings() if r != report.reading)
     show("\n", ("the whole sequence", "bold"), ": ",
@@ -252,10 +267,10 @@ def sequence_text(report: SequenceReport, context: Context) -> None:
     if report.whole is None:
         show("not analysed (use --ignore-entrenchment to analyse anyway)")
         return
-    _analysis_lines(report.whole, report.find)
+    _analysis_lines(report.whole, report.find, context)
 
 
-def _change_lines(report: ProposedChange, in_sequence: bool = False) -> None:
+def _change_lines(report: ProposedChange, context: Context, in_sequence: bool = False) -> None:
     amendment = report if isinstance(report, AmendmentReport) else None
     if amendment is not None:
         show((amendment.title, "bold"), "  ", (f"({amendment.file}, model {report.model})", "dim"))
@@ -287,7 +302,7 @@ def _change_lines(report: ProposedChange, in_sequence: bool = False) -> None:
         if not in_sequence:
             show("not analysed (use --ignore-entrenchment to analyse anyway)")
         return
-    _analysis_lines(report.impact, report.find)
+    _analysis_lines(report.impact, report.find, context)
 
 
 def _touch_text(t: TouchRecord) -> str:
@@ -304,7 +319,7 @@ def _refused_by(touch: TouchRecord) -> str:
     return "; refused under every reading"
 
 
-def _analysis_lines(impact: ImpactReport, find: bool) -> None:
+def _analysis_lines(impact: ImpactReport, find: bool, context: Context) -> None:
     verdict = verdict_text
     report = impact.comparison
     changes = report.verdict_changes
@@ -315,7 +330,7 @@ def _analysis_lines(impact: ImpactReport, find: bool) -> None:
         for col in ("property", "reading", "before", "after"):
             table.add_column(col)
         for c in changes:
-            table.add_row(c.id, c.reading, verdict(c.before.value), verdict(c.after.value))
+            table.add_row(c.id, context.reading(c.reading), verdict(c.before.value), verdict(c.after.value))
         out.print(table)
         for c in changes:
             show("\n", (c.id, "bold"), " now ", verdict(c.after.value), f": {c.statement}")
@@ -328,7 +343,7 @@ def _analysis_lines(impact: ImpactReport, find: bool) -> None:
     else:
         show("no verdict changes")
     for u in report.undecided:
-        show("\n", (u.id, "bold"), f" [{u.reading}] could not be decided: ", verdict(u.before.value),
+        show("\n", (u.id, "bold"), f" [{context.reading(u.reading)}] could not be decided: ", verdict(u.before.value),
              " before, ", verdict(u.after.value), f" after; {u.limit}")
     if not find:
         show(("findings not compared (--no-find)", "dim"))
@@ -352,7 +367,7 @@ def _analysis_lines(impact: ImpactReport, find: bool) -> None:
     for r in report.reliance_changes:
         plus = ", ".join(human_cite(c) for c in r.added) or "-"
         minus = ", ".join(human_cite(c) for c in r.removed) or "-"
-        show("\n", (r.id, "bold"), f" [{r.reading}] relies on other provisions: + {plus}; - {minus}")
+        show("\n", (r.id, "bold"), f" [{context.reading(r.reading)}] relies on other provisions: + {plus}; - {minus}")
     show(f"\n{len(changes)} verdict change(s), {len(report.undecided)} undecided, "
          f"{len(report.findings_added)} new finding(s), "
          f"{len(report.findings_removed)} gone, {len(report.findings_changed)} changed, "
