@@ -94,6 +94,10 @@ def _collect(conn: Connection, proc: Any, item: object) -> Any:
 def _child(fn: Callable[[Any], Any], item: Any, send: Connection) -> None:
     """Answer one item and leave at once (``os._exit``: no finaliser, no inherited atexit)."""
     gc.enable()  # the parent may have turned collection off for its display thread
+    # A collection first: a child inherits the parent's garbage-collector counts, which decide
+    # when collections free Z3 objects, and so which trace the solver finds (measured: a query's
+    # witness changed after three other queries had run in the parent). Every child starts alike.
+    gc.collect()
     if hasattr(signal, "pthread_sigmask"):  # end on SIGTERM; Ctrl-C is the parent's to handle
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})

@@ -243,16 +243,9 @@ def query(name: str, model: Path | None = None, data: Path | None = None,
 
 
 def _answer_query(item: tuple[Any, str, Any, Any, float, int | None, str | None]) -> list[dict[str, Any]]:
-    """One query's answers as plain JSON (this runs in the forked process: no Z3 object leaves it).
-
-    A collection first: the child inherits the parent's garbage-collector counts, which decide
-    when its collections free Z3 objects, and so which trace the solver finds (measured: the
-    quant model's max-vacancy witness changed after three other queries had run)."""
-    import gc
-
+    """One query's answers as plain JSON (this runs in the forked process: no Z3 object leaves it)."""
     from .query_answers import run_query
 
-    gc.collect()
     lq, name, system, units, limit, bound, query_reading = item
     return [a.record().to_json() for a in run_query(lq, name, system, units, timeout=limit, bound=bound,
                                                     query_reading=query_reading)]
