@@ -158,6 +158,15 @@ def check(
         raise typer.Exit(1)
 
 
+def _limit_words(limit: str) -> str:
+    """Which limit stopped a search, and whether another machine would answer the same."""
+    if limit == "wall-clock limit":
+        return "the wall clock (--timeout) stopped it; a faster or quieter machine may settle it"
+    if limit.startswith("resource"):
+        return "its resource budget was spent (the same on every machine; a larger --budget may settle it)"
+    return f"the solver gave up ({limit})" if limit else "its budget or --timeout ran out"
+
+
 @app.command("find")
 def find(
     model: ModelOpt = None,
@@ -196,8 +205,10 @@ def find(
     with progress(output.err, fmt == FindFormat.text, machine=fmt != FindFormat.text) as shown:
         loaded, report = find_all(model, kinds, bound, timeout, None, all_readings, jobs, shown,
                                   budget, combinations=reading_combinations(reading))
+    limits = {(q.reading, q.what): q.limit for q in report.questions}
     for label, what in report.incomplete:  # searches cut short: say so, never hide it
-        output.warn(f"incomplete: {what} was not settled within its budget or --timeout (reading {label})")
+        output.warn(f"incomplete: {what} was not settled: {_limit_words(limits.get((label, what), ''))}"
+                    f" (reading {label})")
     comments = None
     if commentary is not None:
         from .commentary import load_commentary
