@@ -1,0 +1,91 @@
+"""What the KZ-2026 model still missed (issue 12, items 8, 9 and 14), and the 1995 model's
+priority bill (Art. 61(2)).
+
+Each test runs concrete traces on the independent interpreter (no solver) and fails on the
+encoding before the change: the step it expects refused was allowed, the duty it expects
+inactive was active, or the argument, variable or reading it uses was missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from polity.model.builtin import builtin
+from polity.model.loader import LoadedModel, load_model, resolve
+from polity.model.system import System
+from polity.proofs.interpreter import Interpreter, Step, StepRefused
+
+
+@pytest.fixture(scope="module")
+def loaded() -> LoadedModel:
+    return load_model()
+
+
+@pytest.fixture(scope="module")
+def system(loaded: LoadedModel) -> System:
+    return resolve(loaded)
+
+
+def under(loaded: LoadedModel, **reading: str) -> System:
+    return resolve(loaded, {**loaded.default_reading(), **reading})
+
+
+def run(system: System, steps: list[Step]) -> list[dict[str, Any]]:
+    return Interpreter(system).run(steps)
+
+
+def refused(system: System, steps: list[Step]) -> str:
+    with pytest.raises(StepRefused) as exc:
+        run(system, steps)
+    return str(exc.value)
+
+
+def active(system: System, duty: str, state: dict[str, Any]) -> bool:
+    it = Interpreter(system)
+    return it.active(it.obligation(duty), state)
+
+
+# ---------------------------------------------------------------- Art. 46 item 8, 62(2): per post
+
+CC_JUDGE, CEC_MEMBER, AUDIT_MEMBER = 1, 2, 3
+
+
+def refusal(post: int, day: int = 1, same: int = 0) -> Step:
+    return Step("kurultai_votes_on_appointment", day,
+                {"yes": 0, "post": post, "previously_appointed": 0, "same_candidate": same})
+
+
+def test_refusals_for_different_posts_of_item_8_are_not_repeated(system: System) -> None:
+    # before, one count served every post of item 8: a judge and a CEC member refused made two
+    state = run(system, [refusal(CC_JUDGE), refusal(CEC_MEMBER)])[-1]
+    assert not active(system, "dissolve_after_repeated_refusal", state)
+    state = run(system, [refusal(CC_JUDGE), refusal(CEC_MEMBER), refusal(CEC_MEMBER)])[-1]
+    assert active(system, "dissolve_after_repeated_refusal", state)
+
+
+def test_a_consent_for_one_post_does_not_reset_another(system: System) -> None:
+    consent = Step("kurultai_votes_on_appointment", 1,
+                   {"yes": 100, "post": AUDIT_MEMBER, "previously_appointed": 0, "same_candidate": 0})
+    state = run(system, [refusal(CC_JUDGE), consent, refusal(CC_JUDGE)])[-1]
+    assert active(system, "dissolve_after_repeated_refusal", state)
+
+
+def test_same_candidate_is_a_reading(loaded: LoadedModel) -> None:
+    two_candidates = [refusal(CC_JUDGE), refusal(CC_JUDGE, same=0)]
+    anyone = under(loaded, refusal_candidate="any_candidate")
+    assert active(anyone, "dissolve_after_repeated_refusal", run(anyone, two_candidates)[-1])
+    same = under(loaded, refusal_candidate="same_candidate")
+    assert not active(same, "dissolve_after_repeated_refusal", run(same, two_candidates)[-1])
+    again = run(same, [refusal(CC_JUDGE), refusal(CC_JUDGE, same=1)])[-1]
+    assert active(same, "dissolve_after_repeated_refusal", again)
+
+
+def test_the_once_only_bar_of_art_72_2_is_for_the_judges_only(system: System) -> None:
+    it = Interpreter(system)
+    event = system.events["kurultai_votes_on_appointment"]
+    state = system.initial_state()
+    args = {"yes": 100, "previously_appointed": 1, "same_candidate": 0}
+    assert it.prohibitions_in_force(event, state, 0, {**args, "post": CC_JUDGE}) == [
+        "once_only_constitutional_court_judge"]
+    assert it.prohibitions_in_force(event, state, 0, {**args, "post": CEC_MEMBER}) == []
