@@ -89,3 +89,33 @@ def test_the_once_only_bar_of_art_72_2_is_for_the_judges_only(system: System) ->
     assert it.prohibitions_in_force(event, state, 0, {**args, "post": CC_JUDGE}) == [
         "once_only_constitutional_court_judge"]
     assert it.prohibitions_in_force(event, state, 0, {**args, "post": CEC_MEMBER}) == []
+
+
+# ---------------------------------------------------------------- Art. 62(1), 50(4): the consultations
+
+BEGIN = Step("president_begins_dissolution_consultations", 1)
+DISSOLVE = Step("president_dissolves_kurultai", 3)
+NEW_PM = [Step("president_dismisses_government", 1), Step("kurultai_votes_on_prime_minister", 2, {"yes": 100})]
+NEW_CHAIRMAN = [Step("kurultai_removes_chairman", 1, {"yes": 100}), Step("kurultai_votes_on_chairman", 2, {"yes": 100})]
+
+
+@pytest.mark.parametrize("change", [NEW_PM, NEW_CHAIRMAN], ids=["new-prime-minister", "new-chairman"])
+def test_a_person_who_took_office_since_is_consulted_again(system: System, change: list[Step]) -> None:
+    # before, the consultations held with the predecessor served for the dissolution
+    assert "president_dissolves_kurultai" in refused(system, [BEGIN, *change, DISSOLVE])
+    states = run(system, [BEGIN, *change, Step("president_consults_again", 3), DISSOLVE])
+    assert states[-1]["kurultai_status"] == "kurultai_dissolved"
+
+
+def test_the_consideration_of_art_50_4_goes_on_while_a_successor_is_awaited(system: System) -> None:
+    states = run(system, [BEGIN, *NEW_PM])
+    assert states[-1]["dissolution_consultations"] is True
+    initiate = Step("deputies_initiate_treason_charge", 3, {"initiators": 49})
+    assert Interpreter(system).prohibitions_in_force(
+        system.events[initiate.event], states[-1], 3, initiate.args) == ["no_removal_while_dissolution_considered"]
+
+
+def test_a_post_left_vacant_since_the_consultations(loaded: LoadedModel) -> None:
+    gone = [BEGIN, Step("president_dismisses_government", 2), DISSOLVE]
+    assert run(under(loaded, consultation_vacancy="consult_holders"), gone)[-1]["kurultai_status"] == "kurultai_dissolved"
+    assert "president_dissolves_kurultai" in refused(under(loaded, consultation_vacancy="both_required"), gone)
