@@ -1,5 +1,5 @@
-"""What the KZ-2026 model still missed (issue 12, items 8, 9 and 14), and the 1995 model's
-priority bill (Art. 61(2)).
+"""What the KZ-2026 model still missed (issue 12, items 8, 9 and 14); the 1995 model's priority
+bill (Art. 61(2)) is in test_kz1995_model.py.
 
 Each test runs concrete traces on the independent interpreter (no solver) and fails on the
 encoding before the change: the step it expects refused was allowed, the duty it expects
@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from polity.model.builtin import builtin
 from polity.model.loader import LoadedModel, load_model, resolve
 from polity.model.system import System
 from polity.proofs.interpreter import Interpreter, Step, StepRefused
@@ -117,5 +116,88 @@ def test_the_consideration_of_art_50_4_goes_on_while_a_successor_is_awaited(syst
 
 def test_a_post_left_vacant_since_the_consultations(loaded: LoadedModel) -> None:
     gone = [BEGIN, Step("president_dismisses_government", 2), DISSOLVE]
-    assert run(under(loaded, consultation_vacancy="consult_holders"), gone)[-1]["kurultai_status"] == "kurultai_dissolved"
+    holders = run(under(loaded, consultation_vacancy="consult_holders"), gone)
+    assert holders[-1]["kurultai_status"] == "kurultai_dissolved"
     assert "president_dissolves_kurultai" in refused(under(loaded, consultation_vacancy="both_required"), gone)
+
+
+# ---------------------------------------------------------------- Art. 44(2): deputies at the oath
+
+
+def elect_then_dissolve(system: System) -> list[Step]:
+    """A regular presidential election, then the Kurultai dissolved before the oath."""
+    end = system.params["president_term"]
+    return [Step("kurultai_announces_presidential_election", end - 300),
+            Step("presidential_election_held", end - 299),
+            Step("president_begins_dissolution_consultations", end - 298),
+            Step("president_dissolves_kurultai", end - 298)]
+
+
+def test_the_oath_needs_deputies_under_that_reading(loaded: LoadedModel) -> None:
+    required = under(loaded, oath_presence="deputies_required")
+    steps = elect_then_dissolve(required)
+    oath = Step("president_elect_takes_oath", steps[-1].day + 1)
+    assert "president_elect_takes_oath" in refused(required, [*steps, oath])
+    ceremony = under(loaded, oath_presence="ceremony_only")
+    assert run(ceremony, [*steps, oath])[-1]["presidency_holder"] == "elected_president"
+
+
+# ---------------------------------------------------------------- Art. 64(2): the structure proposals
+
+
+def test_a_new_prime_minister_proposes_the_structure_within_ten_days(system: System) -> None:
+    it = Interpreter(system)
+    duty = it.obligation("propose_government_structure")
+    states = run(system, NEW_PM)
+    assert it.active(duty, states[-1])
+    assert it.due(duty, states[-1]) == 2 + system.params["ten_days"]
+    done = run(system, [*NEW_PM, Step("pm_proposes_government_structure", 5)])[-1]
+    assert not it.active(duty, done)
+    assert not it.active(duty, system.initial_state())
+
+
+# ---------------------------------------------------------------- Art. 73(1): who may apply
+
+NOBODY_TO_APPLY = {"kurultai_status": "kurultai_dissolved", "chairman_in_office": False,
+                   "government_status": "gov_none", "presidency_holder": "nobody",
+                   "new_kurultai_elected": True}
+
+
+def test_an_appeal_needs_an_applicant_of_art_73_1(system: System) -> None:
+    it = Interpreter(system)
+    appeal = system.events["appeal_to_constitutional_court"]
+    state = {**system.initial_state(), **NOBODY_TO_APPLY}
+    assert it.why_not(appeal, state, 1, {"subject": 3}) is not None
+    for applicant in ({"government_status": "gov_in_office"}, {"presidency_holder": "acting_prime_minister"}):
+        assert it.why_not(appeal, {**state, **applicant}, 1, {"subject": 3}) is None, applicant
+
+
+def test_one_fifth_of_the_deputies_may_apply(loaded: LoadedModel) -> None:
+    system = under(loaded, total_deputies="seats")
+    it = Interpreter(system)
+    appeal = system.events["appeal_to_constitutional_court"]
+    seats = system.params["seats"]
+    sitting = {**system.initial_state(), **NOBODY_TO_APPLY, "kurultai_status": "kurultai_sitting",
+               "new_kurultai_elected": True}
+    fifth = system.params["one_fifth_total"]
+    assert it.why_not(appeal, {**sitting, "vacant_mandates": seats - fifth}, 1, {"subject": 3}) is None
+    assert it.why_not(appeal, {**sitting, "vacant_mandates": seats - fifth + 1}, 1, {"subject": 3}) is not None
+
+
+# ---------------------------------------------------------------- Art. 92(1): the initiators exist
+
+
+def test_each_initiator_of_an_amendment_must_exist(system: System) -> None:
+    it = Interpreter(system)
+    dissolved = {**system.initial_state(), "kurultai_status": "kurultai_dissolved", "kurultai_in_session": False,
+                 "government_status": "gov_none"}
+    kurultai = system.events["kurultai_initiates_amendment"]
+    government = system.events["government_initiates_amendment"]
+    assert it.why_not(kurultai, dissolved, 1, {"touches_entrenched": 0, "yes": 100}) is not None
+    assert it.why_not(government, dissolved, 1, {"touches_entrenched": 0}) is not None
+    # Kazakhstan Halyk Kenesi, a standing body (Art. 70), may always take the initiative
+    assert it.why_not(system.events["body_initiates_amendment"], dissolved, 1, {"touches_entrenched": 0}) is None
+    sitting = system.initial_state()
+    assert it.why_not(kurultai, sitting, 1, {"touches_entrenched": 0, "yes": 73}) is None
+    assert it.why_not(kurultai, sitting, 1, {"touches_entrenched": 0, "yes": 72}) is not None
+    assert it.why_not(government, sitting, 1, {"touches_entrenched": 0}) is None
