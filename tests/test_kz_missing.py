@@ -201,3 +201,30 @@ def test_each_initiator_of_an_amendment_must_exist(system: System) -> None:
     assert it.why_not(kurultai, sitting, 1, {"touches_entrenched": 0, "yes": 73}) is None
     assert it.why_not(kurultai, sitting, 1, {"touches_entrenched": 0, "yes": 72}) is not None
     assert it.why_not(government, sitting, 1, {"touches_entrenched": 0}) is None
+
+
+# ---------------------------------------------------------------- the same questions to the solver
+
+SOLVER_QUESTIONS = [
+    # Art. 72(2) bars a second term for judges only: a former CEC member may be consented to again
+    ("reachable happened(kurultai_votes_on_appointment) and arg(post) == 2 and arg(previously_appointed) == 1",
+     "reachable"),
+    # two refusals for different posts of item 8 never make a repeated refusal
+    ("reachable active(dissolve_after_repeated_refusal) and cc_judge_refusals == 1 and cec_member_refusals == 1"
+     " and audit_member_refusals < 2 and vp_refusals < 2 and pm_refusals < 2 and chairman_refusals < 2",
+     "unreachable"),
+    # Art. 62(1): no dissolution without consulting the Prime Minister in office
+    ("never happened(president_dissolves_kurultai) and prev(government_status) != gov_none and not prev(consulted_pm)",
+     "proved"),
+    # Art. 92(1): the Government's initiative needs a Government
+    ("never happened(government_initiates_amendment) and prev(government_status) == gov_none", "proved"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("formula", "verdict"), SOLVER_QUESTIONS)
+def test_solver_answers(formula: str, verdict: str) -> None:
+    from polity.proofs.usecases import prove
+
+    _, result = prove(formula, bound=4, timeout=300)
+    assert result.verdict.value == verdict, result.reason
