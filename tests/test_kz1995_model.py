@@ -79,3 +79,24 @@ def test_solver_questions(loaded: LoadedModel, formula: str, verdict: str) -> No
     system = resolve(loaded)
     result = check_property(system, parse_property(formula, system), bound=8, timeout=120)
     assert result.verdict.value == verdict
+
+
+def test_priority_bill_is_discharged_by_the_senate_approving_it(loaded: LoadedModel) -> None:
+    """Art. 61(2) "shall be adopted ... within two months": the Senate's approving vote (with its
+    count) discharges the duty; before, an argument-free stand-in event did."""
+    from polity.proofs.interpreter import Interpreter
+
+    system = resolve(loaded)
+    it = Interpreter(system)
+    duty = it.obligation("adopt_priority_bill")
+    assert "senate_approves_priority_bill" not in system.events
+    state = {**system.initial_state(), "bill_stage": "bill_in_senate", "bill_stage_on": 0,
+             "bill_priority": True, "bill_priority_on": 0}
+    assert it.active(duty, state)
+    assert "senate_approves_bill" in (it.could_act(duty, state, 1) or "")
+    majority = system.params["senate_majority"]
+    approved = it.apply(system.events["senate_approves_bill"], state, 1, {"yes": majority})
+    assert not it.active(duty, approved)
+    assert it.why_not(system.events["senate_approves_bill"], state, 1, {"yes": majority - 1})
+    returned = it.apply(system.events["senate_returns_bill"], state, 1, {"yes": majority - 1})
+    assert it.active(duty, returned)
