@@ -155,50 +155,9 @@ class MultiOutcome:
 
 def search_goals(enc: Encoding, goals: dict[str, Property], bound: int, deadline: float,
                  eager: bool, replay: Callable[[list[Step]], set[str]]) -> MultiOutcome:
-    """Find witnesses for many goals with one incremental solver, shortest first.
-
-    At each depth, ask for any goal still open; ``replay`` runs the trace on the interpreter
-    and says which goals it reaches; those close and the same depth is asked again. A depth is
-    solved from scratch only once, however many goals there are.
-    """
-    out = MultiOutcome()
-    open_goals = dict(goals)
-    if not open_goals:
-        return out
-    first = next(iter(goals.values()))
-    q = current()
-    solver = new_solver(None, arith=GOALS_ARITH_SOLVER)
-    unroll = Unrolling(enc, PropertyEncoding(enc, first), solver, eager)
-    unroll.start()
-    encoders = {k: PropertyEncoding(enc, p) for k, p in goals.items()}
-    counter = 0
-    for k in range(bound + 1):
-        if k > 0:
-            unroll.extend()
-        pre = unroll.states[k - 1] if k > 0 else unroll.states[0]
-        st, post = unroll.steps[k], unroll.states[k]
-        bad_at = {key: pe.bad_and_update(pre, st, post, pe.monitor_init(), pe.monitor_init())[0]
-                  for key, pe in encoders.items()}
-        while open_goals:
-            counter += 1
-            lit = z3.Bool(f"goals!{counter}")
-            solver.add(z3.Implies(lit, z3.Or([bad_at[g] for g in sorted(open_goals)])))
-            t0 = time.perf_counter()
-            r, why = q.check(solver, lit, deadline=deadline)
-            out.solver_seconds += time.perf_counter() - t0
-            if r == z3.unknown:
-                out.unresolved, out.reason = set(open_goals), why
-                return out
-            if r == z3.unsat:
-                break
-            trace = unroll.trace(solver.model(), k)
-            reached = replay(trace) & set(open_goals)
-            if not reached:
-                raise InternalError("a solver witness reaches none of the open goals on replay")
-            out.hits.append((trace, reached))
-            for g in reached:
-                open_goals.pop(g)
-    return out
+    """Find witnesses for many goals with one incremental solver, shortest first (see
+    ``search_goals_to``, which also says how deep the search went)."""
+    return search_goals_to(enc, goals, bound, deadline, eager, replay)[0]
 
 
 def reach_any(enc: Encoding, goals: list[Property], bound: int, deadline: float,
@@ -224,8 +183,14 @@ def reach_any(enc: Encoding, goals: list[Property], bound: int, deadline: float,
 
 def search_goals_to(enc: Encoding, goals: dict[str, Property], bound: int, deadline: float,
                     eager: bool, replay: Callable[[list[Step]], set[str]]) -> tuple[MultiOutcome, int]:
-    """``search_goals``, and the last depth it searched completely (-1: none), so that a
-    search the budget stops at depth k still says "nothing else within k - 1 events"."""
+    """Witnesses for many goals with one incremental solver, shortest first, and the last
+    depth searched completely (-1: none), so that a search the budget stops at depth k still
+    says "nothing else within k - 1 events".
+
+    At each depth, ask for any goal still open; ``replay`` runs the trace on the interpreter
+    and says which goals it reaches; those close and the same depth is asked again. A depth is
+    solved from scratch only once, however many goals there are.
+    """
     out = MultiOutcome()
     open_goals = dict(goals)
     if not open_goals:

@@ -7,6 +7,11 @@ optimum is found by a search on the objective with one incremental ``z3.Solver``
 then bisection under assumption literals); ``prove_optimal`` then asks a *separate* solver on a
 freshly built unrolling whether anything beats it (``unsat`` is optimal; ``unknown`` is reported
 as such, never as optimal).
+
+Every solver call spends the current question's resource budget (question.py): a value cut
+short by the budget (a bound only) is the same on every machine. The wall clock is only the
+backstop: when it stops a call, the search or the proof says ``clock_stopped`` and the answer
+is ``unknown``, whatever had been found before it.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from .bmc import new_solver, read_trace
 from .compiler import Encoding, StateVars, StepVars
 from .interpreter import Step
 from .query_replay import NEVER, TRACE_FNS
+from .question import current
 
 # ----------------------------------------------------------------------------- expressions
 
@@ -94,12 +100,11 @@ def trace_calls(node: Node) -> list[Call]:
 class TraceEncoding:
     """Init and ``bound`` transitions; transition j is asserted only when j <= pick."""
 
-    def __init__(self, system: System, bound: int, eager: bool, monitors: list[Call],
-                 timeout: float | None = None) -> None:
+    def __init__(self, system: System, bound: int, eager: bool, monitors: list[Call]) -> None:
         self.system = system
         self.bound = bound
         self.enc = Encoding(system, switchable=False)
-        self.solver = new_solver(timeout)
+        self.solver = new_solver(None)  # limits are set per call (search, prove_optimal)
         self.pick = z3.Int("pick!")
         enc = self.enc
         self.states: list[StateVars] = [enc.state(0)]
@@ -114,6 +119,7 @@ class TraceEncoding:
         for call in monitors:
             self._monitor(call)
         self._n = 0
+        self._lits = 0
 
     def _monitor(self, call: Call) -> None:
         cond = call.args[0]
@@ -173,6 +179,11 @@ class TraceEncoding:
             self.solver.add(z3.Implies(z3.And(g, here), z3.And(parts)))
         return g, v
 
+    def literal(self, what: str) -> z3.BoolRef:
+        """A fresh assumption literal of this solver (named by a counter, the same every run)."""
+        self._lits += 1
+        return z3.Bool(f"{what}!{self._lits}")
+
     def trace(self, model: z3.ModelRef) -> list[Step]:
         upto = model.eval(self.pick, model_completion=True).as_long()
         return read_trace(self.enc, model, self.states, self.steps, upto)
@@ -183,6 +194,8 @@ class TraceEncoding:
 
 # ----------------------------------------------------------------------------- search
 
+WALL_CLOCK = "wall-clock limit"  # the reason Question.check gives when the backstop stopped a call
+
 
 class SearchStatus(str, Enum):
     """How the search for a best value ended."""
@@ -190,8 +203,8 @@ class SearchStatus(str, Enum):
     OPTIMAL = "optimal"  # the best value within the bound, bisection closed
     UNBOUNDED = "unbounded"  # a witness beyond 1000 x the cap
     INFEASIBLE = "infeasible"  # no trace satisfies the condition
-    UNKNOWN = "unknown"  # no value at all before the limit
-    BOUND_ONLY = "bound_only"  # a value attained, the bisection cut short
+    UNKNOWN = "unknown"  # no value at all before the budget ran out, or the wall clock stopped it
+    BOUND_ONLY = "bound_only"  # a value attained, the bisection cut short by the resource budget
 
 
 @dataclass
@@ -201,27 +214,34 @@ class Search:
     model: z3.ModelRef | None = None
     reason: str = ""
     checks: int = 0
+    clock_stopped: bool = False  # the wall clock, not the budget, ended it: an unknown
 
 
 def search(te: TraceEncoding, g: z3.BoolRef, v: z3.ArithRef, maximize: bool, cap: int,
-           deadline: float) -> Search:
-    """Best value of ``v`` under ``g``: galloping to the cap, then bisection."""
+           deadline: float, units: int | None = None) -> Search:
+    """Best value of ``v`` under ``g``: galloping to the cap, then bisection. Each call spends
+    the current question's budget (at most ``units``); ``deadline`` is the wall-clock backstop."""
     s = te.solver
+    q = current()
     t = v if maximize else -v
     n = [0]
+    why = [""]
 
     def run(*extra: z3.BoolRef) -> z3.CheckSatResult:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return z3.unknown
-        s.set("timeout", max(1, int(remaining * 1000)))
         n[0] += 1
         lits = []
         for e in extra:
-            lit = z3.Bool(f"bound!{id(e)}!{n[0]}")
+            lit = te.literal("bound")
             s.add(z3.Implies(lit, e))
             lits.append(lit)
-        return s.check(g, *lits)
+        r, why[0] = q.check(s, g, *lits, cap=units, deadline=deadline)
+        return r
+
+    def stopped() -> Search | None:
+        """The backstop's answer, whatever was found so far: unknown."""
+        if why[0] != WALL_CLOCK:
+            return None
+        return Search(SearchStatus.UNKNOWN, reason=WALL_CLOCK, checks=n[0], clock_stopped=True)
 
     def val(m: z3.ModelRef) -> int:
         return int(m.eval(t, model_completion=True).as_long())
@@ -230,7 +250,7 @@ def search(te: TraceEncoding, g: z3.BoolRef, v: z3.ArithRef, maximize: bool, cap
     if r == z3.unsat:
         return Search(SearchStatus.INFEASIBLE, checks=n[0])
     if r == z3.unknown:
-        return Search(SearchStatus.UNKNOWN, reason=_why(s), checks=n[0])
+        return stopped() or Search(SearchStatus.UNKNOWN, reason=why[0] or _why(s), checks=n[0])
     best, lo = s.model(), 0
     lo = val(best)
     r = run(t >= cap)
@@ -244,7 +264,7 @@ def search(te: TraceEncoding, g: z3.BoolRef, v: z3.ArithRef, maximize: bool, cap
     else:
         hi = cap - 1
     if r == z3.unknown:
-        return Search(SearchStatus.BOUND_ONLY, lo if maximize else -lo, best, _why(s), n[0])
+        return stopped() or Search(SearchStatus.BOUND_ONLY, lo if maximize else -lo, best, why[0], n[0])
     while lo < hi:
         mid = (lo + hi + 1) // 2
         r = run(t >= mid)
@@ -254,7 +274,7 @@ def search(te: TraceEncoding, g: z3.BoolRef, v: z3.ArithRef, maximize: bool, cap
         elif r == z3.unsat:
             hi = mid - 1
         else:
-            return Search(SearchStatus.BOUND_ONLY, lo if maximize else -lo, best, _why(s), n[0])
+            return stopped() or Search(SearchStatus.BOUND_ONLY, lo if maximize else -lo, best, why[0], n[0])
     return Search(SearchStatus.OPTIMAL, lo if maximize else -lo, best, checks=n[0])
 
 
@@ -267,15 +287,16 @@ def _why(s: z3.Solver) -> str:
 
 def prove_optimal(system: System, bound: int, eager: bool, objective: Node, subject_to: Node,
                   value: int, maximize: bool, deadline: float, effect_cond: Node | None = None,
-                  ) -> dict[str, Any]:
-    """A fresh unrolling and solver: can any trace do better than ``value``? (unsat = optimal)."""
-    remaining = max(0.001, deadline - time.monotonic())
-    te = TraceEncoding(system, bound, eager, trace_calls(objective) + trace_calls(subject_to),
-                       remaining)
+                  units: int | None = None) -> tuple[dict[str, Any], bool]:
+    """A fresh unrolling and solver: can any trace do better than ``value``? (unsat = optimal).
+    Returns the proof and whether the wall clock (not the budget) stopped it."""
+    te = TraceEncoding(system, bound, eager, trace_calls(objective) + trace_calls(subject_to))
     g, v = te.goal(objective, subject_to, effect_cond)
     better = v >= value + 1 if maximize else v <= value - 1
     t0 = time.perf_counter()
-    r = _check_with(te.solver, g, better)
+    lit = z3.Bool("better!")
+    te.solver.add(z3.Implies(lit, better))
+    r, why = current().check(te.solver, g, lit, cap=units, deadline=deadline)
     claim = (f"no trace of at most {bound} events{' (diligent)' if eager else ''} gives "
              f"{'more' if maximize else 'less'} than {value}")
     out = {"method": "separate solver on a fresh unrolling", "claim": claim,
@@ -284,14 +305,8 @@ def prove_optimal(system: System, bound: int, eager: bool, objective: Node, subj
     if r == z3.sat:
         raise InternalError(f"optimality check found a better value than {value}: the search was wrong")
     if r == z3.unknown:
-        out["reason"] = _why(te.solver)
-    return out
-
-
-def _check_with(s: z3.Solver, g: z3.BoolRef, extra: z3.BoolRef) -> z3.CheckSatResult:
-    lit = z3.Bool("better!")
-    s.add(z3.Implies(lit, extra))
-    return s.check(g, lit)
+        out["reason"] = why or _why(te.solver)
+    return out, why == WALL_CLOCK
 
 
 # ----------------------------------------------------------------------------- trace queries

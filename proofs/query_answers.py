@@ -41,6 +41,7 @@ from ..model.yamlpos import PathKey
 from .bmc import new_solver
 from .compiler import Encoding
 from .optimize import (
+    WALL_CLOCK,
     SearchStatus,
     TraceEncoding,
     parse_at,
@@ -50,7 +51,7 @@ from .optimize import (
     trace_scope,
 )
 from .query_replay import Problem, replay, replay_referendum
-from .question import budget_for, context_rlimit, question
+from .question import budget_for, context_rlimit, current, question
 from .records import AnswerStatus, QueryAnswer
 
 DEFAULT_TIMEOUT = 120.0
@@ -109,9 +110,7 @@ def solve(system: System, p: Problem, deadline: float, te: TraceEncoding | None 
           ) -> tuple[Answer, int | None]:
     """Optimise one problem; replay its trace; prove it optimal. Returns the answer and the value."""
     if te is None:
-        te = TraceEncoding(system, p.bound, p.eager,
-                           trace_calls(p.objective) + trace_calls(p.subject_to),
-                           max(0.001, deadline - time.monotonic()))
+        te = TraceEncoding(system, p.bound, p.eager, trace_calls(p.objective) + trace_calls(p.subject_to))
     g, v = te.goal(p.objective, p.subject_to, p.effect_cond)
     t0 = time.perf_counter()
     res = search(te, g, v, p.maximize, p.cap, deadline)
@@ -120,6 +119,9 @@ def solve(system: System, p: Problem, deadline: float, te: TraceEncoding | None 
     ans = Answer(p.id, p.statement, None, p.unit, False, first, cites=p.cites,
                  detail={"bound": p.bound, "eager": p.eager, "search_checks": res.checks,
                          "search_seconds": seconds})
+    if res.clock_stopped:  # the backstop, not the budget: nothing found before it counts
+        ans.proof = {"result": "unknown", "reason": res.reason}
+        return ans, None
     if res.status == "infeasible":
         ans.proof = {"method": "solver", "result": "unsat",
                      "claim": f"no trace of at most {p.bound} events satisfies the condition"}
@@ -146,8 +148,11 @@ def solve(system: System, p: Problem, deadline: float, te: TraceEncoding | None 
         ans.status = AnswerStatus.LOWER_BOUND if p.maximize else AnswerStatus.UPPER_BOUND
         ans.proof = {"result": "unknown", "reason": res.reason}
         return ans, res.value
-    ans.proof = prove_optimal(system, p.bound, p.eager, p.objective, p.subject_to, res.value,
-                              p.maximize, deadline, p.effect_cond)
+    ans.proof, stopped = prove_optimal(system, p.bound, p.eager, p.objective, p.subject_to, res.value,
+                                       p.maximize, deadline, p.effect_cond)
+    if stopped:  # the value found stands unproved only when the budget, not the clock, said so
+        ans.status, ans.value, ans.trace = AnswerStatus.UNKNOWN, None, None
+        return ans, None
     ans.optimal = ans.proof["result"] == "unsat"
     if not ans.optimal:
         ans.status = AnswerStatus.LOWER_BOUND if p.maximize else AnswerStatus.UPPER_BOUND
@@ -185,8 +190,7 @@ def vote_answers(query: Query, qi: int, lq: LoadedQueries, system: System,
         raise UserError("no event has a vote argument named " + ", ".join(query.vote_args),
                         lq.locate(("queries", qi, "vote_args")))
     scope = trace_scope(system)
-    te = TraceEncoding(system, query.bound, query.eager, [],
-                       max(0.001, deadline - time.monotonic()))
+    te = TraceEncoding(system, query.bound, query.eager, [])
     out = []
     for ev, a in chosen:
         sub = parse(f"happened({ev.id})")
@@ -336,19 +340,20 @@ def _referendum_one(query: Query, system: System, enc: Encoding, units: list[Uni
     while True:  # Dinkelbach: minimise den*Y - num*P until no better ratio exists
         iterations += 1
         o = z3.Optimize()
-        o.set("timeout", max(1, int((deadline - time.monotonic()) * 1000)))
         o.add(*cs)
         if ratio is not None:
             o.add(Y * ratio.denominator < ratio.numerator * P)
             o.minimize(Y * ratio.denominator - ratio.numerator * P)
         else:
             o.minimize(Y)
-        r = o.check()
+        r, why = current().check(o, deadline=deadline)
         if r == z3.unsat:
             break
-        if r == z3.unknown or time.monotonic() > deadline:
-            ans.proof = {"result": "unknown", "reason": o.reason_unknown()}
-            break
+        if r == z3.unknown:
+            ans.proof = {"result": "unknown", "reason": why}
+            if why == WALL_CLOCK:  # the backstop decides nothing, not even a bound
+                return ans
+            break  # the budget: the best ratio so far, if any, is an upper bound
         m = o.model()
         best = [(m.eval(y).as_long(), m.eval(p).as_long()) for y, p in zip(ys, ps, strict=True)]
         ratio = Fraction(sum(b[0] for b in best), sum(b[1] for b in best))
@@ -364,13 +369,16 @@ def _referendum_one(query: Query, system: System, enc: Encoding, units: list[Uni
     # replay in plain Python
     replay_referendum(system, units, took, carried, required, adopted, best, ratio)
     # a separate solver: is any share strictly smaller?
-    s = new_solver(max(0.001, deadline - time.monotonic()))
+    s = new_solver(None)
     cs2, ys2, ps2 = _ref_constraints(enc, units, took, carried, required, adopted, "proof")
     s.add(*cs2)
     s.add(z3.Sum(ys2) * ratio.denominator < ratio.numerator * z3.Sum(ps2))
-    r = s.check()
+    r, why = current().check(s, deadline=deadline)
     if r == z3.sat:
         raise InternalError("referendum: a smaller share exists after the search ended")
+    if r == z3.unknown and why == WALL_CLOCK:  # the backstop decides nothing: unknown
+        ans.proof = {"result": "unknown", "reason": why}
+        return ans
     yes_total = sum(b[0] for b in best)
     part_total = sum(b[1] for b in best)
     ans.value = f"{yes_total}/{part_total}"
@@ -398,9 +406,11 @@ def run_query(lq: LoadedQueries, name: str, system: System, units: list[Unit] | 
               timeout: float = DEFAULT_TIMEOUT, bound: int | None = None,
               query_reading: str | None = None) -> list[Answer]:
     """Answer one query in a fresh Z3 context (question.py), so the answer does not depend on
-    what ran before it; every solver call in it may spend at most ``budget_for(timeout)``
-    resource units, and the wall clock is the backstop."""
-    with question(None, time.monotonic() + timeout), context_rlimit(budget_for(timeout)):
+    what ran before it; its solver calls spend ``budget_for(timeout)`` resource units in all
+    (tactics and the referendum's optimiser at most that each), and the wall clock is only the
+    backstop (an answer it stops is unknown)."""
+    budget = budget_for(timeout)
+    with question(budget, time.monotonic() + timeout), context_rlimit(budget):
         return _run_query(lq, name, system, units, timeout, bound, query_reading)
 
 

@@ -401,7 +401,9 @@ class QuestionRecord:
 
 @dataclass(frozen=True)
 class FindReport:
-    """``polity find``: the findings under each reading searched, and the kinds asked for."""
+    """``polity find``: the findings under each reading searched, the kinds asked for, every
+    question with its status, and what the search was given (bound or budget, solver), so a
+    reader of the JSON can tell "none within 8 events" from "proved absent" and reproduce it."""
 
     model: str
     findings: tuple[FindingRecord, ...]
@@ -409,10 +411,19 @@ class FindReport:
     seconds: float
     incomplete: tuple[tuple[str, str], ...] = ()  # (reading, search) a limit cut short: never hidden
     questions: tuple[QuestionRecord, ...] = ()  # every question asked, in a fixed order
+    bound: int | None = None  # the --bound searched to; None: each question deepened within its budget
+    budget: float | None = None  # seconds of solver work per reading (resource units), when deepening
+    timeout: float | None = None  # the wall-clock backstop per reading
+    solver: SolverInfo | None = None
 
     def to_json(self) -> Json:
-        out: Json = {"model": self.model, "findings": [f.to_json() for f in self.findings],
-                     "kinds": list(self.kinds), "seconds": self.seconds}
+        out: Json = {"model": self.model, "kinds": list(self.kinds)}
+        _put(out, "bound", self.bound)
+        _put(out, "budget", self.budget)
+        _put(out, "timeout", self.timeout)
+        if self.solver is not None:
+            out["solver"] = self.solver.to_json()
+        out |= {"seconds": self.seconds, "findings": [f.to_json() for f in self.findings]}
         if self.incomplete:
             out["incomplete"] = [{"reading": r, "search": what} for r, what in self.incomplete]
         if self.questions:
@@ -421,10 +432,13 @@ class FindReport:
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> FindReport:
+        solver = d.get("solver")
         return cls(d["model"], tuple(FindingRecord.from_json(f) for f in d["findings"]),
                    tuple(d["kinds"]), d["seconds"],
                    tuple((i["reading"], i["search"]) for i in d.get("incomplete") or ()),
-                   tuple(QuestionRecord.from_json(q) for q in d.get("questions") or ()))
+                   tuple(QuestionRecord.from_json(q) for q in d.get("questions") or ()),
+                   d.get("bound"), d.get("budget"), d.get("timeout"),
+                   None if solver is None else SolverInfo.from_json(solver))
 
 
 # ----------------------------------------------------------------------------- impact

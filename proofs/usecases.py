@@ -425,7 +425,8 @@ def find(model: Path | None = None, kinds: list[str] | None = None, bound: int |
         questions += asked
     return loaded, FindReport(loaded.constitution.id, tuple(findings), chosen,
                               round(time.monotonic() - started, 2), tuple(incomplete),
-                              tuple(questions))
+                              tuple(questions), None if deepening else depth,
+                              budget if deepening else None, timeout, solver_info())
 
 
 # ----------------------------------------------------------------------------- amend, diff

@@ -200,8 +200,12 @@ def test_check_sarif_changed_verdict_is_an_error(sarif_validator: jsonschema.Dra
 def test_find_json_goes_to_stdout_only() -> None:
     p = polity("find", "--model", MODEL, "--format", "json")
     assert p.returncode == 0, p.stderr
-    findings = json.loads(p.stdout)
+    report = json.loads(p.stdout)
+    findings = report["findings"]
     assert isinstance(findings, list) and findings
+    assert report["questions"] and all(q["status"] in ("found", "proved_absent", "none_within", "unknown")
+                                       for q in report["questions"])
+    assert report["solver"]["z3"] and report["model"]
     assert any(f["kind"] == "conflict" and "art_2__para_2" in f["cites"] for f in findings)
 
 
@@ -226,7 +230,7 @@ def test_find_junit_validates(junit_schema: Any) -> None:
     p = polity("find", "--model", MODEL, "--format", "junit")
     assert p.returncode == 0, p.stderr
     junit_schema.validate(p.stdout)
-    findings = json.loads(polity("find", "--model", MODEL, "--format", "json").stdout)
+    findings = json.loads(polity("find", "--model", MODEL, "--format", "json").stdout)["findings"]
     root = ET.fromstring(p.stdout)
     assert len(root.findall(".//failure")) == len(findings)
     assert {c.get("classname") for c in root.iter("testcase")} >= {f"find.{f['kind']}" for f in findings}

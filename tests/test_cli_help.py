@@ -51,7 +51,7 @@ def test_find_exit_code_follows_fail_on_findings() -> None:
     assert plain.returncode == 0, plain.stderr
     import json
 
-    found = json.loads(plain.stdout)  # the JSON of find is the list of findings
+    found = json.loads(plain.stdout)["findings"]  # the JSON of find is the whole report
     assert strict.returncode == (1 if found else 0)
 
 

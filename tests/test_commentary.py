@@ -34,7 +34,7 @@ def test_the_walk_through_joins_the_search_and_the_commentary(tmp_path: Path) ->
 
     found = run_polity("find", "--model", str(TINY), "--format", "json")
     assert found.returncode == 0, found.stderr
-    identity = json.loads(found.stdout)[0]["identity"]
+    identity = json.loads(found.stdout)["findings"][0]["identity"]
     page = run_polity("find", "--model", str(TINY), "--format", "markdown",
                       "--commentary", str(_commentary(tmp_path, identity)))
     assert page.returncode == 0, page.stderr

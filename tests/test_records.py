@@ -68,6 +68,8 @@ answers = st.builds(R.QueryAnswer, ids, text, json_values, text, st.booleans(), 
                     st.dictionaries(ids, json_values, max_size=2), st.dictionaries(ids, json_values, max_size=2),
                     text, cites)
 solvers = st.builds(R.SolverInfo, text, st.integers(0, 10))
+questions = st.builds(R.QuestionRecord, text, text, st.sampled_from(list(R.QuestionStatus)),
+                      st.none() | st.integers(0, 200), text)
 impacts = st.builds(R.ImpactReport, comparisons, st.integers(0, 99), st.integers(0, 99), st.integers(0, 99),
                     st.builds(R.CacheStats, st.integers(0, 99), st.integers(0, 99)), seconds)
 
@@ -75,7 +77,8 @@ RECORDS = st.one_of(
     check_results(), findings, comparisons, answers,
     st.builds(R.SuiteReport, text, text, st.lists(check_results(), max_size=2).map(tuple), seconds, solvers),
     st.builds(R.FindReport, text, st.lists(findings, max_size=2).map(tuple), lines, seconds,
-              st.lists(st.tuples(text, text), max_size=2).map(tuple)),
+              st.lists(st.tuples(text, text), max_size=2).map(tuple), st.lists(questions, max_size=2).map(tuple),
+              st.none() | st.integers(0, 200), st.none() | seconds, st.none() | seconds, st.none() | solvers),
     impacts,
     st.builds(R.QueryReport, ids, text, text, text, st.lists(answers, max_size=2).map(tuple), solvers),
     st.builds(R.DiffReport, ids, text, text, cites, impacts, ids, st.booleans()))

@@ -19,6 +19,9 @@ from polity.proofs.records import (
     FindingRecord,
     FindReport,
     ImpactReport,
+    QuestionRecord,
+    QuestionStatus,
+    SolverInfo,
     SuiteReport,
     TraceStep,
     Verdict,
@@ -65,8 +68,14 @@ def test_json_is_the_records_own_json(capsys: pytest.CaptureFixture[str]) -> Non
     render("json", r)
     assert json.loads(capsys.readouterr().out) == r.to_json()
     finding = FindingRecord(kind="gap", summary="s", cites=("a1",), reading="default", trace=None)
-    render("json", FindReport(model="m", findings=(finding,), kinds=("gap",), seconds=1.0))
-    assert json.loads(capsys.readouterr().out) == [finding.to_json()]
+    question = QuestionRecord("gap x", "default", QuestionStatus.NONE_WITHIN, 8)
+    report = FindReport(model="m", findings=(finding,), kinds=("gap",), seconds=1.0, questions=(question,),
+                        bound=8, timeout=300.0, solver=SolverInfo("4.13", 0))
+    render("json", report)  # the whole report: findings, questions with their status, the header
+    shown = json.loads(capsys.readouterr().out)
+    assert shown == report.to_json()
+    assert shown["findings"] == [finding.to_json()] and shown["questions"][0]["status"] == "none_within"
+    assert shown["bound"] == 8 and shown["solver"] == {"z3": "4.13", "seed": 0}
 
 
 def test_text_reads_the_record(capsys: pytest.CaptureFixture[str]) -> None:

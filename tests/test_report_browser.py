@@ -110,7 +110,7 @@ def test_builtin_report_in_a_browser(tmp_path: Path, browser: Any) -> None:
 
     p = run_polity("find", "--format", "json", "--bound", "6", "--timeout", "300", cwd=ROOT, timeout=900)
     assert p.returncode == 0, p.stderr
-    findings = json.loads(p.stdout)
+    findings = json.loads(p.stdout)["findings"]
     page = _report(tmp_path, "kz.html", "--suite", KZ_SUITE, *FIND)
     _open(browser, page)
     _no_request_leaves(browser)

@@ -21,12 +21,7 @@ from . import Context, renders
 
 
 @renders("json", CheckResult, SuiteReport, QueryReport, Explanation, AmendmentReport, SequenceReport,
-         EntrenchmentReport, CompareReport, DiffReport)
+         EntrenchmentReport, CompareReport, DiffReport, FindReport)
 def record_json(record: Any, context: Context) -> None:
     emit_json(record.to_json())
-
-
-@renders("json", FindReport)
-def findings_json(report: FindReport, context: Context) -> None:
-    emit_json([f.to_json() for f in report.findings])
 
