@@ -137,6 +137,19 @@ def question(rlimit: int | None, deadline: float) -> Iterator[Question]:
 
 
 @contextmanager
+def in_context(ctx: z3.Context) -> Iterator[None]:
+    """``ctx`` as the default for everything built inside, outside any question's budget: for
+    terms built once per process and copied into each question's context (``translate``)."""
+    module: Any = z3.z3
+    saved = module._main_ctx
+    module._main_ctx = ctx
+    try:
+        yield
+    finally:
+        module._main_ctx = saved
+
+
+@contextmanager
 def context_rlimit(units: int) -> Iterator[None]:
     """A resource limit on the current context itself, for calls with no solver to set it on
     (tactics such as quantifier elimination)."""
