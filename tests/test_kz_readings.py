@@ -1,0 +1,57 @@
+"""The readings of the KZ-2026 model that the review named (issue 12), one case each: a
+question whose answer the solver computes differently under each option of the reading. The
+verdicts are the solver's (with the trace replayed or the certificate re-checked by the engine),
+never typed as the answer of the model: the test asks, per option, what the text allows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from polity.model.loader import BUILTIN_MODEL, load_model
+from polity.proofs.records import Verdict
+from polity.proofs.usecases import prove
+
+
+@dataclass(frozen=True)
+class Case:
+    reading: str
+    question: str  # what the property asks, in the lawyer's words
+    formula: str
+    bound: int
+    verdicts: dict[str, Verdict]  # option -> verdict
+
+
+R, U = Verdict.REACHABLE, Verdict.UNREACHABLE
+
+CASES = [
+    Case("elect_waiting",
+         "Art. 51(2): can the President's death make early elections due while a President-elect waits?",
+         "reachable happened(president_dies) and prev(pres_election_stage) == president_elect_waiting"
+         " and pres_election_stage == early_election_due",
+         4, {"elect_takes_office": U, "early_election_anyway": R}),
+]
+
+
+def test_every_case_names_every_option_of_its_reading() -> None:
+    readings = {r.id: r for r in load_model().constitution.readings}
+    for case in CASES:
+        reading = readings[case.reading]
+        assert set(case.verdicts) == {o.id for o in reading.options}, case.reading
+        assert reading.default in case.verdicts
+        assert len(set(case.verdicts.values())) > 1, f"{case.reading}: the options do not differ"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not BUILTIN_MODEL.exists(), reason="no built-in model")
+@pytest.mark.parametrize("case", CASES, ids=[c.reading for c in CASES])
+def test_the_options_of_the_reading_answer_differently(case: Case) -> None:
+    got = {}
+    for option in case.verdicts:
+        _, result = prove(case.formula, reading={case.reading: option}, bound=case.bound, timeout=300)
+        got[option] = result.verdict
+        if result.verdict == Verdict.REACHABLE:
+            assert result.trace, f"{case.reading}={option}: reachable without a trace"
+        if result.verdict == Verdict.UNREACHABLE:
+            assert result.certificate is not None and result.certificate.rechecked, (case.reading, option)
+    assert got == case.verdicts, case.question
