@@ -30,6 +30,10 @@ CASES = [
          "reachable happened(president_dies) and prev(pres_election_stage) == president_elect_waiting"
          " and pres_election_stage == early_election_due",
          4, {"elect_takes_office": U, "early_election_anyway": R}),
+    Case("no_confidence_resignation",
+         "Art. 69(4), 69(6): can the President reject a resignation announced after no confidence?",
+         "reachable happened(president_rejects_government_resignation) and prev(gov_resigns_on_no_confidence)",
+         5, {"may_reject": R, "must_accept": U}),
 ]
 
 
