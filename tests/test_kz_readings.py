@@ -34,6 +34,11 @@ CASES = [
          "Art. 69(4), 69(6): can the President reject a resignation announced after no confidence?",
          "reachable happened(president_rejects_government_resignation) and prev(gov_resigns_on_no_confidence)",
          5, {"may_reject": R, "must_accept": U}),
+    Case("elections_coincide",
+         "Art. 43(3): can regular presidential elections be announced while a Kurultai election is under way?",
+         "reachable happened(kurultai_announces_presidential_election) and prev(pres_election_stage) == no_pres_election"
+         " and kurultai_election_called",
+         4, {"same_day": R, "overlapping_periods": U}),
 ]
 
 
