@@ -39,6 +39,14 @@ CASES = [
          "reachable happened(kurultai_announces_presidential_election) and prev(pres_election_stage) == no_pres_election"
          " and kurultai_election_called",
          4, {"same_day": R, "overlapping_periods": U}),
+    Case("session_opener",
+         "Art. 57(4), 58(4): can the regular session open while the Chairman's post is vacant?",
+         "reachable happened(regular_session_opens) and not chairman_in_office",
+         7, {"calendar": R, "chairman_opens": U, "president_opens": R}),
+    Case("session_opener",
+         "Art. 57(4), 58(4): can the regular session open while nobody exercises the presidential powers?",
+         "reachable happened(regular_session_opens) and presidency_holder == nobody",
+         7, {"calendar": R, "chairman_opens": R, "president_opens": U}),
 ]
 
 
@@ -53,7 +61,7 @@ def test_every_case_names_every_option_of_its_reading() -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not BUILTIN_MODEL.exists(), reason="no built-in model")
-@pytest.mark.parametrize("case", CASES, ids=[c.reading for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.reading}-{i}" for i, c in enumerate(CASES)])
 def test_the_options_of_the_reading_answer_differently(case: Case) -> None:
     got = {}
     for option in case.verdicts:
