@@ -47,6 +47,11 @@ CASES = [
          "Art. 57(4), 58(4): can the regular session open while nobody exercises the presidential powers?",
          "reachable happened(regular_session_opens) and presidency_holder == nobody",
          7, {"calendar": R, "chairman_opens": R, "president_opens": U}),
+    Case("pm_member_of_government",
+         "Art. 56 item 17: can a dismissal on the Kurultai's appeal end the whole Government?",
+         "reachable happened(president_dismisses_minister) and prev(government_status) != gov_none"
+         " and government_status == gov_none",
+         4, {"ministers_only": U, "pm_included": R}),
 ]
 
 
