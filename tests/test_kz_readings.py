@@ -52,6 +52,10 @@ CASES = [
          "reachable happened(president_dismisses_minister) and prev(government_status) != gov_none"
          " and government_status == gov_none",
          4, {"ministers_only": U, "pm_included": R}),
+    Case("supreme_court_judges_consent",
+         "Art. 62(2), 83: can the Kurultai refuse a Supreme Court judge twice, so that dissolution is due?",
+         "reachable kurultai_status == kurultai_sitting and supreme_court_refusals >= 2",
+         4, {"not_covered": U, "covered": R}),
 ]
 
 
