@@ -65,6 +65,10 @@ CASES = [
          "whenever happened(kurultai_announces_presidential_election) and pres_election_stage == early_election_called"
          " then pres_election_stage == president_elect_waiting within 60 days",
          5, {"runoff_included": KEPT, "first_round_only": VIOLATED}),
+    Case("previous_constitution_terms",
+         "Art. 43(1): can the President in office on day 0, elected under the previous Constitution, be elected again?",
+         "reachable happened(day0_president_elected_again)",
+         3, {"counted": U, "not_counted": R}),
 ]
 
 
