@@ -67,7 +67,7 @@ CASES = [
          5, {"runoff_included": KEPT, "first_round_only": VIOLATED}),
     Case("previous_constitution_terms",
          "Art. 43(1): can the President in office on day 0, elected under the previous Constitution, be elected again?",
-         "reachable happened(day0_president_elected_again)",
+         "reachable not day0_president_not_elected_here",
          3, {"counted": U, "not_counted": R}),
 ]
 
