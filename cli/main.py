@@ -174,8 +174,10 @@ def find(
         "--bound", min=0, max=200, show_default=str(FIND_BOUND_HELP),
         help="Maximum number of events in a trace.")] = None,
     timeout: Annotated[float, typer.Option(
-        "--timeout", min=1.0, max=MAX_SECONDS, help="Seconds for the whole search, per reading: a wall-clock backstop; "
-        "each search's resource budget is worth half of it on a reference machine.")] = 300.0,
+        "--timeout", min=1.0, max=MAX_SECONDS,
+        help="Seconds per search, per reading: with --bound each search's resource budget is worth "
+        "half of it on a reference machine; the wall clock stops the whole search at four times "
+        "it (a backstop; what it stops is said to be unknown).")] = 300.0,
     reading: CombinationsOpt = None,
     all_readings: Annotated[bool, typer.Option(
         "--all-readings", help="Search under the default reading, then under each option of each reading "

@@ -377,6 +377,11 @@ def explain(property_id: str, model: Path | None = None, suite: Path | None = No
 # ----------------------------------------------------------------------------- find
 
 
+BACKSTOP_SLACK = 4  # find's wall clock stops the search at this many times --timeout: the
+# answers come from resource budgets (the same on every machine), and a backstop met on a
+# machine merely loaded by other work would turn them into unknowns that differ between runs
+
+
 def find(model: Path | None = None, kinds: list[str] | None = None, bound: int | None = None,
          timeout: float = 300.0, reading: Mapping[str, str] | None = None, all_readings: bool = False,
          jobs: int = 1, progress: Progress | None = None, budget: float | None = None,
@@ -406,13 +411,13 @@ def find(model: Path | None = None, kinds: list[str] | None = None, bound: int |
     depth, rlimit = FIND_BOUND if bound is None else bound, budget_for(timeout)
     deepening = budget is not None and bound is None  # a given --bound is searched to, no deeper
     started = time.monotonic()
-    deadline = started + timeout * len(readings)  # one wall-clock backstop for all readings
+    deadline = started + BACKSTOP_SLACK * timeout * len(readings)  # one wall-clock backstop for all readings
     units = [u for r, label in zip(readings, labels, strict=True) for u in units_of(
         str(model) if model is not None else None, r, label, depth, deadline, rlimit, chosen,
         units_for(budget) if deepening and budget is not None else None, deepen=deepening)]
     shown.total = len(units)
     merged = find_parallel(
-        units, jobs, started=lambda u: shown.start(u, u.says, f"{timeout:g} s in all"),
+        units, jobs, started=lambda u: shown.start(u, u.says, f"{BACKSTOP_SLACK * timeout:g} s at most"),
         finished=lambda u, res: shown.finish(u, f"{len(res[0])} found"))
     findings: list[FindingRecord] = []
     incomplete: list[tuple[str, str]] = []
