@@ -24,6 +24,7 @@ _COMPARE = {"==": "is", "!=": "is not", ">=": "is at least", ">": "is more than"
 _NEGATED = {"==": "!=", "!=": "==", ">=": "<", ">": "<=", "<=": ">", "<": ">="}
 _ARITH = {"+": "plus", "-": "minus", "*": "times", "//": "divided by"}
 _UNITS = ("hour", "day", "week", "month", "year", "term")
+_ON_DAY = {"<": "earlier than", "<=": "no later than", ">": "later than", ">=": "no earlier than"}
 _SINCE = {"<": "less than {d} has passed since {x}", "<=": "no more than {d} has passed since {x}",
           ">=": "{d} or more has passed since {x}", ">": "more than {d} has passed since {x}"}
 
@@ -71,6 +72,9 @@ class Vocabulary:
             if node.id in self.system.var_map:
                 return self.var(node.id)
             return humane(node.id)  # an enum value or an argument
+        cycle = _cycle(node)
+        if cycle is not None:
+            return f"the day of the {humane(cycle)}"
         if isinstance(node, Binary) and node.op in _ARITH:
             return f"{self.value(node.left)} {_ARITH[node.op]} {self.value(node.right)}"
         if isinstance(node, Unary) and node.op == "-":
@@ -141,6 +145,8 @@ class Vocabulary:
         return f"not ({self.condition(node)})"
 
     def comparison(self, op: str, left: Node, right: Node) -> str:
+        if _cycle(left) is not None and op in _ON_DAY:  # a calendar day: "no later than 30 June"
+            return f"{self.value(left)} is {_ON_DAY[op]} {self.value(right)}"
         since = self._since(op, left, right)
         if since is not None:
             return since
@@ -161,6 +167,21 @@ class Vocabulary:
         text = self.condition(node)
         nested = isinstance(node, Binary) and node.op in ("and", "or") and node.op != op
         return f"({text})" if nested else text
+
+
+def _cycle(node: Node) -> str | None:
+    """The period ``p`` of ``now - p * (now // p)``, the day counted within a recurring period
+    (a calendar: "the day of the year"); None for any other expression."""
+    if not (isinstance(node, Binary) and node.op == "-" and isinstance(node.left, Name) and node.left.id == NOW):
+        return None
+    times = node.right
+    if not (isinstance(times, Binary) and times.op == "*" and isinstance(times.left, Name)):
+        return None
+    div = times.right
+    if (isinstance(div, Binary) and div.op == "//" and isinstance(div.left, Name) and div.left.id == NOW
+            and isinstance(div.right, Name) and div.right.id == times.left.id):
+        return times.left.id
+    return None
 
 
 def vocabulary(system: System, loaded: LoadedModel | None = None) -> Vocabulary:

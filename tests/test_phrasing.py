@@ -47,3 +47,16 @@ def test_no_guard_of_the_built_in_model_is_said_with_an_identifier() -> None:
         text = vocab.condition(cond)
         named = set(re.findall(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+", text)) & ids
         assert not named, (text, named)
+
+
+def test_a_day_counted_within_a_recurring_period_is_said_as_a_calendar_day() -> None:
+    """``now - year * (now // year)`` is the day of the year (the session calendar of the
+    built-in model), not "the day minus year times the day divided by year"; the words are
+    find's (discover.py builds its vocabulary from the System alone)."""
+    loaded = load_model(None)
+    vocab = vocabulary(resolve(loaded, loaded.default_reading()))
+    assert vocab.condition(parse("now - year * (now // year) <= session_last_day")) == \
+        "the day of the year is no later than session last day"
+    assert vocab.condition(parse("not (now - year * (now // year) <= session_last_day)")) == \
+        "the day of the year is later than session last day"
+    assert "day of" not in vocab.condition(parse("now - year * (now // 7) <= 3"))  # no cycle
