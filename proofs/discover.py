@@ -440,11 +440,14 @@ class Discoverer:
         base = f"deadlock: {self._who(o)} must {o.summary}"
         asked = base
         window: Node | None = None
+        # asked again, the lapse happens at the last step, so that ``prev`` (the blocked causes,
+        # the window) reads the state before it, not a state after it
+        lapses_now = conj([_call("lapsed", o.id), Unary("not", Call("prev", (_call("lapsed", o.id),)))])
         n = 0
         while trace is not None and n < MAX_CAUSES:
             n += 1
-            states = self.interp.run(trace, eager=True)
-            before = states[-2] if len(states) >= 2 else states[-1]  # when it was still doable
+            states = self._until_lapse(o, self.interp.run(trace, eager=True))
+            before = states[-1]  # when it was still doable, on the last day that counted
             cause = [(e, a) for e in o.discharged_by
                      for a in self._failing(self.system.events[e], before)]
             why = _words(cause, self.words) or "nothing enables it in time"
@@ -458,7 +461,7 @@ class Discoverer:
                 except TooManyArguments:
                     break
                 asked = f"{base} (barred from the day its time began)"
-                trace = self.ask(asked, conj([_call("lapsed", o.id), window, *blocked]), eager=True)
+                trace = self.ask(asked, conj([lapses_now, window, *blocked]), eager=True)
                 continue
             elements = list(dict.fromkeys(a.element for _, a in cause))
             text = DEPENDS[depends] + (f" ({named})" if named else "")
@@ -475,14 +478,24 @@ class Discoverer:
                                                             for e, a in cause]),))))
             seen.append(why)
             asked = f"{base} (besides: {'; '.join(seen)})"
-            trace = self.ask(asked, conj([_call("lapsed", o.id), *([window] if window else []),
-                                          *blocked]), eager=True)
+            trace = self.ask(asked, conj([lapses_now, *([window] if window else []), *blocked]), eager=True)
         return _minimal(out)
+
+    def _until_lapse(self, o: ObligationDef, states: list[State]) -> list[State]:
+        """The states of a lapsing trace up to the one before the lapse (a tightened trace may
+        go on after it), the last moved to the last day that counted (``_last_day_that_counted``)
+        when the trace jumped over it."""
+        lapse = next((i for i, st in enumerate(states) if self.interp.lapsed(o, st)), len(states) - 1)
+        upto = states[:max(1, lapse)]
+        last = upto[-1]
+        judged = _last_day_that_counted(self.interp.due(o, last), last)
+        return upto if judged[NOW] == last[NOW] else [*upto, judged]
 
     def depends_on(self, o: ObligationDef, trace: list[Step], states: list[State], what: str
                    ) -> tuple[str, str, int]:
-        """What meeting ``o`` depends on, from the state where it arose on ``trace``: a key of
-        DEPENDS, the actors and events that would have to act, and the bound searched."""
+        """What meeting ``o`` depends on, from the state where it arose on ``trace`` (``states``
+        end before the lapse, see ``_until_lapse``): a key of DEPENDS, the actors and events
+        that would have to act, and the bound searched."""
         arose = len(states) - 1
         while arose > 0 and self.interp.active(o, states[arose - 1]):
             arose -= 1
@@ -763,6 +776,16 @@ class _EagerReach(Property):
     @property
     def eager(self) -> bool:
         return True
+
+
+def _last_day_that_counted(due: int | None, before: State) -> State:
+    """The state before the lapsing step, on the last day that counted for the duty: its due
+    day (or that state's day, if later), as the diligence rule judges it (docs/semantics.md).
+    A duty whose time begins by the clock alone (a window that opens before the due day) is
+    judged on that day, not on the earlier day of the state the trace jumped from."""
+    if due is None:
+        return before
+    return {**before, NOW: max(due, int(before[NOW]))}
 
 
 def _due_node(o: ObligationDef) -> Node | None:

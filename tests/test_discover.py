@@ -308,3 +308,16 @@ def test_a_prohibition_reading_an_argument_applies_when_some_argument_makes_it()
     d = discoverer("diligent", bound=4)
     dead = {e for f in d.dead_provisions() for e in f.elements}
     assert "prohibition:no_long_extension" not in dead
+
+
+def test_a_lapse_is_explained_on_the_last_day_that_counted() -> None:
+    """The window of find-window.yaml opens by the clock (day 60) and the call is due on day
+    80; a trace that jumps from before day 60 to after day 80 is judged on day 80 (the
+    diligence rule's day), so the cause is the closed session, not the window still shut on the
+    day the trace jumped from."""
+    d = discoverer("find-window")
+    found = [f for f in d.deadlocks() if f.about == "obligation:call_election"]
+    assert found, "the lapse after the session closed is a deadlock"
+    assert all("not: the Assembly is in session" in f.summary for f in found)
+    assert not any("the day is at least 60" in f.summary for f in found)
+    assert [f.depends for f in found] == ["other-actor"]
