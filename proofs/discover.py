@@ -489,7 +489,15 @@ class Discoverer:
         upto = states[:max(1, lapse)]
         last = upto[-1]
         judged = _last_day_that_counted(self.interp.due(o, last), last)
-        return upto if judged[NOW] == last[NOW] else [*upto, judged]
+        if judged[NOW] == last[NOW]:
+            return upto
+        if self.interp.active(o, last):
+            return [*upto, judged]
+        # the duty's time began by the clock between the two: it arose on the first such day
+        first = next((d for d in range(int(last[NOW]), int(judged[NOW]))
+                      if self.interp.active(o, {**last, NOW: d})), int(judged[NOW]))
+        arose = {**last, NOW: first}
+        return [*upto, judged] if first == judged[NOW] else [*upto, arose, judged]
 
     def depends_on(self, o: ObligationDef, trace: list[Step], states: list[State], what: str
                    ) -> tuple[str, str, int]:
