@@ -133,8 +133,10 @@ def test_model_size_and_initial_state(system: System) -> None:
     assert init["vp_in_office"] and init["chairman_in_office"]
     assert init["government_status"] == "gov_in_office"
     assert not init["emergency"] and init["martial_law"] == "no_martial_law"
-    assert 30 <= len(system.vars) <= 60
-    assert 40 <= len(system.events) <= 90
+    # a sanity range, not a count: a model that lost or doubled a Section shows here (65 state
+    # variables and 85 events after the readings and corrections of issue 12)
+    assert 40 <= len(system.vars) <= 100
+    assert 60 <= len(system.events) <= 130
     # a vote discharges the Art. 56 item 2 duty whatever its result (discharges may take arguments)
     reconsider = next(o for o in system.obligations if o.id == "reconsider_returned_law")
     assert any(system.events[e].args for e in reconsider.discharged_by)
