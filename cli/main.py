@@ -32,10 +32,11 @@ from .options import (
     RecheckOpt,
     SuiteFormat,
     TimeoutOpt,
-    Verdict,
+    expected_verdict,
     reading_choice,
     reading_combinations,
     recheck_value,
+    verdict_choices,
 )
 from .progress import progress
 from .render import Context, render
@@ -115,8 +116,9 @@ def prove(
     reading: ReadingOpt = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.text,
     quote: Annotated[bool, typer.Option("--quote", help="Quote the cited provisions.")] = False,
-    expect: Annotated[Verdict | None, typer.Option(
-        "--expect", help="Exit 1 unless the verdict is this one.")] = None,
+    expect: Annotated[str | None, typer.Option(
+        "--expect", parser=expected_verdict, metavar="VERDICT",
+        help=f"Exit 1 unless the verdict is this one ({verdict_choices()}).")] = None,
     recheck: RecheckOpt = None,
 ) -> None:
     """Check one property: proved, violated, holds_to_bound, reachable, unreachable or unknown."""
@@ -125,7 +127,7 @@ def prove(
 
     with progress(output.err, fmt == Format.text, machine=fmt != Format.text) as shown:
         loaded, result = prove_property(prop, model, reading_choice(reading), bound, timeout,
-                                        None if expect is None else RecordVerdict(expect.value),
+                                        None if expect is None else RecordVerdict(expect),
                                         recheck_value(recheck), shown, _note)
     render(fmt.value, result, Context(loaded=loaded, quote=quote))
     if result.ok is False:

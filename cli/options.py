@@ -24,13 +24,21 @@ class Format(str, Enum):
     json = "json"
 
 
-class Verdict(str, Enum):  # the CLI's copy of proofs.verdicts.Verdict: help must not import Z3
-    proved = "proved"
-    violated = "violated"
-    reachable = "reachable"
-    unreachable = "unreachable"
-    holds_to_bound = "holds_to_bound"
-    unknown = "unknown"
+def expected_verdict(text: str) -> str:
+    """``--expect``'s value: one of the verdicts an engine returns (the records' own list, which
+    imports no Z3, so a new verdict needs no copy here)."""
+    from ..proofs.records import PROPERTY_VERDICTS
+
+    choices = [v.value for v in PROPERTY_VERDICTS]
+    if text not in choices:
+        raise typer.BadParameter(f"{text!r} is not a verdict (one of {', '.join(choices)})")
+    return text
+
+
+def verdict_choices() -> str:
+    from ..proofs.records import PROPERTY_VERDICTS
+
+    return ", ".join(v.value for v in PROPERTY_VERDICTS)
 
 
 class SuiteFormat(str, Enum):

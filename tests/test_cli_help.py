@@ -15,9 +15,20 @@ def test_help_shows_the_engine_defaults() -> None:
 
 
 def test_the_cli_verdicts_are_the_engine_verdicts() -> None:
-    from polity.proofs.records import PROPERTY_VERDICTS
+    """``--expect`` takes the records' list itself: every verdict an engine returns, nothing else."""
+    import typer
+    from polity.proofs.records import PROPERTY_VERDICTS, Verdict
 
-    assert [v.value for v in options.Verdict] == [v.value for v in PROPERTY_VERDICTS]
+    assert [options.expected_verdict(v.value) for v in PROPERTY_VERDICTS] == [v.value for v in PROPERTY_VERDICTS]
+    with pytest.raises(typer.BadParameter, match="not a verdict"):
+        options.expected_verdict(Verdict.NOT_APPLICABLE.value)
+    assert options.verdict_choices().split(", ") == [v.value for v in PROPERTY_VERDICTS]
+
+
+@pytest.mark.e2e
+def test_prove_refuses_an_unknown_expected_verdict() -> None:
+    r = run_polity("prove", "--model", str(TINY), "--property", "always refusals < 1", "--expect", "maybe")
+    assert r.returncode == 2 and "not a verdict" in r.stderr and "Traceback" not in r.stderr
 
 
 @pytest.mark.e2e
