@@ -44,9 +44,9 @@ def one(unit: Unit) -> dict[str, Any]:
     SECONDS.clear()
     CALLS.clear()
     t0 = time.perf_counter()
-    run_unit(unit)
+    follow = run_unit(unit)[3]
     return {"kind": unit.kind, "seconds": time.perf_counter() - t0, "parts": dict(SECONDS),
-            "calls": dict(CALLS)}
+            "calls": dict(CALLS), "follow": follow}
 
 
 def main() -> None:
@@ -62,6 +62,7 @@ def main() -> None:
                      budget_for(300), KINDS)
     t0 = time.perf_counter()
     results = run_each(one, units, args.jobs)
+    results += run_each(one, [u for r in results for u in r["follow"]], args.jobs)  # a lapse's causes
     per_kind: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for r in results:
         kind = per_kind[r["kind"]]

@@ -97,6 +97,10 @@ class Progress:
             self._line(f"{self._count(self.done)}{self._last}{took}")
         self._collect()
 
+    def more(self, n: int) -> None:
+        with self._lock:
+            self.total = (self.total or 0) + n
+
     def note(self, label: str, limit: str = "") -> None:
         """A question with no separate end: it runs until the next note."""
         with self._lock:

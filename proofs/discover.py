@@ -278,7 +278,7 @@ class Discoverer:
 
     def conflicts_of(self, oid: str) -> list[Finding]:
         """Conflicts of one duty: one witness question per distinct set of prohibitions."""
-        o = self._obligation(oid)
+        o = self.obligation(oid)
         events = [self.system.events[e] for e in o.discharged_by]
         if not events or any(not self.system.prohibitions_on(e.id) for e in events):
             return []  # some discharge is never forbidden: no conflict to search for
@@ -351,7 +351,7 @@ class Discoverer:
     # -- procedures with no end ----------------------------------------------------------------
     def endless_of(self, oid: str) -> list[Finding]:
         """A duty with no deadline whose discharge a failing condition can block forever."""
-        o = self._obligation(oid)
+        o = self.obligation(oid)
         events = [self.system.events[e] for e in o.discharged_by]
         if o.within is not None or not events:
             return []
@@ -396,6 +396,14 @@ class Discoverer:
         """Diligent traces on which a deadline lapses: one incremental search for all duties
         (or those ``only`` names), then, per duty that lapses, what meeting it depends on and
         its further causes."""
+        first = self.lapses(only)
+        return [f for oid in sorted(first) for f in self.deadlocks_of(self.obligation(oid), first[oid])]
+
+    def lapses(self, only: set[str] | None = None) -> dict[str, list[Step]]:
+        """The first (shortest) diligent lapse of each duty with a deadline that lapses (or of
+        those ``only`` names): one incremental search for all, every duty's question recorded.
+        What each depends on, and its further causes, are asked by ``deadlocks_of``, a piece
+        of work of its own (the pool runs them side by side)."""
         duties = {o.id: o for o in self.system.obligations
                   if o.within is not None and (only is None or o.id in only)}
         self.progress(f"deadlocks: {len(duties)} duties with deadlines")
@@ -414,17 +422,14 @@ class Discoverer:
                 first.setdefault(oid, trace)
         for oid, o in duties.items():
             what = f"deadlock: {self._who(o)} must {o.summary}"
-            if oid in first:
-                self._note(what, QuestionStatus.FOUND, len(first[oid]))
-            elif oid in left:
+            if oid in first:  # recorded by deadlocks_of, with the cause it found
+                continue
+            if oid in left:
                 self._note(what, QuestionStatus.UNKNOWN, None, reason or "limit")
                 self.unknown = [u for u in self.unknown if u != f"deadlock {oid}"]
             else:
                 self._note(what, QuestionStatus.NONE_WITHIN, depth)
-        found: list[Finding] = []
-        for oid in sorted(first):
-            found += self.deadlocks_of(duties[oid], first[oid])
-        return found
+        return first
 
     def deadlocks_of(self, o: ObligationDef, trace: list[Step] | None) -> list[Finding]:
         """The deadlock of ``o`` on ``trace``, then its further causes (each asked with the
@@ -439,6 +444,8 @@ class Discoverer:
         seen: list[str] = []
         base = f"deadlock: {self._who(o)} must {o.summary}"
         asked = base
+        if trace is not None:  # the question the lapse search answered for this duty
+            self._note(base, QuestionStatus.FOUND, len(trace))
         window: Node | None = None
         # asked again, the lapse happens at the last step, so that ``prev`` (the blocked causes,
         # the window) reads the state before it, not a state after it
@@ -725,7 +732,7 @@ class Discoverer:
                     hit.add(f"prohibition:{p.id}")
         return hit
 
-    def _obligation(self, oid: str) -> ObligationDef:
+    def obligation(self, oid: str) -> ObligationDef:
         return next(o for o in self.system.obligations if o.id == oid)
 
     def _who(self, o: ObligationDef) -> str:

@@ -8,8 +8,9 @@ their fixed order and applies the same dedupe and canonical sort as one process 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..model.system import System
@@ -34,19 +35,36 @@ class Unit:
     item: str
     says: str  # what the unit asks, in the text's words (progress)
     deepen: bool = False  # ask deeper than ``bound`` while the question's budget lasts
+    lapse: str = ""  # a "deadlock-causes" unit: the duty's first lapse (trace JSON; units hash)
 
 
-Outcome = tuple[list[dict[str, Any]], list[str], list[dict[str, Any]]]
+# findings (plain data), the searches not settled, the questions asked (QuestionRecord JSON),
+# and the units of work that follow from this one (a lapse's causes after the lapse search)
+Outcome = tuple[list[dict[str, Any]], list[str], list[dict[str, Any]], list[Unit]]
+CAUSES = "deadlock-causes"  # a unit of the pool only: one duty's lapse, what it depends on, its causes
 
 
 def run_unit(unit: Unit) -> Outcome:
-    """Findings of one unit (as plain data), the searches it could not settle, and every
-    question it asked (QuestionRecord JSON)."""
+    """Findings of one unit (as plain data), the searches it could not settle, every question
+    it asked, and the units that follow: the deadlock search is two steps, the search for
+    every duty's first lapse, then one unit per duty that lapses (``Discoverer.deadlocks``
+    in pieces, so that two workers share the second step)."""
     system = system_for(unit.model_path, unit.reading)
     d = Discoverer(system, unit.label, unit.bound, unit.deadline, rlimit=unit.rlimit,
                    deepen=unit.deepen)
-    found = d.run_unit(unit.kind, unit.item)
-    return [_plain(f) for f in found], d.unknown, [q.to_json() for q in d.questions]
+    follow: list[Unit] = []
+    if unit.kind == "deadlock":
+        found: list[Finding] = []
+        follow = [replace(unit, kind=CAUSES, item=oid, says=_says(system, CAUSES, oid),
+                          lapse=json.dumps([s.to_json() for s in trace]))
+                  for oid, trace in sorted(d.lapses().items())]
+    elif unit.kind == CAUSES:
+        trace = trace_from_json(json.loads(unit.lapse))
+        assert trace is not None
+        found = d.deadlocks_of(d.obligation(unit.item), trace)
+    else:
+        found = d.run_unit(unit.kind, unit.item)
+    return [_plain(f) for f in found], d.unknown, [q.to_json() for q in d.questions], follow
 
 
 def _plain(f: Finding) -> dict[str, Any]:
@@ -92,6 +110,9 @@ def _says(system: System, kind: str, item: str) -> str:
     if kind == "endless":
         o = next(o for o in system.obligations if o.id == item)
         return f"no end: {system.actor_name(o.actor)} must {o.summary}"
+    if kind == CAUSES:
+        o = next(o for o in system.obligations if o.id == item)
+        return f"deadlock: {system.actor_name(o.actor)} must {o.summary}"
     if kind == "gap":
         return f"gap: {next(o.name for o in system.offices if o.id == item)}"
     return {"deadlock": "deadlocks: the duties with deadlines",
@@ -101,16 +122,27 @@ def _says(system: System, kind: str, item: str) -> str:
 def find_parallel(units: list[Unit], workers: int,
                   started: Callable[[Unit], None] | None = None,
                   finished: Callable[[Unit, Any], None] | None = None,
+                  more: Callable[[int], None] | None = None,
                   ) -> dict[str, tuple[list[Finding], list[str], list[QuestionRecord]]]:
-    """Run ``units``, each in a process of its own (isolated.py), ``workers`` at once. Per
-    reading label: the findings merged in unit order, deduplicated, sorted and grouped into
-    cascades as ``Discoverer.run`` does, the unsettled searches, and the questions asked."""
+    """Run ``units``, each in a process of its own (isolated.py), ``workers`` at once, then the
+    units they give rise to (``more`` is told how many). Per reading label: the findings merged
+    in unit order (a unit's followers right after it, as ``Discoverer.run`` asks them),
+    deduplicated, sorted and grouped into cascades as ``Discoverer.run`` does, the unsettled
+    searches, and the questions asked."""
     for unit in units:  # loaded here once; the forked processes inherit them
         system_for(unit.model_path, unit.reading)
     results = run_each(run_unit, units, workers, started, finished)
+    follow = [u for r in results for u in r[3]]
+    if follow and more:
+        more(len(follow))
+    followed = iter(run_each(run_unit, follow, workers, started, finished))
+    ordered: list[tuple[Unit, Outcome]] = []
+    for unit, result in zip(units, results, strict=True):
+        ordered.append((unit, result))
+        ordered += [(u, next(followed)) for u in result[3]]
     merged: dict[str, tuple[list[Finding], list[str], list[QuestionRecord]]] = {}
     systems: dict[str, System] = {}
-    for unit, (found, unknown, asked) in zip(units, results, strict=True):
+    for unit, (found, unknown, asked, _follow) in ordered:
         fs, us, qs = merged.setdefault(unit.label, ([], [], []))
         systems.setdefault(unit.label, system_for(unit.model_path, unit.reading))
         fs += [_finding(f) for f in found]

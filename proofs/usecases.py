@@ -45,6 +45,7 @@ class Progress(Protocol):
 
     def start(self, key: object, label: str, limit: str = "") -> None: ...
     def finish(self, key: object, outcome: str = "") -> None: ...
+    def more(self, n: int) -> None: ...  # n questions more than the total said (known later)
 
 
 class Quiet:
@@ -56,6 +57,9 @@ class Quiet:
         pass
 
     def finish(self, key: object, outcome: str = "") -> None:
+        pass
+
+    def more(self, n: int) -> None:
         pass
 
 
@@ -334,6 +338,9 @@ class _Running:
     def finish(self, key: object, outcome: str = "") -> None:
         self.inner.finish(key, outcome)
 
+    def more(self, n: int) -> None:
+        self.inner.more(n)
+
 
 def _ask(item: tuple[Path | None, str, int | None, float]) -> dict[str, Any]:
     """One question of a comparison in one text (runs in a process of its own)."""
@@ -418,7 +425,7 @@ def find(model: Path | None = None, kinds: list[str] | None = None, bound: int |
     shown.total = len(units)
     merged = find_parallel(
         units, jobs, started=lambda u: shown.start(u, u.says, f"{BACKSTOP_SLACK * timeout:g} s at most"),
-        finished=lambda u, res: shown.finish(u, f"{len(res[0])} found"))
+        finished=lambda u, res: shown.finish(u, _found(res)), more=shown.more)
     findings: list[FindingRecord] = []
     incomplete: list[tuple[str, str]] = []
     questions: list[QuestionRecord] = []
@@ -435,6 +442,12 @@ def find(model: Path | None = None, kinds: list[str] | None = None, bound: int |
 
 
 # ----------------------------------------------------------------------------- amend, diff
+
+
+def _found(outcome: Any) -> str:
+    """How a unit of find ended, for progress: its findings, or the lapses it leaves to examine."""
+    findings, _unknown, _asked, follow = outcome
+    return f"{len(follow)} to examine" if follow else f"{len(findings)} found"
 
 
 def impact_of(before: LoadedModel, after: LoadedModel, suite: Path | None = None, bound: int | None = None,
