@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from polity.model.loader import BUILTIN_MODEL, LoadedModel, load_model, resolve
+from kz_trace import run
+from polity.model.loader import BUILTIN_MODEL, LoadedModel, resolve
 from polity.model.source import load_source
 from polity.model.system import System
 from polity.proofs.interpreter import Interpreter, Step, StepRefused
@@ -48,16 +49,6 @@ REQUIRED = [
 
 
 @pytest.fixture(scope="module")
-def loaded() -> LoadedModel:
-    return load_model()
-
-
-@pytest.fixture(scope="module")
-def system(loaded: LoadedModel) -> System:
-    return resolve(loaded)
-
-
-@pytest.fixture(scope="module")
 def raw() -> Any:
     return YAML(typ="safe").load(BUILTIN_MODEL.read_text(encoding="utf-8"))
 
@@ -86,20 +77,20 @@ def covered(cites: set[str], provision: str) -> bool:
     return any(c == provision or c.startswith(provision + "__") for c in cites)
 
 
-def test_model_loads_under_every_reading(loaded: LoadedModel) -> None:
+def test_model_loads_under_every_reading(kz_loaded: LoadedModel) -> None:
     """Every element resolves under a reading it applies to (the covering set of readings:
     the default, each option alone, each combination an element is written for; the full
     product of options is thousands of combinations and adds no element)."""
-    readings = loaded.reading_variants()
-    ids = {r.id for r in loaded.constitution.readings}
+    readings = kz_loaded.reading_variants()
+    ids = {r.id for r in kz_loaded.constitution.readings}
     assert {"referendum_adoption", "veto_not_overcome"} <= ids
     for reading in readings:
-        resolve(loaded, reading)
+        resolve(kz_loaded, reading)
 
 
-def test_every_citation_exists_in_the_source(loaded: LoadedModel, raw: Any) -> None:
-    src = loaded.constitution.source
-    text = load_source(Path(loaded.source_path()), src.starts_at)
+def test_every_citation_exists_in_the_source(kz_loaded: LoadedModel, raw: Any) -> None:
+    src = kz_loaded.constitution.source
+    text = load_source(Path(kz_loaded.source_path()), src.starts_at)
     cites = all_citations(raw)
     assert cites
     missing = sorted(c for c in cites if c not in text)
@@ -112,8 +103,8 @@ def test_required_provisions_are_covered(raw: Any) -> None:
     assert not missing, f"provisions not encoded by any element: {missing}"
 
 
-def test_thresholds_follow_from_the_seat_count(system: System) -> None:
-    p = system.params
+def test_thresholds_follow_from_the_seat_count(kz_system: System) -> None:
+    p = kz_system.params
     assert p["seats"] == SEATS
     assert p["majority_total"] == SEATS // 2 + 1 == 73
     assert p["two_thirds_total"] == -(-2 * SEATS // 3) == 97
@@ -125,8 +116,8 @@ def test_thresholds_follow_from_the_seat_count(system: System) -> None:
     assert p["kurultai_term"] == 5 * p["year"]
 
 
-def test_model_size_and_initial_state(system: System) -> None:
-    init = system.initial_state()
+def test_model_size_and_initial_state(kz_system: System) -> None:
+    init = kz_system.initial_state()
     assert init["presidency_holder"] == "elected_president"
     assert init["kurultai_status"] == "kurultai_sitting"
     assert init["term_start"] == 0 and init["convocation_start"] == 0
@@ -135,21 +126,17 @@ def test_model_size_and_initial_state(system: System) -> None:
     assert not init["emergency"] and init["martial_law"] == "no_martial_law"
     # a sanity range, not a count: a model that lost or doubled a Section shows here (65 state
     # variables and 85 events after the readings and corrections of issue 12)
-    assert 40 <= len(system.vars) <= 100
-    assert 60 <= len(system.events) <= 130
+    assert 40 <= len(kz_system.vars) <= 100
+    assert 60 <= len(kz_system.events) <= 130
     # a vote discharges the Art. 56 item 2 duty whatever its result (discharges may take arguments)
-    reconsider = next(o for o in system.obligations if o.id == "reconsider_returned_law")
-    assert any(system.events[e].args for e in reconsider.discharged_by)
+    reconsider = next(o for o in kz_system.obligations if o.id == "reconsider_returned_law")
+    assert any(kz_system.events[e].args for e in reconsider.discharged_by)
 
 
 # ---------------------------------------------------------------- behaviour (interpreter)
 
 
-def run(system: System, steps: list[Step]) -> list[dict[str, Any]]:
-    return Interpreter(system).run(steps)
-
-
-def test_repeated_refusal_obliges_dissolution_that_emergency_forbids(system: System) -> None:
+def test_repeated_refusal_obliges_dissolution_that_emergency_forbids(kz_system: System) -> None:
     steps = [
         Step("president_declares_emergency", 1),
         Step("president_dismisses_government", 2),
@@ -157,54 +144,54 @@ def test_repeated_refusal_obliges_dissolution_that_emergency_forbids(system: Sys
         Step("kurultai_votes_on_prime_minister", 4, {"yes": 10}),
         Step("president_begins_dissolution_consultations", 5),
     ]
-    states = run(system, steps)
-    it = Interpreter(system)
+    states = run(kz_system, steps)
+    it = Interpreter(kz_system)
     duty = it.obligation("dissolve_after_repeated_refusal")
     assert it.active(duty, states[-1])
-    reason = it.why_not(system.events["president_dissolves_kurultai"], states[-1], 6, {})
+    reason = it.why_not(kz_system.events["president_dissolves_kurultai"], states[-1], 6, {})
     assert reason is not None
 
 
-def test_veto_override_thresholds(system: System) -> None:
+def test_veto_override_thresholds(kz_system: System) -> None:
     base = [
         Step("bill_introduced", 1, {"constitutional": 0, "by_government": 0}),
         Step("kurultai_holds_reading", 2), Step("kurultai_holds_reading", 3),
         Step("kurultai_adopts_bill", 4), Step("kurultai_submits_law", 5),
         Step("president_returns_law", 6),
     ]
-    run(system, [*base, Step("kurultai_overrides_veto", 7, {"yes": 97})])
+    run(kz_system, [*base, Step("kurultai_overrides_veto", 7, {"yes": 97})])
     with pytest.raises(StepRefused):
-        run(system, [*base, Step("kurultai_overrides_veto", 7, {"yes": 96})])
+        run(kz_system, [*base, Step("kurultai_overrides_veto", 7, {"yes": 96})])
 
 
-def test_referendum_adopted_by_units_with_national_minority(loaded: LoadedModel) -> None:
+def test_referendum_adopted_by_units_with_national_minority(kz_loaded: LoadedModel) -> None:
     # 14 units won narrowly on low turnout, 6 lost with full turnout and no votes for.
     args = {"participants": 14 * 501 + 6 * 1000, "yes": 14 * 251, "units_won": 14,
             "won_participants": 14 * 501, "won_yes": 14 * 251}
     steps = [Step("body_initiates_amendment", 1, {"touches_entrenched": 0}),
              Step("cc_concludes_on_amendment", 2), Step("president_calls_referendum", 3),
              Step("referendum_adopts_amendment", 4, args)]
-    run(resolve(loaded, {"referendum_adoption": "units_only"}), steps)
+    run(resolve(kz_loaded, {"referendum_adoption": "units_only"}), steps)
     with pytest.raises(StepRefused):
-        run(resolve(loaded, {"referendum_adoption": "units_and_national"}), steps)
+        run(resolve(kz_loaded, {"referendum_adoption": "units_and_national"}), steps)
 
 
-def test_entrenched_amendment_never_reaches_referendum(system: System) -> None:
-    states = run(system, [Step("body_initiates_amendment", 1, {"touches_entrenched": 1}),
-                          Step("cc_concludes_on_amendment", 2)])
+def test_entrenched_amendment_never_reaches_referendum(kz_system: System) -> None:
+    states = run(kz_system, [Step("body_initiates_amendment", 1, {"touches_entrenched": 1}),
+                             Step("cc_concludes_on_amendment", 2)])
     assert states[-1]["amendment_stage"] == "no_amendment"
 
 
-def test_nobody_to_announce_elections_when_kurultai_dissolved(system: System) -> None:
-    year = system.params["year"]
+def test_nobody_to_announce_elections_when_kurultai_dissolved(kz_system: System) -> None:
+    year = kz_system.params["year"]
     steps = [
         Step("president_begins_dissolution_consultations", year),
         Step("president_dissolves_kurultai", year),
         Step("president_dies", year + 1),
     ]
-    states = run(system, steps)
-    it = Interpreter(system)
+    states = run(kz_system, steps)
+    it = Interpreter(kz_system)
     duty = it.obligation("announce_early_presidential_election")
     assert it.active(duty, states[-1])
-    assert it.why_not(system.events["kurultai_announces_presidential_election"],
+    assert it.why_not(kz_system.events["kurultai_announces_presidential_election"],
                       states[-1], year + 2, {}) is not None

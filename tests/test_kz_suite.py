@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from polity.model.loader import LoadedModel, load_model
+from polity.model.loader import LoadedModel
 from polity.model.source import load_source
 from polity.proofs.records import Verdict
 from polity.proofs.suite import builtin_suite_path, jobs_for, judge, load_suite, run_jobs
@@ -34,13 +34,8 @@ REQUIRED = [
 
 
 @pytest.fixture(scope="module")
-def model() -> LoadedModel:
-    return load_model()
-
-
-@pytest.fixture(scope="module")
-def catalog(model: LoadedModel) -> Catalog:
-    return load_catalog(builtin_catalog_path("kz-2026"), model)
+def catalog(kz_loaded: LoadedModel) -> Catalog:
+    return load_catalog(builtin_catalog_path("kz-2026"), kz_loaded)
 
 
 def test_catalog_loads_with_required_properties(catalog: Catalog) -> None:
@@ -59,26 +54,26 @@ def test_required_properties_are_judged_per_reading(catalog: Catalog) -> None:
     assert "repeated_refusal" in readings["dissolution-obligation-always-dischargeable"]
 
 
-def test_every_property_cites_provisions_of_the_source(model: LoadedModel, catalog: Catalog) -> None:
-    text = load_source(Path(model.source_path()), model.constitution.source.starts_at)
+def test_every_property_cites_provisions_of_the_source(kz_loaded: LoadedModel, catalog: Catalog) -> None:
+    text = load_source(Path(kz_loaded.source_path()), kz_loaded.constitution.source.starts_at)
     bad = {p.id: [c for c in p.cites if c not in text.provisions]
            for p in catalog.spec.properties}
     bad = {k: v for k, v in bad.items() if v}
     assert not bad, f"citations not found in the source text: {bad}"
 
 
-def test_suite_expects_a_verdict_for_every_property_and_reading(model: LoadedModel) -> None:
-    suite = load_suite(builtin_suite_path("kz-2026"), model)
+def test_suite_expects_a_verdict_for_every_property_and_reading(kz_loaded: LoadedModel) -> None:
+    suite = load_suite(builtin_suite_path("kz-2026"), kz_loaded)
     assert suite.spec.catalog == "kz-2026"
-    missing = [(j.property_id, j.label) for j in jobs_for(suite, model, None, None, None)
+    missing = [(j.property_id, j.label) for j in jobs_for(suite, kz_loaded, None, None, None)
                if suite.expected(j.property_id, j.label) is None]
     assert not missing, f"no expected verdict for: {missing}"
 
 
 @pytest.mark.slow
-def test_required_properties_match_the_suite(model: LoadedModel) -> None:
-    suite = load_suite(builtin_suite_path("kz-2026"), model)
-    jobs = jobs_for(suite, model, None, None, None, only=REQUIRED)
+def test_required_properties_match_the_suite(kz_loaded: LoadedModel) -> None:
+    suite = load_suite(builtin_suite_path("kz-2026"), kz_loaded)
+    jobs = jobs_for(suite, kz_loaded, None, None, None, only=REQUIRED)
     assert {j.property_id for j in jobs} == set(REQUIRED)
     results = judge(suite, run_jobs(jobs, workers=1))
     wrong = [(r.id, r.reading, r.verdict, r.expected) for r in results if not r.ok]
