@@ -42,6 +42,11 @@ class VarDef:
     init: Value
     cites: tuple[str, ...]
     description: str = ""
+    says: tuple[tuple[str, str], ...] = ()  # an enum's values in words ("the Assembly is sitting")
+
+    def value_says(self, value: str) -> str:
+        """The model's words for one value of this enum ("" when it gives none)."""
+        return next((w for v, w in self.says if v == value), "")
 
 
 @dataclass(frozen=True)
