@@ -124,7 +124,11 @@ def test_every_enum_value_of_the_built_in_models_has_words(model: str) -> None:
     vocab = vocabulary(system, loaded)
     ids = {x for v in enums for x in v.values}
     conds = [g.cond for ev in system.events.values() for g in ev.guards] + [p.when for p in system.prohibitions]
+    said = sorted({w for v in enums for w in v.says.values()}, key=len, reverse=True)
     for cond in conds:
         for text in (vocab.condition(cond), vocab.negated(cond)):
-            humane_values = {x for x in ids if re.search(rf"\b{x.replace('_', ' ')}\b", text)}
-            assert not humane_values - {"nobody"}, (text, humane_values)
+            rest = text
+            for w in said:  # the words themselves may say a value's name ("no bill")
+                rest = rest.replace(w, "")
+            humane_values = {x for x in ids if re.search(rf"\b{x.replace('_', ' ')}\b", rest)}
+            assert not humane_values, (text, humane_values)
