@@ -185,8 +185,9 @@ class Vocabulary:
         """An enum variable having one of ``values`` (or none of them), in the model's words
         for its values; None when the model gives no words for one of them.
 
-        A negation is said as the values left when they are one or two ("the Assembly is
-        dissolved" for "not sitting"), otherwise as "not: ..." / "neither ... nor ..."."""
+        A negation of one value is said in the model's words for it (``says_not``) when it
+        gives them, else as the values left when they are one or two ("the Assembly is
+        dissolved" for "not sitting"), else as "not: ..." / "neither ... nor ..."."""
         var = _enum_var(self.system, x)
         if var is None or not isinstance(var.type, EnumType):
             return None
@@ -194,6 +195,8 @@ class Vocabulary:
             return None
         before = "before the event, " if isinstance(x, Call) else ""
         chosen = [v for v in var.type.values if v in values]
+        if negated and len(chosen) == 1 and var.value_says(chosen[0], negated=True):
+            return before + var.value_says(chosen[0], negated=True)
         if negated:
             rest = [v for v in var.type.values if v not in values]
             if len(rest) <= 2 and all(var.value_says(v) for v in rest):

@@ -70,6 +70,18 @@ def test_a_negation_with_many_values_left_is_said_as_not(workdir: Path) -> None:
     assert words(text, "assembly_status in {sitting, recess}", workdir) == "it sits or it rests"
 
 
+def test_a_negative_form_the_model_gives_is_said_instead_of_not(workdir: Path) -> None:
+    four = "{id: assembly_status, type: enum, values: [sitting, dissolved, recess, gone], init: sitting, " \
+           "cites: [art_1__para_2]}"
+    text = BASE.replace(PLAIN, four, 1).replace(
+        four, four[:-1] + ", says: {sitting: it sits, dissolved: it is dissolved, recess: it rests, gone: it is "
+                          "gone}, says_not: {gone: it is still there}}", 1)
+    assert words(text, "assembly_status != gone", workdir) == "it is still there"
+    assert words(text, "not assembly_status in {gone}", workdir) == "it is still there"
+    assert words(text, "assembly_status == gone", workdir) == "it is gone"
+    assert words(text, "assembly_status != sitting", workdir) == "not: it sits"
+
+
 def test_without_words_the_old_phrasing_stays(workdir: Path) -> None:
     assert words(BASE, "assembly_status != sitting", workdir) == "assembly status is not sitting"
     partial = with_says("{sitting: the Assembly is sitting}")
@@ -84,6 +96,8 @@ BAD = [
     ("empty-words", with_says("{sitting: ' '}"), "sitting: ' '", "no words for 'sitting'"),
     ("not-an-enum", with_says("{true: it is}", "{id: emergency, type: bool, init: false, cites: [art_2__para_3]}"),
      "says: {true", "only enum variables take 'says'"),
+    ("negative-not-a-value", with_says("{sitting: it sits}, says_not: {siting: it does not sit}"),
+     "siting: it does not sit", "'siting' is not a value of 'assembly_status'"),
 ]
 
 
@@ -132,3 +146,5 @@ def test_every_enum_value_of_the_built_in_models_has_words(model: str) -> None:
                 rest = rest.replace(w, "")
             humane_values = {x for x in ids if re.search(rf"\b{x.replace('_', ' ')}\b", rest)}
             assert not humane_values, (text, humane_values)
+            doubled = [w for w in said if w.startswith("no") and f"not: {w}" in text]
+            assert not doubled, text  # a double negation: the model says it with says_not
