@@ -148,3 +148,27 @@ def test_every_enum_value_of_the_built_in_models_has_words(model: str) -> None:
             assert not humane_values, (text, humane_values)
             doubled = [w for w in said if w.startswith("no") and f"not: {w}" in text]
             assert not doubled, text  # a double negation: the model says it with says_not
+
+
+def test_a_finding_says_the_words_and_keeps_its_identity(tmp_path: Path) -> None:
+    """find's causes read in the value's words; the finding's identity (the key of the
+    commentary files) is built from elements, not words, so it does not change with them."""
+    import time
+
+    from polity.proofs.discover import Discoverer
+
+    shutil.copy(MODELS / "find-causes-constitution.txt", tmp_path)
+    plain = (MODELS / "find-causes.yaml").read_text()
+    var = "{id: assembly_status, type: enum, values: [sitting, dissolved], init: sitting, cites: [art_1__para_3]}"
+    assert var in plain
+    (tmp_path / "plain.yaml").write_text(plain)
+    (tmp_path / "worded.yaml").write_text(plain.replace(
+        var, var[:-1] + ", says: {sitting: the Assembly holds its powers, dissolved: the Assembly is dissolved}}"))
+    found = {}
+    for name in ("plain", "worded"):
+        system = resolve(load_model(tmp_path / f"{name}.yaml"))
+        found[name] = Discoverer(system, "default", 8, time.monotonic() + 120).endless_of("sign_law")
+    assert sorted(f.identity for f in found["plain"]) == sorted(f.identity for f in found["worded"])
+    worded = " | ".join(f.summary for f in found["worded"])
+    assert "kept from it forever: the Assembly is dissolved (Art. 1(2))" in worded
+    assert "assembly status" not in worded
