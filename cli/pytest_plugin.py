@@ -37,6 +37,7 @@ import pytest
 from ..proofs.records import CheckResult, Verdict
 
 if TYPE_CHECKING:
+    from ..model.loader import LoadedModel
     from ..proofs.suite import Job, Suite
 
 PATTERNS = ("*.polity.yaml", "polity-suite*.yaml")
@@ -105,23 +106,24 @@ class SuiteFile(pytest.File):
         model_path = None
         try:
             model_path = _model_path(config, self.path)
-            suite, jobs = suite_jobs(model_path, self.path, config.getoption("--polity-bound"),
+            loaded, suite, jobs = suite_jobs(model_path, self.path, config.getoption("--polity-bound"),
                                      config.getoption("--polity-timeout"))
         except UserError as exc:
             hint = "" if model_path else (" (checked against the built-in model: name another with "
                                           "--polity-model or the polity_model ini option)")
             raise self.CollectError(f"polity: {exc}{hint}") from None
-        return [VerdictItem.from_parent(self, name=f"{job.property_id} [{job.label}]", job=job, suite=suite)
-                for job in jobs]
+        return [VerdictItem.from_parent(self, name=f"{job.property_id} [{job.label}]", job=job, suite=suite,
+                                        loaded=loaded) for job in jobs]
 
 
 class VerdictItem(pytest.Item):
     """One property under one reading, judged against the suite's expectation."""
 
-    def __init__(self, *, job: Job, suite: Suite, **kwargs: Any) -> None:
+    def __init__(self, *, job: Job, suite: Suite, loaded: LoadedModel, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job = job
         self.suite = suite
+        self.loaded = loaded  # says the reading of a failure in the model's words
         self.result: CheckResult | None = None
 
     def runtest(self) -> None:
@@ -138,7 +140,7 @@ class VerdictItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, PolityVerdictError):
-            return describe(excinfo.value.result)
+            return describe(excinfo.value.result, self.loaded)
         from ..model.errors import UserError
 
         if isinstance(excinfo.value, UserError):
@@ -152,9 +154,12 @@ class VerdictItem(pytest.Item):
         return self.path, (line - 1 if line > 0 else None), f"polity: {self.name}"
 
 
-def describe(r: CheckResult) -> str:
-    """A failure as a lawyer reads it: expected and actual verdict, the property, the timeline."""
+def describe(r: CheckResult, loaded: LoadedModel | None = None) -> str:
+    """A failure as a lawyer reads it: expected and actual verdict, the property, the reading in
+    the model's words (the test id keeps its label, which a researcher types with -k), the timeline."""
     from ..proofs.explain import result_lines
+    from .render import Context
 
-    head = f"{r.id} [{r.reading}]: expected {r.expected}, got {r.verdict}"
-    return "\n".join([head, *result_lines(r, "  ")])
+    said = Context(loaded=loaded).reading(r.reading)
+    head = f"{r.id} [{said}]: expected {r.expected}, got {r.verdict}"
+    return "\n".join([head, *result_lines(r, "  ", reading=None if said == r.reading else said)])

@@ -31,7 +31,7 @@ from .expr import (
     parse,
 )
 from .paths import data_path
-from .schema import Constitution, Discharge, Event, Obligation
+from .schema import Constitution, Discharge, Event, Obligation, StateVar
 from .system import (
     NOW,
     TIME_PASSES,
@@ -293,13 +293,28 @@ class _Resolver:
             init = self.const(v.init, ("state", i, "init"), const_scope, params, t)
             if lo is not None and hi is not None and not (lo <= int(init) <= hi):
                 raise self.fail(f"initial value {init} of {shown(v.id)} is outside [{lo}, {hi}]", ("state", i, "init"))
-            vars_.append(VarDef(v.id, t, lo, hi, init, tuple(v.cites), v.description))
+            vars_.append(VarDef(v.id, t, lo, hi, init, tuple(v.cites), v.description,
+                                self.value_says(v, i, "says"), self.value_says(v, i, "says_not")))
         self.vars = vars_
         self.var_types = {v.id: v.type for v in vars_}
         state_names: dict[str, Type] = {k: (BOOL if isinstance(p, bool) else INT) for k, p in params.items()}
         state_names.update(self.var_types)
         state_names[NOW] = INT
         self.state_scope = Scope(state_names, frozenset(params), self.enum_values, values=dict(params))
+
+    def value_says(self, v: StateVar, i: int, field: str) -> tuple[tuple[str, str], ...]:
+        """An enum's words for its values (``says`` or ``says_not``): each key one of its
+        values, each text some words."""
+        said: dict[str, str] = getattr(v, field)
+        if said and v.type != "enum":
+            raise self.fail(f"only enum variables take {shown(field)} ({shown(v.id)} is {v.type})", ("state", i, field))
+        for value, words in said.items():
+            if value not in v.values:
+                raise self.fail(f"{shown(value)} is not a value of {shown(v.id)} (its values: "
+                                f"{', '.join(v.values)})", ("state", i, field, value))
+            if not words.strip():
+                raise self.fail(f"no words for {shown(value)} of {shown(v.id)}", ("state", i, field, value))
+        return tuple((value, said[value]) for value in v.values if value in said)
 
     def resolve_events(self) -> None:
         """Events under this reading (every declared one is checked), and the time-passes step."""

@@ -93,6 +93,14 @@ class StateVar(Cited):
     range: tuple[Expr, Expr] | None = Field(default=None, description="Inclusive bounds of an int.")
     init: Expr = Field(description="Initial value (a constant expression).")
     description: str = ""
+    says: dict[str, str] = Field(
+        default_factory=dict,
+        description="An enum's values in words, each as a statement that the variable has it: "
+                    "{value: 'the Assembly is sitting'}; findings say conditions on it so.")
+    says_not: dict[str, str] = Field(
+        default_factory=dict,
+        description="Words for the variable not having a value, where 'not: ' + its 'says' reads "
+                    "badly: {no_bill: 'a bill is before the Assembly'}.")
 
     _i = field_validator("init", mode="before")(_expr_text)
 

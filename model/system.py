@@ -42,6 +42,12 @@ class VarDef:
     init: Value
     cites: tuple[str, ...]
     description: str = ""
+    says: tuple[tuple[str, str], ...] = ()  # an enum's values in words ("the Assembly is sitting")
+    says_not: tuple[tuple[str, str], ...] = ()  # words for not having a value ("a bill is pending")
+
+    def value_says(self, value: str, negated: bool = False) -> str:
+        """The model's words for one value of this enum, or for not having it ("" when it gives none)."""
+        return next((w for v, w in (self.says_not if negated else self.says) if v == value), "")
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..model.expr import Binary, Call, In, Ite, Lit, Name, Node, Unary
+from ..model.expr import Binary, Call, EnumType, In, Ite, Lit, Name, Node, Unary
 from ..model.loader import LoadedModel
-from ..model.system import NOW, System
+from ..model.system import NOW, System, VarDef
 
 _COMPARE = {"==": "is", "!=": "is not", ">=": "is at least", ">": "is more than", "<=": "is at most",
             "<": "is less than"}
@@ -123,6 +123,9 @@ class Vocabulary:
         if isinstance(node, Binary) and node.op in _COMPARE:
             return self.comparison(node.op, node.left, node.right)
         if isinstance(node, In):
+            said = self._enum_choice(node.x, node.values, negated=False)
+            if said is not None:
+                return said
             values = [humane(v) for v in node.values]
             choice = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
             return f"{self.value(node.x)} is {choice}"
@@ -139,12 +142,19 @@ class Vocabulary:
         if isinstance(node, Unary) and node.op == "not":
             return self.condition(node.x)
         if isinstance(node, In):
+            said = self._enum_choice(node.x, node.values, negated=True)
+            if said is not None:
+                return said
             return self.condition(node).replace(" is ", " is not ", 1)
         if isinstance(node, Name):
             return f"not: {self.value(node)}"
         return f"not ({self.condition(node)})"
 
     def comparison(self, op: str, left: Node, right: Node) -> str:
+        if op in ("==", "!="):
+            said = self._enum_states(left, right, op == "!=")
+            if said is not None:
+                return said
         if _cycle(left) is not None and op in _ON_DAY:  # a calendar day: "no later than 30 June"
             return f"{self.value(left)} is {_ON_DAY[op]} {self.value(right)}"
         since = self._since(op, left, right)
@@ -163,10 +173,59 @@ class Vocabulary:
             return _SINCE[flipped].format(d=self.duration(right.right), x=self.value(right.left))
         return None
 
+    def _enum_states(self, left: Node, right: Node, negated: bool) -> str | None:
+        """``x == v`` / ``x != v`` for an enum with words for its values, in those words."""
+        if isinstance(left, Name) and _enum_var(self.system, right) is not None:
+            left, right = right, left
+        if not isinstance(right, Name):
+            return None
+        return self._enum_choice(left, (right.id,), negated)
+
+    def _enum_choice(self, x: Node, values: tuple[str, ...] | list[str], negated: bool) -> str | None:
+        """An enum variable having one of ``values`` (or none of them), in the model's words
+        for its values; None when the model gives no words for one of them.
+
+        A negation of one value is said in the model's words for it (``says_not``) when it
+        gives them, else as the values left when they are one or two ("the Assembly is
+        dissolved" for "not sitting"), else as "not: ..." / "neither ... nor ..."."""
+        var = _enum_var(self.system, x)
+        if var is None or not isinstance(var.type, EnumType):
+            return None
+        if any(v not in var.type.values for v in values):
+            return None
+        before = "before the event, " if isinstance(x, Call) else ""
+        chosen = [v for v in var.type.values if v in values]
+        if negated and len(chosen) == 1 and var.value_says(chosen[0], negated=True):
+            return before + var.value_says(chosen[0], negated=True)
+        if negated:
+            rest = [v for v in var.type.values if v not in values]
+            if len(rest) <= 2 and all(var.value_says(v) for v in rest):
+                chosen, negated = rest, False
+        said = [var.value_says(v) for v in chosen]
+        if not all(said):
+            return None
+        if not negated:
+            return before + " or ".join(said)
+        if len(said) == 1:
+            return f"{before}not: {said[0]}"
+        if len(said) == 2:
+            return f"{before}neither {said[0]} nor {said[1]}"
+        return f"{before}none of: " + "; ".join(said)
+
     def _part(self, node: Node, op: str) -> str:
         text = self.condition(node)
         nested = isinstance(node, Binary) and node.op in ("and", "or") and node.op != op
         return f"({text})" if nested else text
+
+
+def _enum_var(system: System, node: Node) -> VarDef | None:
+    """The enum state variable ``node`` reads, now or before the event (``prev(x)``)."""
+    if isinstance(node, Call) and node.fn == "prev" and len(node.args) == 1:
+        node = node.args[0]
+    if not isinstance(node, Name):
+        return None
+    var = system.var_map.get(node.id)
+    return var if var is not None and isinstance(var.type, EnumType) else None
 
 
 def _cycle(node: Node) -> str | None:

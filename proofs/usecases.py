@@ -136,6 +136,14 @@ def _suite(loaded: LoadedModel, suite: Path | None) -> Any:
     return load_suite(path, loaded)
 
 
+def _reading_said(label: str, loaded: LoadedModel) -> str:
+    """A job's reading as its progress line says it: in the model's words, as the text output
+    says it (cli/render ``Context.reading``); ``default`` stays the word."""
+    from .explain import reading_words
+
+    return label if label == "default" or not label else reading_words(label, loaded)
+
+
 def _run(s: Any, loaded: LoadedModel, model: Path | None, bound: int | None, timeout: float | None,
          only: list[str] | None, jobs: int, progress: Progress, label: Callable[[Any], str]
          ) -> list[CheckResult]:
@@ -162,21 +170,22 @@ def check(model: Path | None = None, suite: Path | None = None, bound: int | Non
     _recheck(recheck, tell)
     started = time.monotonic()
     results = _run(s, loaded, model, bound, timeout, only, jobs, progress or Quiet(),
-                   lambda job: f"{job.property_id} [{job.label}]")
+                   lambda job: f"{job.property_id} [{_reading_said(job.label, loaded)}]")
     report = SuiteReport(s.spec.suite, loaded.constitution.id, tuple(results),
                          round(time.monotonic() - started, 2), solver_info())
     return loaded, s, report
 
 
 def suite_jobs(model: str | None, suite: Path, bound: int | None = None, timeout: float | None = None
-               ) -> tuple[Any, list[Any]]:
-    """A suite file and its (property, reading) jobs, for front ends that judge them one by one
-    (the pytest plugin: one test each). ``model`` is a model path, or None for the built-in one."""
+               ) -> tuple[LoadedModel, Any, list[Any]]:
+    """The model, a suite file and its (property, reading) jobs, for front ends that judge them
+    one by one (the pytest plugin: one test each). ``model`` is a model path, or None for the
+    built-in one."""
     from .suite import _model, jobs_for, load_suite
 
     loaded = _model(model)
     s = load_suite(suite, loaded)
-    return s, jobs_for(s, loaded, model, bound, timeout)
+    return loaded, s, jobs_for(s, loaded, model, bound, timeout)
 
 
 def check_one(suite: Any, job: Any) -> CheckResult:
@@ -377,7 +386,7 @@ def explain(property_id: str, model: Path | None = None, suite: Path | None = No
     spec = s.catalog.get(property_id)
     _recheck(recheck, tell)
     results = _run(s, loaded, model, bound, timeout, [property_id], 1, progress or Quiet(),
-                   lambda job: f"checking {property_id} [{job.label}]")
+                   lambda job: f"checking {property_id} [{_reading_said(job.label, loaded)}]")
     return loaded, Explanation(spec.id, spec.statement, spec.formula, tuple(spec.cites), tuple(results))
 
 
@@ -424,7 +433,9 @@ def find(model: Path | None = None, kinds: list[str] | None = None, bound: int |
         units_for(budget) if deepening and budget is not None else None, deepen=deepening)]
     shown.total = len(units)
     merged = find_parallel(
-        units, jobs, started=lambda u: shown.start(u, u.says, f"{BACKSTOP_SLACK * timeout:g} s at most"),
+        units, jobs, started=lambda u: shown.start(
+            u, f"{u.says} [{_reading_said(u.label, loaded)}]" if len(readings) > 1 else u.says,
+            f"{BACKSTOP_SLACK * timeout:g} s at most"),
         finished=lambda u, res: shown.finish(u, _found(res)), more=shown.more)
     findings: list[FindingRecord] = []
     incomplete: list[tuple[str, str]] = []

@@ -65,10 +65,11 @@ def test_the_ids_come_from_the_model() -> None:
     assert leaks("see art_62__para_3", ids)
 
 
-def _run(*args: str) -> str:
+def _run(*args: str, stderr: bool = False) -> str:
+    """What ``polity`` writes on stdout (with ``stderr``: its progress lines too)."""
     p = run_polity(*args, cwd=ROOT, timeout=1500)
     assert p.returncode in (0, 1), p.stderr
-    return p.stdout
+    return p.stdout + (p.stderr if stderr else "")
 
 
 def test_check_and_explain_speak_in_words() -> None:
@@ -123,8 +124,8 @@ def test_check_and_explain_say_readings_in_words(tmp_path: Path) -> None:
     (tmp_path / "catalog.yaml").write_text(PER_READING_CATALOG)
     suite = tmp_path / "suite.yaml"
     suite.write_text(PER_READING_SUITE)
-    text = _run("check", "--suite", str(suite))
-    explained = _run("explain", "priority-bill-can-be-decided", "--suite", str(suite))
+    text = _run("check", "--suite", str(suite), stderr=True)  # progress lines say the reading in words too
+    explained = _run("explain", "priority-bill-can-be-decided", "--suite", str(suite), stderr=True)
     for option in ("adopt", "decide"):
         assert " ".join(_says("priority_duty", option).split()[-4:]) in explained
     assert "2/2 as expected" in text
