@@ -245,6 +245,14 @@ class Encoding:
         self._template_havocs = havocs
         return template
 
+    def build_masters(self) -> None:
+        """Build the plain and the diligent template now (``_template`` copies them later): a
+        parent that forks many questions builds them once for all its children, which
+        inherit them, instead of each child building its own."""
+        for eager in (False, True):
+            derived(self.system, ("transition master", self.switchable, eager),
+                    lambda eager=eager: self._build_master(eager))  # type: ignore[misc]
+
     def _build_master(self, eager: bool) -> tuple[z3.Context, z3.BoolRef, list[Z]]:
         """The template built by a fresh encoding in a context kept with the System."""
         own = z3.Context()

@@ -463,22 +463,14 @@ class Discoverer:
             if depends == "holder":  # the holder alone could have met it: not a fault of the text
                 if window is not None or o.since is None:
                     break
-                try:
+                try:  # ask again with the window shut from the start
                     window = _barred_from_start(self.system, o)
                 except TooManyArguments:
                     break
                 asked = f"{base} (barred from the day its time began)"
                 trace = self.ask(asked, conj([lapses_now, window, *blocked]), eager=True)
                 continue
-            elements = list(dict.fromkeys(a.element for _, a in cause))
-            text = DEPENDS[depends] + (f" ({named})" if named else "")
-            out.append((frozenset(a.key for _, a in cause), Finding(
-                "deadlock",
-                f"{_upper(self._who(o))} must {o.summary}, and cannot do it in time: {why}; {text}",
-                _cites([o.element, *elements]), self.label, trace,
-                note=f"from the day the duty arose, continuations of up to {bound} events searched",
-                elements=[o.element.key, *_keys(cause)], about=o.element.key,
-                depends=depends)))
+            out.append(self._deadlock(o, trace, cause, why, depends, named, bound))
             if not cause:
                 break
             blocked.append(Unary("not", Call("prev", (conj([blocks_always(self.system.events[e], a)
@@ -487,6 +479,18 @@ class Discoverer:
             asked = f"{base} (besides: {'; '.join(seen)})"
             trace = self.ask(asked, conj([lapses_now, *([window] if window else []), *blocked]), eager=True)
         return _minimal(out)
+
+    def _deadlock(self, o: ObligationDef, trace: list[Step], cause: list[tuple[Any, Atom]], why: str,
+                  depends: str, named: str, bound: int) -> tuple[frozenset[str], Finding]:
+        """A deadlock finding of ``o`` on ``trace`` with its cause, keyed by the cause's atoms."""
+        elements = list(dict.fromkeys(a.element for _, a in cause))
+        text = DEPENDS[depends] + (f" ({named})" if named else "")
+        return frozenset(a.key for _, a in cause), Finding(
+            "deadlock",
+            f"{_upper(self._who(o))} must {o.summary}, and cannot do it in time: {why}; {text}",
+            _cites([o.element, *elements]), self.label, trace,
+            note=f"from the day the duty arose, continuations of up to {bound} events searched",
+            elements=[o.element.key, *_keys(cause)], about=o.element.key, depends=depends)
 
     def _until_lapse(self, o: ObligationDef, states: list[State]) -> list[State]:
         """The states of a lapsing trace up to the one before the lapse (a tightened trace may

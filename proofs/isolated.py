@@ -1,9 +1,10 @@
-"""Every question in a process of its own, forked from a parent that has not used Z3.
+"""Every question in a process of its own, forked from a parent in the same Z3 state every run.
 
 Z3 keeps state per process that a fresh context does not reset (interned symbols, allocator
 history): the same question asked second in a process can take another path than asked first,
 and give another trace, invariant or unsat core (docs/determinism.md). Forking each question
-from a parent that never called Z3 starts every one from the same state, whatever ran before it
+from a parent that did the same with Z3 on every run (nothing, or built the same transition
+templates for its children to inherit: pool.py) starts every one from the same state, whatever ran before it
 and however many run at once, so ``--jobs 1`` and ``--jobs 2`` give the same answers. Forking
 also shares the loaded model and catalog with the children at no cost.
 
@@ -32,36 +33,49 @@ R = TypeVar("R")
 
 def run_each(fn: Callable[[T], R], items: Sequence[T], workers: int = 1,
              started: Callable[[T], None] | None = None,
-             finished: Callable[[T, R], None] | None = None) -> list[R]:
-    """``[fn(item) for item in items]``, each call in a fresh forked process."""
+             finished: Callable[[T, R], None] | None = None,
+             then: Callable[[T, R], Sequence[T]] | None = None) -> list[R]:
+    """``[fn(item) for item in items]``, each call in a fresh forked process. With ``then``,
+    an item's answer may give rise to more items (``then(item, answer)``): they start before
+    the items still waiting, and their answers come right after their parent's, in order."""
+    follow = then or (lambda _item, _result: ())
     if "fork" not in multiprocessing.get_all_start_methods():
-        return [_inline(fn, item, started, finished) for item in items]
+        return [r for item in items for r in _inline_tree(fn, item, started, finished, follow)]
     ctx = multiprocessing.get_context("fork")
-    waiting = deque(enumerate(items))
-    running: dict[Connection, tuple[int, T, Any]] = {}
-    results: dict[int, R] = {}
+    waiting: deque[tuple[tuple[int, ...], T]] = deque(((i,), item) for i, item in enumerate(items))
+    running: dict[Connection, tuple[tuple[int, ...], T, Any]] = {}
+    results: dict[tuple[int, ...], R] = {}
     try:
         while waiting or running:
             while waiting and len(running) < max(1, workers):
-                i, item = waiting.popleft()
+                key, item = waiting.popleft()
                 if started:
                     started(item)
                 receive, send = ctx.Pipe(duplex=False)
                 proc = ctx.Process(target=_child, args=(fn, item, send), daemon=True)
                 proc.start()
                 send.close()
-                running[receive] = (i, item, proc)
+                running[receive] = (key, item, proc)
             ready = cast(list[Connection], wait(list(running)))
             for conn in sorted(ready, key=lambda c: running[c][0]):
-                i, item, proc = running.pop(conn)
-                results[i] = _collect(conn, proc, item)
+                key, item, proc = running.pop(conn)
+                results[key] = _collect(conn, proc, item)
                 if finished:
-                    finished(item, results[i])
+                    finished(item, results[key])
+                more = list(follow(item, results[key]))
+                waiting.extendleft(reversed([((*key, j), m) for j, m in enumerate(more)]))
     finally:
-        for _conn, (_i, _item, proc) in running.items():
+        for _conn, (_key, _item, proc) in running.items():
             proc.terminate()
             proc.join()
-    return [results[i] for i in range(len(items))]
+    return [results[key] for key in sorted(results)]
+
+
+def _inline_tree(fn: Callable[[T], R], item: T, started: Callable[[T], None] | None,
+                 finished: Callable[[T, R], None] | None,
+                 follow: Callable[[T, R], Sequence[T]]) -> list[R]:
+    result = _inline(fn, item, started, finished)
+    return [result, *(r for m in follow(item, result) for r in _inline_tree(fn, m, started, finished, follow))]
 
 
 def _inline(fn: Callable[[T], R], item: T, started: Callable[[T], None] | None,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..model.system import System
+from .compiler import Encoding
 from .discover import Discoverer, Finding, canonical, group_cascades
 from .interpreter import trace_from_json
 from .isolated import run_each
@@ -100,6 +101,22 @@ def units_of(model_path: str | None, reading: dict[str, str], label: str, bound:
     return out
 
 
+def _in_order(units: list[Unit], results: list[Outcome]) -> list[Unit]:
+    """The units answered, in the order ``run_each`` gives their answers (each unit, then the
+    units that followed from it)."""
+    out: list[Unit] = []
+    answers = iter(results)
+
+    def walk(unit: Unit) -> None:
+        out.append(unit)
+        for u in next(answers)[3]:
+            walk(u)
+
+    for unit in units:
+        walk(unit)
+    return out
+
+
 QUESTION_SHARE = 2  # a unit's budget is worth this many of its questions (most ask one or two)
 
 
@@ -124,22 +141,22 @@ def find_parallel(units: list[Unit], workers: int,
                   finished: Callable[[Unit, Any], None] | None = None,
                   more: Callable[[int], None] | None = None,
                   ) -> dict[str, tuple[list[Finding], list[str], list[QuestionRecord]]]:
-    """Run ``units``, each in a process of its own (isolated.py), ``workers`` at once, then the
-    units they give rise to (``more`` is told how many). Per reading label: the findings merged
+    """Run ``units``, each in a process of its own (isolated.py), ``workers`` at once, and the
+    units they give rise to as soon as they do (``more`` is told how many: a duty's lapse to
+    examine, after the lapse search). Per reading label: the findings merged
     in unit order (a unit's followers right after it, as ``Discoverer.run`` asks them),
     deduplicated, sorted and grouped into cascades as ``Discoverer.run`` does, the unsettled
     searches, and the questions asked."""
-    for unit in units:  # loaded here once; the forked processes inherit them
-        system_for(unit.model_path, unit.reading)
-    results = run_each(run_unit, units, workers, started, finished)
-    follow = [u for r in results for u in r[3]]
-    if follow and more:
-        more(len(follow))
-    followed = iter(run_each(run_unit, follow, workers, started, finished))
-    ordered: list[tuple[Unit, Outcome]] = []
-    for unit, result in zip(units, results, strict=True):
-        ordered.append((unit, result))
-        ordered += [(u, next(followed)) for u in result[3]]
+    for unit in units:  # loaded and compiled here once; the forked processes inherit them
+        Encoding(system_for(unit.model_path, unit.reading), switchable=False).build_masters()
+
+    def then(_unit: Unit, outcome: Outcome) -> list[Unit]:
+        if outcome[3] and more:
+            more(len(outcome[3]))
+        return outcome[3]
+
+    results = run_each(run_unit, units, workers, started, finished, then)
+    ordered = list(zip(_in_order(units, results), results, strict=True))
     merged: dict[str, tuple[list[Finding], list[str], list[QuestionRecord]]] = {}
     systems: dict[str, System] = {}
     for unit, (found, unknown, asked, _follow) in ordered:
