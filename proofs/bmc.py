@@ -109,13 +109,10 @@ def new_solver(timeout_s: float | None, seed: int = 0, arith: int | None = None)
 
 
 def bmc(enc: Encoding, prop: Property, bound: int, deadline: float,
-        incremental: bool = True, first: int = 0) -> BmcOutcome:
+        incremental: bool = True) -> BmcOutcome:
     """Search for the shortest trace (up to ``bound`` steps) on which ``prop`` is bad.
 
-    Depths below ``first`` are unrolled but not asked: the caller knows no trace that short
-    exists (a stronger question than one already answered at that length, or a deepening of
-    a search that already covered them). The depths share the question's resource budget;
-    ``deadline`` is the wall-clock backstop."""
+    The depths share the question's resource budget; ``deadline`` is the wall-clock backstop."""
     penc = PropertyEncoding(enc, prop)
     switches = list(enc.switches.values())
     q = current()
@@ -123,8 +120,6 @@ def bmc(enc: Encoding, prop: Property, bound: int, deadline: float,
     per_depth: list[float] = []
     unroll: Unrolling | None = None
     for k in range(bound + 1):
-        if k < first and not incremental:
-            continue
         if unroll is None or not incremental:
             unroll = Unrolling(enc, penc, new_solver(None), prop.eager)
             unroll.start()
@@ -132,8 +127,6 @@ def bmc(enc: Encoding, prop: Property, bound: int, deadline: float,
                 unroll.extend()
         else:
             unroll.extend()
-        if k < first:
-            continue
         goal = z3.Bool(f"goal!{k}")
         unroll.solver.add(z3.Implies(goal, unroll.bads[k]))
         t0 = time.perf_counter()
@@ -259,12 +252,11 @@ def concrete(enc: Encoding, s: StateVars, state: dict[str, object]) -> z3.BoolRe
 
 
 def search_from(enc: Encoding, start: dict[str, object], goal: StepGoal, bound: int,
-                deadline: float, allowed: list[str] | None = None, first: int = 1) -> BmcOutcome:
+                deadline: float, allowed: list[str] | None = None) -> BmcOutcome:
     """The shortest continuation of at most ``bound`` events from the concrete state ``start``
     whose last step meets ``goal`` (over the state before, the step, the state after), using
     only the events ``allowed`` (None: every event). Lawful traces, not compliant ones: this
-    asks what anyone *could* do. Lengths below ``first`` are not asked (a deepening of a search
-    that covered them). One incremental solver; the question's budget."""
+    asks what anyone *could* do. One incremental solver; the question's budget."""
     q = current()
     solver = new_solver(None)
     s0 = enc.state("from0")
@@ -279,8 +271,6 @@ def search_from(enc: Encoding, start: dict[str, object], goal: StepGoal, bound: 
             solver.add(z3.Or([st.ev == i for i in only]) if only else z3.BoolVal(False))
         states.append(post)
         steps.append(st)
-        if k < first:
-            continue
         lit = z3.Bool(f"from!{k}")
         solver.add(z3.Implies(lit, goal(pre, st, post)))
         t0 = time.perf_counter()
