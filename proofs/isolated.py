@@ -4,8 +4,8 @@ Z3 keeps state per process that a fresh context does not reset (interned symbols
 history): the same question asked second in a process can take another path than asked first,
 and give another trace, invariant or unsat core (docs/determinism.md). Forking each question
 from a parent that did the same with Z3 on every run (nothing, or built the same transition
-templates for its children to inherit: pool.py) starts every one from the same state, whatever ran before it
-and however many run at once, so ``--jobs 1`` and ``--jobs 2`` give the same answers. Forking
+templates for its children to inherit: pool.py) starts every one from the same state, whatever
+ran before it and however many run at once, so ``--jobs 1`` and ``--jobs 2`` give the same answers. Forking
 also shares the loaded model and catalog with the children at no cost.
 
 A child receives its item by inheritance and sends back plain data through a pipe; at most

@@ -120,16 +120,14 @@ def _in_order(units: list[Unit], results: list[Outcome]) -> list[Unit]:
 QUESTION_SHARE = 2  # a unit's budget is worth this many of its questions (most ask one or two)
 
 
+_DUTY_UNITS = {"conflict": "conflicts", "endless": "no end", CAUSES: "deadlock"}  # unit kind -> progress word
+
+
 def _says(system: System, kind: str, item: str) -> str:
-    if kind == "conflict":
+    """What a unit asks, for progress: a duty's or an office's words, not its id."""
+    if kind in _DUTY_UNITS:
         o = next(o for o in system.obligations if o.id == item)
-        return f"conflicts: {system.actor_name(o.actor)} must {o.summary}"
-    if kind == "endless":
-        o = next(o for o in system.obligations if o.id == item)
-        return f"no end: {system.actor_name(o.actor)} must {o.summary}"
-    if kind == CAUSES:
-        o = next(o for o in system.obligations if o.id == item)
-        return f"deadlock: {system.actor_name(o.actor)} must {o.summary}"
+        return f"{_DUTY_UNITS[kind]}: {system.actor_name(o.actor)} must {o.summary}"
     if kind == "gap":
         return f"gap: {next(o.name for o in system.offices if o.id == item)}"
     return {"deadlock": "deadlocks: the duties with deadlines",
