@@ -166,6 +166,7 @@ def reach_any(enc: Encoding, goals: list[Property], bound: int, deadline: float,
     under the encoding's switches, so an unsat answer has a core over them. No trace is
     shortest here; this settles "none" in one call where a search asks depth by depth."""
     solver = new_solver(None, arith=arith)
+    _unrestricted(goals)
     un = Unrolling(enc, PropertyEncoding(enc, goals[0]), solver, any(g.eager for g in goals))
     un.start()
     encoders = [PropertyEncoding(enc, g) for g in goals]
@@ -196,6 +197,7 @@ def search_goals_to(enc: Encoding, goals: dict[str, Property], bound: int, deadl
     if not open_goals:
         return out, bound
     first = next(iter(goals.values()))
+    _unrestricted(list(goals.values()))
     q = current()
     solver = new_solver(None, arith=GOALS_ARITH_SOLVER)
     unroll = Unrolling(enc, PropertyEncoding(enc, first), solver, eager)
@@ -282,3 +284,9 @@ def search_from(enc: Encoding, start: dict[str, object], goal: StepGoal, bound: 
         if r == z3.unknown:
             return BmcOutcome(BmcStatus.UNKNOWN, k, reason=why, solver_seconds=solver_time)
     return BmcOutcome(BmcStatus.NONE, bound, solver_seconds=solver_time)
+
+
+def _unrestricted(goals: list[Property]) -> None:
+    """Many goals share one unrolling: none may restrict its traces (``along``)."""
+    if any(g.along is not None for g in goals):
+        raise InternalError("a search for many goals cannot restrict the traces of one of them")

@@ -365,8 +365,7 @@ def _references(s: System) -> dict[str, set[str]]:
 
 def property_names(prop: Property) -> set[str]:
     out: set[str] = set()
-    for n in (prop.target, prop.response, prop.within):
-        if n is not None:
-            out |= names_in(n)
+    for n in prop.nodes():
+        out |= names_in(n)
     return out
 

@@ -587,6 +587,15 @@ class PropertyEncoding:
                        m_pre: MonitorVars, m_post: MonitorVars) -> tuple[z3.BoolRef, z3.BoolRef]:
         """(bad at this step, monitor update constraint)."""
         p = self.prop
+        bad, update = self._bad_and_update(pre, st, post, m_pre, m_post)
+        if p.along is None:
+            return bad, update
+        return bad, z3.And(update, self.enc.condition(p.along, pre, st, post))
+
+    def _bad_and_update(self, pre: StateVars, st: StepVars, post: StateVars,
+                        m_pre: MonitorVars, m_post: MonitorVars) -> tuple[z3.BoolRef, z3.BoolRef]:
+        """``bad_and_update`` of the property itself, its ``along`` aside."""
+        p = self.prop
         target = self.enc.condition(p.target, pre, st, post)
         if p.kind == "always":
             return z3.Not(target), z3.BoolVal(True)

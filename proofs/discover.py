@@ -43,7 +43,8 @@ another definite answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -84,9 +85,9 @@ from .explain import timeline, trace_json
 from .interpreter import Interpreter, State, Step, StepRefused
 from .kinds import DEPENDS, KIND_IDS
 from .phrasing import Vocabulary, vocabulary
-from .question import part, question, units_for
+from .question import Question, part, question, units_for
 from .records import FindingRecord, QuestionRecord, QuestionStatus, TraceStep, finding_identity
-from .tighten import tighten
+from .tighten import tighten, time_passes_last
 
 KINDS = KIND_IDS  # the kinds and their texts: kinds.py; their searches: below
 FIND_BOUND = 8  # events per trace at first; deepened by DEEPEN_STEP while the budget lasts
@@ -164,6 +165,10 @@ class Discoverer:
         self.last = max(bound, MAX_BOUND) if deepen else bound
         self.deadline = deadline  # wall-clock backstop for the whole run
         self.rlimit = rlimit  # resource units for each search
+        # with a budget (deepening), a question also gets what this unit's earlier questions
+        # left unused: a unit's budget is spent where its questions need it
+        self.pooled = deepen
+        self._spare = 0
         self.interp = Interpreter(system)
         self.words = vocabulary(system)  # causes said in the model's words, not as expressions
         self.progress = progress or (lambda _msg: None)
@@ -173,16 +178,30 @@ class Discoverer:
         self._goals_left: tuple[set[str], int, str] = (set(), bound, "")
 
     # -- questions -----------------------------------------------------------------------------
+    @contextmanager
+    def _question(self) -> Iterator[Question]:
+        """One question's context and budget: its share (``rlimit``), and when pooled the units
+        this unit's earlier questions left unused. Resource counts are the same on every run, so
+        what a question gets is too."""
+        allowance = self.rlimit + self._spare
+        with question(allowance, self.deadline) as q:
+            try:
+                yield q
+            finally:
+                if self.pooled:
+                    self._spare = max(0, allowance - q.used)
+
     def _note(self, what: str, status: QuestionStatus, bound: int | None, limit: str = "") -> None:
         self.questions.append(QuestionRecord(what, self.label, status, bound, limit))
         if status == QuestionStatus.UNKNOWN:
             self.unknown.append(what)
 
-    def ask(self, what: str, target: Node, eager: bool = False) -> list[Step] | None:
+    def ask(self, what: str, target: Node, eager: bool = False, along: Node | None = None
+            ) -> list[Step] | None:
         """A witness question, recorded with how it ended."""
         self._asked = None
         unknown_before = len(self.unknown)
-        trace = self.witness(target, what, eager)
+        trace = self.witness(target, what, eager, along)
         asked = self._asked
         if len(self.unknown) > unknown_before:  # witness() said unknown; record it once
             del self.unknown[unknown_before:]
@@ -195,11 +214,14 @@ class Discoverer:
             self._note(what, QuestionStatus.NONE_WITHIN, self.bound)
         return trace
 
-    def witness(self, target: Node, text: str, eager: bool = False) -> list[Step] | None:
-        """The shortest replayed trace reaching ``target`` (on compliant traces if ``eager``);
-        None when there is none (``_asked`` says how far that is known)."""
-        prop = _EagerReach(target, text) if eager else Property("reachable", target, text=text)
-        with question(self.rlimit, self.deadline) as q:
+    def witness(self, target: Node, text: str, eager: bool = False, along: Node | None = None
+                ) -> list[Step] | None:
+        """The shortest replayed trace reaching ``target`` (on compliant traces if ``eager``,
+        on traces ``along`` allows); None when there is none (``_asked`` says how far that is
+        known)."""
+        prop = (_EagerReach(target, text, along) if eager
+                else Property("reachable", target, text=text, along=along))
+        with self._question() as q:
             out = bmc(Encoding(self.system, switchable=False), prop, self.bound, self.deadline)
             if out.status == BmcStatus.NONE and not eager:
                 if self._absent(prop):
@@ -239,7 +261,7 @@ class Discoverer:
         """Witness traces for many goals at once (compliant traces if the goals say so), each
         tightened, with the goals its replay reaches."""
         eager = any(g.eager for g in goals.values())
-        with question(self.rlimit, self.deadline) as q:
+        with self._question() as q:
             result, depth = search_goals_to(Encoding(self.system, switchable=False), dict(goals),
                                             self.bound if eager else self.last, self.deadline, eager,
                                             replay)
@@ -250,8 +272,12 @@ class Discoverer:
         else:
             self._goals_left = (left, depth if not left else self.bound, result.reason)
             self.unknown += [f"{what} {g}" for g in sorted(left)]
-        return [(tighten(raw, lambda t, hit=hit: hit <= replay(t)), hit)  # type: ignore[misc]
-                for raw, hit in result.hits]
+        out = []
+        for raw, hit in result.hits:
+            def still(t: list[Step], hit: set[str] = hit) -> bool:
+                return hit <= replay(t)
+            out.append((tighten(time_passes_last(raw, still) if eager else raw, still), hit))
+        return out
 
     def final_state(self, trace: list[Step], eager: bool = False) -> State:
         return self.interp.run(trace, eager=eager)[-1]
@@ -437,8 +463,8 @@ class Discoverer:
 
         A lapse the holder alone could have prevented from where the duty arose (it waited
         until a world event closed its window: a session's last day) is its own timing, not
-        the text's. Then the lapse is asked once more with the discharge already barred on the
-        day the duty's time began (``_barred_from_start``): the window was never open."""
+        the text's. Then the lapse is asked once more on the traces where every discharge was
+        already barred when the duty arose (``_barred_on_arising``): the window was never open."""
         out: list[tuple[frozenset[str], Finding]] = []
         blocked: list[Node] = []
         seen: list[str] = []
@@ -446,9 +472,9 @@ class Discoverer:
         asked = base
         if trace is not None:  # the question the lapse search answered for this duty
             self._note(base, QuestionStatus.FOUND, len(trace))
-        window: Node | None = None
-        # asked again, the lapse happens at the last step, so that ``prev`` (the blocked causes,
-        # the window) reads the state before it, not a state after it
+        window: Node | None = None  # the traces asked about once a lapse was the holder's timing
+        # asked again, the lapse happens at the last step, so that ``prev`` (the blocked causes)
+        # reads the state before it, not a state after it
         lapses_now = conj([_call("lapsed", o.id), Unary("not", Call("prev", (_call("lapsed", o.id),)))])
         n = 0
         while trace is not None and n < MAX_CAUSES:
@@ -464,11 +490,11 @@ class Discoverer:
                 if window is not None or o.since is None:
                     break
                 try:  # ask again with the window shut from the start
-                    window = _barred_from_start(self.system, o)
+                    window = _barred_on_arising(self.system, o)
                 except TooManyArguments:
                     break
-                asked = f"{base} (barred from the day its time began)"
-                trace = self.ask(asked, conj([lapses_now, window, *blocked]), eager=True)
+                asked = f"{base} (barred from the day it arose)"
+                trace = self.ask(asked, conj([lapses_now, *blocked]), eager=True, along=window)
                 continue
             out.append(self._deadlock(o, trace, cause, why, depends, named, bound))
             if not cause:
@@ -477,7 +503,7 @@ class Discoverer:
                                                             for e, a in cause]),))))
             seen.append(why)
             asked = f"{base} (besides: {'; '.join(seen)})"
-            trace = self.ask(asked, conj([lapses_now, *([window] if window else []), *blocked]), eager=True)
+            trace = self.ask(asked, conj([lapses_now, *blocked]), eager=True, along=window)
         return _minimal(out)
 
     def _deadlock(self, o: ObligationDef, trace: list[Step], cause: list[tuple[Any, Atom]], why: str,
@@ -549,7 +575,7 @@ class Discoverer:
         None: unknown. Recorded as a question."""
         idx = {e for e in o.discharged_by}
         self._last_from: list[Step] = []
-        with question(self.rlimit, self.deadline) as q:
+        with self._question() as q:
             enc = Encoding(self.system, switchable=False)
             ids = [enc.event_index[e] for e in sorted(idx)]
 
@@ -658,7 +684,7 @@ class Discoverer:
         what = f"gap: {office.name}: longest duration within {bound} events, duties met diligently"
         problem = Problem(f"gap-{office.id}", what, Call("duration", (gap,)), Lit(True), True,
                           bound, True, "days", FOREVER, list(office.cites))
-        with question(self.rlimit, self.deadline) as q, context_rlimit(self.rlimit):
+        with self._question() as q, context_rlimit(q.units() or 1):
             answer, _value = solve(self.system, problem, self.deadline)
             stopped = q.clock_stopped
         status = str(answer.status)
@@ -691,7 +717,7 @@ class Discoverer:
             except TooManyArguments as exc:
                 self.unknown.append(f"whether {p.summary} ever applies: {exc}")
         goals = {k: Property("reachable", node, text=k) for k, node in pending.items()}
-        with question(self.rlimit, self.deadline):
+        with self._question():
             result, depth = search_goals_to(Encoding(self.system, switchable=False), goals, self.bound,
                                             self.deadline, False, self._covered_by)
         for _trace, hit in result.hits:
@@ -787,10 +813,11 @@ class Discoverer:
 
 
 class _EagerReach(Property):
-    """A witness query judged on compliant traces (duties done as soon as allowed)."""
+    """A witness query judged on compliant traces (duties done as soon as allowed), on the
+    traces ``along`` allows."""
 
-    def __init__(self, target: Node, text: str) -> None:
-        super().__init__("reachable", target, text=text)
+    def __init__(self, target: Node, text: str, along: Node | None = None) -> None:
+        super().__init__("reachable", target, text=text, along=along)
 
     @property
     def eager(self) -> bool:
@@ -813,13 +840,16 @@ def _due_node(o: ObligationDef) -> Node | None:
     return Binary("+", o.since, o.within)
 
 
-def _barred_from_start(system: System, o: ObligationDef) -> Node:
-    """Before the lapsing step, every discharge of ``o`` would have been barred on the day its
-    time began (``since``), the state as it is then: as a conflict's bar is in force at both
-    ends, the lapse's cause held at the start of the window too."""
+def _barred_on_arising(system: System, o: ObligationDef) -> Node:
+    """A condition on every step of a trace: whenever ``o`` arises, each of its discharges is
+    barred in the state where it arose, on the day its time began (``since``) if nothing
+    happens before: the holder's window was never open. (A duty in force in the initial state
+    does not arise on the trace, and is not restricted.)"""
     assert o.since is not None
-    return Call("prev", (conj([Unary("not", allowed(system, system.events[e], o.since))
-                               for e in o.discharged_by]),))
+    active = _call("active", o.id)
+    arises = conj([active, Unary("not", Call("prev", (active,)))])
+    barred = conj([Unary("not", allowed(system, system.events[e], o.since)) for e in o.discharged_by])
+    return disj([Unary("not", arises), barred])
 
 
 def _keys(cause: list[tuple[Any, Atom]]) -> list[str]:

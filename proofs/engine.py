@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from ..model.errors import InternalError
-from ..model.system import TIME_PASSES, System
+from ..model.system import System
 from ..properties.language import Property
 from .bmc import bmc
 from .compiler import Encoding
@@ -20,7 +20,7 @@ from .induction import ProofOutcome, ProofStatus, k_induction, spacer
 from .interpreter import Interpreter, Step, StepRefused
 from .judge import first_bad_step
 from .question import Question, budget_for, question, units_for
-from .tighten import tighten
+from .tighten import tighten, time_passes_last
 from .verdicts import Certificate, Result, Verdict
 
 DEFAULT_BOUND = 12
@@ -165,17 +165,11 @@ def replay_and_tighten(system: System, prop: Property, trace: list[Step]) -> lis
     interp = Interpreter(system)
 
     def bad(t: list[Step]) -> bool:
-        try:
-            return first_bad_step(interp, prop, t) == len(t)
-        except StepRefused:
-            return False
+        return first_bad_step(interp, prop, t) == len(t)
 
-    if prop.kind == "response" and trace and trace[-1].event != TIME_PASSES:
-        # the step that shows "too late" is arbitrary, only its day matters: say "time passes"
-        plain = [*trace[:-1], Step(TIME_PASSES, trace[-1].day)]
-        if bad(plain):
-            trace = plain
-    return tighten(trace, lambda t: first_bad_step(interp, prop, t) == len(t))
+    if prop.eager:  # the step that shows "too late" is arbitrary, only its day matters
+        trace = time_passes_last(trace, bad)
+    return tighten(trace, bad)
 
 
 def why_not_replayed(system: System, prop: Property, trace: list[Step]) -> str | None:

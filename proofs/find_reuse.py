@@ -31,7 +31,7 @@ from ..model.expr import Node, names_in
 from ..model.system import System
 from ..properties.language import Property
 from .bmc import GOALS_ARITH_SOLVER, reach_any
-from .cache import Cones, ResultCache, node_key
+from .cache import Cones, ResultCache, node_key, property_names
 from .compiler import Encoding
 from .discover import Discoverer, _EagerReach
 from .engine import replays
@@ -63,10 +63,14 @@ class ReusingDiscoverer(Discoverer):
         self.cores = cores
 
     # -- single witness queries ----------------------------------------------------------------
-    def witness(self, target: Node, text: str, eager: bool = False) -> list[Step] | None:
-        prop = _EagerReach(target, text) if eager else Property("reachable", target, text=text)
-        qid = _qid("witness", text, node_key(target), eager, self.bound)
-        key = self.cones.key(names_in(target), eager, {"witness": node_key(target), "bound": self.bound})
+    def witness(self, target: Node, text: str, eager: bool = False, along: Node | None = None
+                ) -> list[Step] | None:
+        prop = (_EagerReach(target, text, along) if eager
+                else Property("reachable", target, text=text, along=along))
+        restricted = {} if along is None else {"along": node_key(along)}
+        qid = _qid("witness", text, node_key(target), eager, self.bound, *restricted.values())
+        key = self.cones.key(property_names(prop), eager,
+                             {"witness": node_key(target), "bound": self.bound, **restricted})
         hit = self.cache.get(key, "witness")
         if hit is not None and (hit["trace"] is not None or not self.cores or "core" in hit):
             trace = trace_from_json(hit["trace"])
@@ -80,12 +84,12 @@ class ReusingDiscoverer(Discoverer):
             self.answers[qid] = carried
             return trace_from_json(carried["trace"])
         unknown_before = len(self.unknown)
-        trace = super().witness(target, text, eager)
+        trace = super().witness(target, text, eager, along)
         if len(self.unknown) > unknown_before:  # a timeout is not an answer
             return None
         answer: dict[str, Any] = {"trace": None if trace is None else [s.to_json() for s in trace],
                                   "pkey": property_key(prop, self.system)}
-        if trace is None and self.cores:
+        if trace is None and self.cores and along is None:  # a core over all traces, not some
             core = bounded_core(self.system, [prop], self.bound, time.monotonic() + CORE_SECONDS)
             if core is not None:
                 answer["core"] = sorted(core)

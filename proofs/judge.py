@@ -46,6 +46,7 @@ class Monitor:
         self.prop = prop
         self.pending = False
         self.since = 0
+        self.outside = False  # a step broke ``along``: the trace is not one the property asks about
 
     def value(self, node: Node, pre: State, step: Step | None, post: State) -> Value:
         return step_value(self.interp, node, pre, step, post)
@@ -53,6 +54,10 @@ class Monitor:
     def bad(self, pre: State, step: Step | None, post: State) -> bool:
         """True if the property is violated (or, for 'reachable', witnessed) at this step."""
         p = self.prop
+        if p.along is not None and not self.value(p.along, pre, step, post):
+            self.outside = True
+        if self.outside:
+            return False
         if p.kind == "always":
             return not self.value(p.target, pre, step, post)
         if p.kind in ("never", "reachable"):

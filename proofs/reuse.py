@@ -180,14 +180,15 @@ def carry_core(before: System, after: System, core: Iterable[str]) -> list[str]:
 def property_key(prop: Property, system: System) -> str:
     """The property as the argument compares it: shape, kind and the parameters it uses."""
     p = dict(system.params)
+    along = [] if prop.along is None else [canon(prop.along, p)]
     return _text([prop.kind, prop.eager, canon(prop.target, p), canon(prop.response, p),
-                  canon(prop.within, p)])
+                  canon(prop.within, p), *along])
 
 
 def _law_read(prop: Property) -> set[str]:
     """The events and obligations whose law the property's functions read."""
     out: set[str] = set()
-    todo = [n for n in (prop.target, prop.response, prop.within) if n is not None]
+    todo = prop.nodes()
     while todo:
         n = todo.pop()
         if isinstance(n, Call) and n.args and isinstance(n.args[0], Name):

@@ -11,9 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..model.system import TIME_PASSES
 from .interpreter import Step, StepRefused
 
 Check = Callable[[list[Step]], bool]
+
+
+def time_passes_last(trace: list[Step], still_bad: Check) -> list[Step]:
+    """The last step said as "time passes" when the trace still shows what it shows: a lapse
+    on a diligent trace shows on a day, and the act the solver put there is a filler that
+    looks like a legal act."""
+    if not trace or trace[-1].event == TIME_PASSES:
+        return trace
+    plain = [*trace[:-1], Step(TIME_PASSES, trace[-1].day)]
+    try:
+        return plain if still_bad(plain) else trace
+    except StepRefused:
+        return trace
 
 
 def _shift(trace: list[Step], i: int, delta: int) -> list[Step]:

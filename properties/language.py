@@ -57,6 +57,13 @@ class Property:
     response: Node | None = None
     within: Node | None = None
     text: str = ""
+    # only the traces on which this holds at every step (a question of discovery about a
+    # history, such as "the duty's discharges were barred on the day it arose")
+    along: Node | None = None
+
+    def nodes(self) -> list[Node]:
+        """Every expression of the property (what it reads)."""
+        return [n for n in (self.target, self.response, self.within, self.along) if n is not None]
 
     @property
     def eager(self) -> bool:

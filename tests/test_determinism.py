@@ -61,6 +61,18 @@ def test_find_same_bytes_for_jobs_1_and_2_under_load(cpu_hog: subprocess.Popen[b
     assert one == two
 
 
+def test_find_within_a_budget_same_bytes_for_jobs_1_and_2_under_load(
+        cpu_hog: subprocess.Popen[bytes]) -> None:
+    # a budget small enough that some questions spend it: what a question gets depends on
+    # what the earlier questions of its unit left, counted in resource units, not time
+    args = ("find", "--format", "json", "--budget", "4", "--kind", "endless")
+    one = _run(*args, "--jobs", "1")
+    two = _run(*args, "--jobs", "2")
+    assert cpu_hog.poll() is None, "the CPU hog stopped early"
+    assert '"status": "unknown"' in one and '"status": "found"' in one
+    assert one == two
+
+
 def test_check_counterexample_same_for_jobs_1_and_2_under_load(
         cpu_hog: subprocess.Popen[bytes]) -> None:
     # violated under both readings: two jobs, so --jobs 2 really runs them in two processes

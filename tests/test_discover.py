@@ -186,6 +186,19 @@ def test_deepening_stops_at_the_budget_the_same_way_each_time() -> None:
     assert first[0].status != QuestionStatus.NONE_WITHIN or (first[0].bound or 0) >= 2
 
 
+def test_with_a_budget_a_question_also_gets_what_earlier_ones_left() -> None:
+    pooled = discoverer("find-causes", bound=2, deepen=True, rlimit=100_000)
+    plain = discoverer("find-causes", bound=2, rlimit=100_000)
+    for d in (pooled, plain):
+        with d._question() as q:
+            assert q.rlimit == 100_000
+            q.used = 30_000  # as a solver call would count it
+    with pooled._question() as q:
+        assert q.rlimit == 170_000  # its share and the 70,000 the first one left
+    with plain._question() as q:
+        assert q.rlimit == 100_000  # with a fixed bound every question has its own budget
+
+
 def test_a_cascade_follows_from_its_root_and_a_trace_through_a_momentary_gap_does_not() -> None:
     """find-cascade: the duty to sign lapses because the Head's office is vacant and nobody can
     fill it (its cause reads head_in_office, the gap holds where it lapses): a cascade of the
