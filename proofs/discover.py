@@ -181,9 +181,10 @@ class Discoverer:
     @contextmanager
     def _question(self) -> Iterator[Question]:
         """One question's context and budget: its share (``rlimit``), and when pooled the units
-        this unit's earlier questions left unused. Resource counts are the same on every run, so
-        what a question gets is too."""
-        allowance = self.rlimit + self._spare
+        this unit's earlier questions left unused, up to as much again (a unit's budget is two
+        questions' shares). Resource counts are the same on every run, so what a question gets
+        is too."""
+        allowance = self.rlimit + min(self._spare, self.rlimit)  # at most twice its share
         with question(allowance, self.deadline) as q:
             try:
                 yield q
@@ -499,8 +500,10 @@ class Discoverer:
             out.append(self._deadlock(o, trace, cause, why, depends, named, bound))
             if not cause:
                 break
-            blocked.append(Unary("not", Call("prev", (conj([blocks_always(self.system.events[e], a)
-                                                            for e, a in cause]),))))
+            # read as the cause was: in the state before the lapse, on the due day
+            again = conj([blocks_always(self.system.events[e], a) for e, a in cause])
+            due = _due_node(o)
+            blocked.append(Unary("not", Call("prev", (again if due is None else at_day(again, due),))))
             seen.append(why)
             asked = f"{base} (besides: {'; '.join(seen)})"
             trace = self.ask(asked, conj([lapses_now, *blocked]), eager=True, along=window)

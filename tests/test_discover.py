@@ -195,6 +195,8 @@ def test_with_a_budget_a_question_also_gets_what_earlier_ones_left() -> None:
             q.used = 30_000  # as a solver call would count it
     with pooled._question() as q:
         assert q.rlimit == 170_000  # its share and the 70,000 the first one left
+    with pooled._question() as q:
+        assert q.rlimit == 200_000  # 170,000 left unused, but at most twice its share
     with plain._question() as q:
         assert q.rlimit == 100_000  # with a fixed bound every question has its own budget
 
