@@ -465,7 +465,9 @@ class Discoverer:
         A lapse the holder alone could have prevented from where the duty arose (it waited
         until a world event closed its window: a session's last day) is its own timing, not
         the text's. Then the lapse is asked once more on the traces where every discharge was
-        already barred when the duty arose (``_barred_on_arising``): the window was never open."""
+        already barred when the duty arose (``_barred_on_arising``), and, in the state before
+        the lapse, on the day its time began (``_barred_before_lapse``): the window was never
+        open."""
         out: list[tuple[frozenset[str], Finding]] = []
         blocked: list[Node] = []
         seen: list[str] = []
@@ -490,8 +492,9 @@ class Discoverer:
             if depends == "holder":  # the holder alone could have met it: not a fault of the text
                 if window is not None or o.since is None:
                     break
-                try:  # ask again with the window shut from the start
-                    window = _barred_on_arising(self.system, o)
+                try:  # ask again with the window shut from the start: when it arose, and by
+                    window = _barred_on_arising(self.system, o, self._first_act(o))  # the calendar
+                    blocked.append(_barred_before_lapse(self.system, o))
                 except TooManyArguments:
                     break
                 asked = f"{base} (barred from the day it arose)"
@@ -508,6 +511,11 @@ class Discoverer:
             asked = f"{base} (besides: {'; '.join(seen)})"
             trace = self.ask(asked, conj([lapses_now, *blocked]), eager=True, along=window)
         return _minimal(out)
+
+    def _first_act(self, o: ObligationDef) -> list[str]:
+        """The first act of the holder's way to meet ``o`` that ``depends_on`` last found."""
+        acts = [s.event for s in self._last_from if s.event != TIME_PASSES]
+        return acts[:1]
 
     def _deadlock(self, o: ObligationDef, trace: list[Step], cause: list[tuple[Any, Atom]], why: str,
                   depends: str, named: str, bound: int) -> tuple[frozenset[str], Finding]:
@@ -843,15 +851,26 @@ def _due_node(o: ObligationDef) -> Node | None:
     return Binary("+", o.since, o.within)
 
 
-def _barred_on_arising(system: System, o: ObligationDef) -> Node:
-    """A condition on every step of a trace: whenever ``o`` arises, each of its discharges is
-    barred in the state where it arose, on the day its time began (``since``) if nothing
-    happens before: the holder's window was never open. (A duty in force in the initial state
-    does not arise on the trace, and is not restricted.)"""
+def _barred_before_lapse(system: System, o: ObligationDef) -> Node:
+    """Before the lapsing step, every discharge of ``o`` would have been barred on the day its
+    time began (``since``), the state as it is then: a calendar window (a session's period)
+    shut on that day too."""
+    assert o.since is not None
+    return Call("prev", (conj([Unary("not", allowed(system, system.events[e], o.since))
+                               for e in o.discharged_by]),))
+
+
+def _barred_on_arising(system: System, o: ObligationDef, first: list[str]) -> Node:
+    """A condition on every step of a trace: whenever ``o`` arises, each of its discharges, and
+    the first act of the holder's way to meet it (``first``: a preparatory act, such as a
+    reading of the bill), is barred in the state where it arose, on the day its time began
+    (``since``) if nothing happens before: the holder's window was never open. (A duty in
+    force in the initial state does not arise on the trace, and is not restricted.)"""
     assert o.since is not None
     active = _call("active", o.id)
     arises = conj([active, Unary("not", Call("prev", (active,)))])
-    barred = conj([Unary("not", allowed(system, system.events[e], o.since)) for e in o.discharged_by])
+    barred = conj([Unary("not", allowed(system, system.events[e], o.since))
+                   for e in dict.fromkeys([*o.discharged_by, *first])])
     return disj([Unary("not", arises), barred])
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 from polity.model.expr import parse
 from polity.model.loader import load_model, resolve
 from polity.model.system import TIME_PASSES
-from polity.properties.language import Property
 from polity.proofs.bmc import BmcStatus, bmc
 from polity.proofs.compiler import Encoding
 from polity.proofs.engine import why_not_replayed
 from polity.proofs.interpreter import Step
 from polity.proofs.tighten import time_passes_last
+from polity.properties.language import Property
 
 SYSTEM = resolve(load_model(Path(__file__).parent / "models" / "find-causes.yaml"))
 # whenever a law becomes pending, an emergency is already declared
