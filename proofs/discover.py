@@ -614,15 +614,36 @@ class Discoverer:
         assert out.trace is not None
         self._replay_from(o, start, out.trace, due, allowed_events)
         self._note(what, QuestionStatus.FOUND, len(out.trace))
-        self._last_from = out.trace
+        self._last_from = self._needed(o, start, out.trace, due, allowed_events)
         return True, out.depth
+
+    def _needed(self, o: ObligationDef, start: State, trace: list[Step], due: int | None,
+                events: list[str] | None) -> list[Step]:
+        """The continuation without the acts of others it does not need (each dropped, last
+        first, while the rest still discharges ``o`` by ``due`` on replay), so that a finding
+        names only the acts that meeting the duty depends on, not the solver's choice of more."""
+        out = list(trace)
+        for i in range(len(out) - 2, -1, -1):  # the last step is the discharge itself
+            if out[i].event == TIME_PASSES or self.system.events[out[i].event].actor == o.actor:
+                continue
+            candidate = out[:i] + out[i + 1:]
+            if self._why_not_discharging(o, start, candidate, due, events) is None:
+                out = candidate
+        return out
 
     def _replay_from(self, o: ObligationDef, start: State, trace: list[Step], due: int | None,
                      events: list[str] | None) -> None:
-        """The interpreter confirms a continuation: every step lawful and allowed, the last
-        one discharging ``o`` in force, by ``due``."""
+        """The interpreter confirms a solver continuation, or the two disagree: InternalError."""
         from ..model.errors import InternalError
 
+        why = self._why_not_discharging(o, start, trace, due, events)
+        if why is not None:
+            raise InternalError(f"solver continuation {why}")
+
+    def _why_not_discharging(self, o: ObligationDef, start: State, trace: list[Step],
+                             due: int | None, events: list[str] | None) -> str | None:
+        """None if every step of the continuation is lawful and allowed and the last one
+        discharges ``o`` in force, by ``due``; else why not."""
         state, pre = dict(start), dict(start)
         try:
             for s in trace:
@@ -630,11 +651,12 @@ class Discoverer:
                     raise StepRefused(f"{s.event} is not among the events allowed")
                 pre, state = state, self.interp.step(state, s)
         except StepRefused as exc:
-            raise InternalError(f"solver continuation does not replay: {exc}") from exc
+            return f"does not replay: {exc}"
         last = trace[-1]
         if last.event not in o.discharged_by or not self.interp.active(o, pre) or (
                 due is not None and last.day > due):
-            raise InternalError(f"solver continuation does not discharge {o.id} on replay")
+            return f"does not discharge {o.id} on replay"
+        return None
 
     def _named(self, trace: list[Step], holder: str) -> str:
         """What others must do on a continuation, in the text's words (who and the event)."""

@@ -142,6 +142,15 @@ def test_a_lapse_that_needs_another_actors_discretion_says_so() -> None:
     assert "the President convenes the Assembly" in found[0].summary
 
 
+def test_a_way_to_meet_a_duty_names_only_the_acts_it_needs() -> None:
+    d = discoverer("find-session")
+    start = d.interp.run([Step("report_requested", 0)])[-1]
+    way = [Step("speaker_dies", 0), Step("president_convenes", 1), Step("government_reports", 2)]
+    needed = d._needed(d.obligation("report"), start, way, 30, None)
+    assert [s.event for s in needed] == ["president_convenes", "government_reports"]
+    assert d._named(needed, "government") == "if the President convenes the Assembly"
+
+
 def test_a_lapse_nobody_can_avoid_is_impossible() -> None:
     d = discoverer("find-bars")
     (f,) = d.deadlocks()
